@@ -1,0 +1,203 @@
+"""The application factory: extensions bound, domains registered, pages and API mounted."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, request
+from sqlalchemy import event as sa_event
+from sqlalchemy.engine import Engine
+
+from .config import ROOT, Config
+from .extensions import babel, db, migrate, socketio
+
+log = logging.getLogger(__name__)
+LANGUAGES = ("fr", "en")
+MAX_HTTP_BODY = 1024 * 1024
+
+
+def _import_domains() -> None:
+    """Import every module that registers models, socket events, routes or snapshot parts.
+
+    Runs before the first ``socketio.init_app`` so handlers registered by decorators are kept
+    for every application built later (tests build one per test).
+    """
+    import importlib
+
+    from .realtime import dispatcher
+
+    package = ROOT / "companion"
+    for name in DOMAIN_MODULES:
+        # A domain holds only the files it needs (routes.py, sockets.py ...).
+        if (package / (name.replace(".", "/") + ".py")).exists():
+            importlib.import_module(f"companion.{name}")
+    dispatcher.bind_events()
+
+
+DOMAIN_MODULES = [
+    "programme.models",
+    "participants.models",
+    "realtime.models",
+    "realtime.sockets",
+    "programme.sockets",
+    "programme.routes",
+    "participants.routes",
+    "polls.models",
+    "polls.sockets",
+    "polls.routes",
+    "questions.models",
+    "questions.sockets",
+    "questions.routes",
+    "floor.models",
+    "floor.sockets",
+    "floor.routes",
+    "summaries.models",
+    "summaries.routes",
+    "security.ratelimit",
+    "pages.routes",
+]
+
+
+def create_app(config: Config | None = None) -> Flask:
+    """Build an application for ``config`` (default: read from the environment)."""
+    config = config or Config.from_env()
+    config.validate()
+    app = Flask(
+        "companion",
+        root_path=str(ROOT / "companion"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.update(
+        SECRET_KEY=config.secret_key,
+        COMPANION=config,
+        SQLALCHEMY_DATABASE_URI=config.database_url,
+        SQLALCHEMY_ENGINE_OPTIONS=_engine_options(config),
+        MAX_CONTENT_LENGTH=MAX_HTTP_BODY,
+        BABEL_DEFAULT_LOCALE="fr",
+        BABEL_DEFAULT_TIMEZONE="Europe/Paris",
+        BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "companion" / "translations"),
+        JSON_SORT_KEYS=False,
+        TESTING=config.testing,
+    )
+    if config.is_sqlite:
+        (ROOT / "instance").mkdir(exist_ok=True)
+
+    _import_domains()
+
+    from .core.http import api, ops, register_error_handlers
+    from .core.models import render_migration_item
+    from .core.tokens import TokenSigner
+    from .pages.routes import pages
+    from .realtime.presence import presence
+    from .security.headers import install_security_headers
+
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(ROOT / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+        render_item=render_migration_item,
+    )
+    babel.init_app(app, locale_selector=select_locale)
+    redis_client = None
+    if config.message_queue:
+        import redis
+
+        redis_client = redis.Redis.from_url(
+            config.message_queue, socket_timeout=2, socket_connect_timeout=2
+        )
+    app.extensions["companion_redis"] = redis_client
+    presence.configure(redis_client)
+    socketio.init_app(
+        app,
+        async_mode=config.async_mode,
+        message_queue=config.message_queue,
+        cors_allowed_origins=config.allowed_origins,
+        max_http_buffer_size=config.max_payload_bytes * 4,
+        ping_interval=20,
+        ping_timeout=20,
+        logger=False,
+        engineio_logger=False,
+    )
+    app.extensions["companion_tokens"] = TokenSigner(
+        config.secret_key,
+        {
+            "participant": config.participant_token_max_age_s,
+            "registration": config.participant_token_max_age_s,
+            "staff": config.staff_token_max_age_s,
+        },
+    )
+    app.register_blueprint(api)
+    app.register_blueprint(ops)
+    app.register_blueprint(pages)
+    register_error_handlers(app)
+    install_security_headers(app)
+    _register_template_filters(app)
+    return app
+
+
+def _register_template_filters(app: Flask) -> None:
+    from zoneinfo import ZoneInfo
+
+    from babel import dates
+    from flask_babel import get_locale
+    from markupsafe import Markup, escape
+
+    app.jinja_env.globals["get_locale"] = get_locale
+
+    @app.template_filter("localdatetime")
+    def localdatetime(value, tz: str, form: str = "medium"):
+        """Show an aware datetime in the event's timezone and the page's language."""
+        local = value.astimezone(ZoneInfo(tz))
+        locale = str(get_locale() or "fr")
+        if form == "full_date":
+            return dates.format_date(local.date(), format="full", locale=locale)
+        if form == "time":
+            return dates.format_time(local.time(), format="short", locale=locale)
+        return dates.format_datetime(local, format=form, locale=locale)
+
+    @app.template_filter("paragraphs")
+    def paragraphs(text: str):
+        """Escape plain text and keep its paragraphs and line breaks."""
+        blocks = [b.strip() for b in (text or "").split("\n\n") if b.strip()]
+        return Markup(
+            "".join("<p>" + str(escape(b)).replace("\n", "<br>") + "</p>" for b in blocks)
+        )
+
+
+def select_locale() -> str:
+    """Choose French or English: ?lang=, then the cookie, then the browser; French by default."""
+    asked = request.args.get("lang") or request.cookies.get("lang")
+    if asked in LANGUAGES:
+        return asked
+    return request.accept_languages.best_match(LANGUAGES) or "fr"
+
+
+def _engine_options(config: Config) -> dict:
+    if config.is_sqlite:
+        # One connection: the process is single-threaded under eventlet/gevent and SQLite
+        # writes one at a time anyway; queueing on the pool (a green lock) never blocks the hub
+        # the way SQLite's busy-wait would.
+        return {
+            "pool_size": config.sqlite_pool_size,
+            "max_overflow": 0,
+            "pool_timeout": 30,
+            "connect_args": {"timeout": 15, "check_same_thread": False},
+        }
+    return {"pool_size": 10, "max_overflow": 20, "pool_pre_ping": True, "pool_timeout": 10}
+
+
+@sa_event.listens_for(Engine, "connect")
+def _tune_sqlite(dbapi_connection, _record) -> None:
+    """WAL, a busy timeout and enforced foreign keys on every SQLite connection."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.close()

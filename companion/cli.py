@@ -1,0 +1,238 @@
+"""Commands of ``python -m companion`` (``--help`` lists them)."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from .config import ROOT, Config, ConfigError
+
+DEMO_PROGRAMME = ROOT / "data" / "programme-innovation-sociale-2020.yaml"
+DEMO_STAFF = (
+    ("moderateur@demo.companion", "moderator", "Modératrice démo", "demo-moderateur"),
+    ("animateur@demo.companion", "facilitator", "Animateur démo", "demo-animateur"),
+)
+DEMO_ATTENDEE = (
+    "Camille Martin",
+    "camille.martin@demo.companion",
+    "Cap Rural",
+    "agent_developpement",
+)
+
+
+def _app(**overrides):
+    from . import create_app
+
+    try:
+        config = Config.from_env()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    for key, value in overrides.items():
+        setattr(config, key, value)
+    return create_app(config)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Companion: live polls, Q&A and speaker handovers for webconference programmes."""
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+
+def upgrade_database(app) -> None:
+    """Create or upgrade the database schema with the migrations."""
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=None, help="Default: COMPANION_PORT or 5000.")
+@click.option(
+    "--async-mode",
+    type=click.Choice(["eventlet", "gevent"]),
+    default=None,
+    help="Default: COMPANION_ASYNC_MODE or eventlet.",
+)
+def serve(host: str, port: int | None, async_mode: str | None) -> None:
+    """Serve the web pages, the API and Socket.IO."""
+    from .extensions import socketio
+
+    app = _app()
+    config = app.config["COMPANION"]
+    if config.is_sqlite:
+        upgrade_database(app)
+    port = port or config.port
+    click.echo(
+        f"Companion on http://{host}:{port}/ ({config.async_mode}, "
+        f"{'SQLite' if config.is_sqlite else 'PostgreSQL'}"
+        f"{', message queue ' + config.message_queue if config.message_queue else ''})"
+    )
+    socketio.run(app, host=host, port=port, log_output=False, use_reloader=False, debug=False)
+
+
+@main.command("db-upgrade")
+def db_upgrade() -> None:
+    """Create or upgrade the database schema (run once before starting several processes)."""
+    upgrade_database(_app())
+    click.echo("Database is up to date.")
+
+
+@main.command("db-revision")
+@click.option("-m", "--message", default="schema", show_default=True)
+@click.option("--rev-id", default=None, help="Revision id (default: random).")
+def db_revision(message: str, rev_id: str | None) -> None:
+    """Write a migration for the changes made to the models since the last one."""
+    from flask_migrate import migrate as alembic_migrate
+
+    app = _app()
+    upgrade_database(app)
+    with app.app_context():
+        alembic_migrate(directory=str(ROOT / "migrations"), message=message, rev_id=rev_id)
+
+
+@main.command("import-programme")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_programme(file: Path) -> None:
+    """Import an event from a programme file (YAML); all or nothing."""
+    from .core.errors import DomainError
+    from .extensions import db
+    from .programme import service
+
+    app = _app()
+    with app.app_context():
+        try:
+            event = service.import_programme(file.read_text(encoding="utf-8"))
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            details = getattr(exc, "details", None) or []
+            lines = [exc.message] + [
+                f"  - line {d.get('line') or '?'}: {d['field']}: {d['problem']}"
+                for d in details[1:6]
+            ]
+            raise click.ClickException("\n".join(lines)) from None
+        click.echo(f"Imported {event.slug!r}: {len(event.sessions)} sessions.")
+
+
+@main.command("export-programme")
+@click.option("--event", "slug", default=None, help="The event's slug (default: the only one).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+def export_programme(slug: str | None, output: Path | None) -> None:
+    """Write an event's programme as YAML (stdout by default)."""
+    from .programme import service
+
+    app = _app()
+    with app.app_context():
+        events = service.list_events()
+        if slug is None:
+            if len(events) != 1:
+                raise click.ClickException(
+                    "Name the event with --event SLUG: " + ", ".join(e.slug for e in events)
+                )
+            slug = events[0].slug
+        try:
+            text = service.export_programme(service.load_event_tree(slug))
+        except Exception as exc:
+            raise click.ClickException(str(exc)) from None
+    if output:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {output}")
+    else:
+        sys.stdout.write(text)
+
+
+@main.command("create-staff")
+@click.option("--email", required=True)
+@click.option("--password", required=True)
+@click.option("--role", type=click.Choice(["moderator", "facilitator"]), required=True)
+@click.option("--name", default="")
+def create_staff(email: str, password: str, role: str, name: str) -> None:
+    """Create a moderator or facilitator account (or reset its password)."""
+    from .core.errors import DomainError
+    from .extensions import db
+    from .participants import service
+
+    app = _app()
+    with app.app_context():
+        try:
+            staff = service.create_staff(email, password, role, name)
+            db.session.commit()
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from None
+        click.echo(f"{staff.role} {staff.email} ready.")
+
+
+@main.command("init-demo")
+@click.option("--base-url", default=None, help="Default: http://127.0.0.1:COMPANION_PORT")
+def init_demo(base_url: str | None) -> None:
+    """Migrate, load the demo programme into an empty database, print logins and addresses."""
+    from sqlalchemy import select
+
+    from .extensions import db
+    from .participants import service as people
+    from .participants.models import Registration
+    from .participants.schemas import RegistrationIn
+    from .participants.tokens import registration_token
+    from .programme import service
+    from .programme.models import Event
+
+    app = _app()
+    config = app.config["COMPANION"]
+    if config.env == "production":
+        raise click.ClickException("init-demo creates known passwords: not in production.")
+    upgrade_database(app)
+    base = (base_url or f"http://127.0.0.1:{config.port}").rstrip("/")
+    with app.app_context():
+        event = db.session.scalar(select(Event).order_by(Event.id))
+        if event is None:
+            event = service.import_programme(DEMO_PROGRAMME.read_text(encoding="utf-8"))
+            click.echo(f"Loaded the demo programme {event.slug!r}.")
+        for email, role, name, password in DEMO_STAFF:
+            people.create_staff(email, password, role, name)
+        name, email, organisation, profile = DEMO_ATTENDEE
+        registration = db.session.scalar(
+            select(Registration).where(
+                Registration.event_id == event.id, Registration.email == email
+            )
+        )
+        if registration is None:
+            registration = people.register(
+                event,
+                RegistrationIn(
+                    name=name,
+                    email=email,
+                    organisation=organisation,
+                    profile=profile,
+                    session_ids=[s.id for s in event.sessions],
+                ),
+            )
+        db.session.commit()
+        token = registration_token(registration)
+        first = event.sessions[0]
+        click.echo("")
+        click.echo("Companion demo — open these addresses:")
+        click.echo(f"  Programme            {base}/events/{event.slug}")
+        click.echo(f"  Registration         {base}/events/{event.slug}/register")
+        click.echo(f"  Attendee (Camille)   {base}/sessions/{first.id}?t={token}")
+        click.echo(f"  Staff login          {base}/login")
+        click.echo(f"  Moderator console    {base}/console/{first.id}")
+        click.echo(f"  Projector view       {base}/projector/{first.id}")
+        click.echo(f"  Facilitator          {base}/dashboard/{event.slug}")
+        click.echo("Logins:")
+        for email, role, _name, password in DEMO_STAFF:
+            click.echo(f"  {role:<12} {email} / {password}")
+        click.echo("")
+
+
+# Commands that live with their domain (summaries export, bench) register themselves here.
+for _module in ("summaries/cli", "bench/cli"):
+    if (ROOT / "companion" / f"{_module}.py").exists():
+        importlib.import_module("companion." + _module.replace("/", "."))

@@ -1,0 +1,92 @@
+"""Configuration read from the environment (``COMPANION_*``)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SECRET = "dev-insecure-change-me"
+ASYNC_MODES = ("eventlet", "gevent", "threading")
+
+
+class ConfigError(RuntimeError):
+    """The environment describes a configuration that must not start."""
+
+
+@dataclass
+class Config:
+    """Everything the application factory needs; tests build one directly."""
+
+    database_url: str = ""
+    message_queue: str | None = None
+    secret_key: str = DEFAULT_SECRET
+    async_mode: str = "eventlet"
+    env: str = "development"
+    port: int = 5000
+    # Tokens: participants keep theirs for the event's duration, staff for a working day.
+    participant_token_max_age_s: int = 60 * 60 * 24 * 120
+    staff_token_max_age_s: int = 60 * 60 * 12
+    max_payload_bytes: int = 64 * 1024
+    # None: the Socket.IO server accepts browsers from its own origin only.
+    allowed_origins: list[str] | str | None = None
+    # How often coalesced broadcasts (poll results, presence, vote counts) may go out.
+    coalesce_interval_s: float = 0.3
+    # Past this many missed broadcasts, session.join answers a fresh snapshot instead.
+    replay_limit: int = 500
+    rate_limits_enabled: bool = True
+    # One SQLite connection per process by default (see app._engine_options).
+    sqlite_pool_size: int = 1
+    testing: bool = False
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Config:
+        """Build the configuration from ``COMPANION_*`` variables, refusing unsafe production."""
+        env = os.environ if environ is None else environ
+        instance = ROOT / "instance"
+        config = cls(
+            database_url=env.get("COMPANION_DATABASE_URL")
+            or f"sqlite:///{instance / 'companion.sqlite3'}",
+            message_queue=env.get("COMPANION_MESSAGE_QUEUE") or None,
+            secret_key=env.get("COMPANION_SECRET_KEY") or DEFAULT_SECRET,
+            async_mode=env.get("COMPANION_ASYNC_MODE", "eventlet"),
+            env=env.get("COMPANION_ENV", "development"),
+            port=int(env.get("COMPANION_PORT", "5000")),
+            allowed_origins=_origins(env.get("COMPANION_ALLOWED_ORIGINS")),
+            rate_limits_enabled=env.get("COMPANION_RATE_LIMITS", "on") != "off",
+        )
+        config.validate()
+        return config
+
+    def validate(self) -> None:
+        """Raise ConfigError when the configuration is unusable or unsafe."""
+        if self.async_mode not in ASYNC_MODES:
+            raise ConfigError(
+                f"COMPANION_ASYNC_MODE must be one of {', '.join(ASYNC_MODES)}, "
+                f"not {self.async_mode!r}"
+            )
+        if self.env not in ("development", "production"):
+            raise ConfigError("COMPANION_ENV must be 'development' or 'production'")
+        if self.env == "production" and (
+            not self.secret_key or self.secret_key == DEFAULT_SECRET or len(self.secret_key) < 16
+        ):
+            raise ConfigError(
+                "COMPANION_ENV=production needs COMPANION_SECRET_KEY set to a long random value "
+                f"(for example: {secrets.token_urlsafe(32)})"
+            )
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def _origins(value: str | None) -> list[str] | str | None:
+    """Parse COMPANION_ALLOWED_ORIGINS: unset (same origin only), '*' or a comma-separated list."""
+    if not value:
+        return None
+    if value.strip() == "*":
+        return "*"
+    return [origin.strip() for origin in value.split(",") if origin.strip()]

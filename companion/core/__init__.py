@@ -1,0 +1,1 @@
+"""Pieces every domain shares: errors, schemas, time, tokens, HTTP helpers."""

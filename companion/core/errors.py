@@ -1,0 +1,75 @@
+"""Domain errors: raised by services, turned into contract errors at the edge."""
+
+from __future__ import annotations
+
+from typing import Any
+
+# Contract error code -> HTTP status.
+HTTP_STATUS = {
+    "invalid": 400,
+    "unauthorized": 401,
+    "forbidden": 403,
+    "not_found": 404,
+    "conflict": 409,
+    "closed": 409,
+    "payload_too_large": 413,
+    "rate_limited": 429,
+    "unavailable": 503,
+}
+
+
+class DomainError(Exception):
+    """A rule refused the change; ``message`` is readable by the person who asked."""
+
+    code = "invalid"
+
+    def __init__(self, message: str, *, details: Any = None):
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+    def to_dict(self) -> dict[str, Any]:
+        error: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.details is not None:
+            error["details"] = self.details
+        return error
+
+    @property
+    def http_status(self) -> int:
+        return HTTP_STATUS.get(self.code, 400)
+
+
+class Invalid(DomainError):
+    code = "invalid"
+
+
+class Unauthorized(DomainError):
+    code = "unauthorized"
+
+
+class Forbidden(DomainError):
+    code = "forbidden"
+
+
+class NotFound(DomainError):
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    code = "conflict"
+
+
+class Closed(DomainError):
+    code = "closed"
+
+
+class RateLimited(DomainError):
+    code = "rate_limited"
+
+
+class Unavailable(DomainError):
+    code = "unavailable"
+
+
+class PayloadTooLarge(DomainError):
+    code = "payload_too_large"

@@ -1,0 +1,179 @@
+"""The HTTP edge: one decorator for every API route, JSON errors, and the OpenAPI registry.
+
+Like the socket dispatcher, :func:`api_route` runs the same steps for every route:
+authenticate → authorise → parse the body against its schema → call → commit → answer.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import HTTPException
+
+from ..extensions import db
+from .actors import Actor
+from .errors import DomainError, Forbidden, Invalid, Unauthorized, Unavailable
+from .schemas import Schema, parse
+
+log = logging.getLogger(__name__)
+api = Blueprint("api", __name__, url_prefix="/api/v1")
+#: Routes outside the versioned API (health checks).
+ops = Blueprint("ops", __name__)
+
+
+@dataclass
+class ApiRoute:
+    """What the OpenAPI document says of one route."""
+
+    path: str
+    method: str
+    summary: str
+    tag: str
+    body: type[Schema] | None
+    roles: frozenset[str] | None
+    responses: dict[str, Any] = field(default_factory=dict)
+    produces: tuple[str, ...] = ("application/json",)
+    description: str = ""
+
+
+ROUTES: list[ApiRoute] = []
+
+
+def error_response(error: DomainError) -> tuple[Response, int]:
+    return jsonify({"error": error.to_dict()}), error.http_status
+
+
+def bearer_actor(required: bool = True) -> Actor | None:
+    """Return the actor of the request's bearer token (None when optional and absent)."""
+    from ..participants.tokens import actor_from_token
+
+    header = request.headers.get("Authorization", "")
+    if not header:
+        if required:
+            raise Unauthorized("Send your token in an 'Authorization: Bearer <token>' header.")
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("The Authorization header must be 'Bearer <token>'.")
+    return actor_from_token(token.strip())
+
+
+def api_route(
+    path: str,
+    method: str = "GET",
+    *,
+    summary: str,
+    tag: str,
+    body: type[Schema] | None = None,
+    roles: frozenset[str] | None = None,
+    responses: dict[str, Any] | None = None,
+    produces: tuple[str, ...] = ("application/json",),
+    description: str = "",
+    blueprint: Blueprint = api,
+):
+    """Register an API route; the view gets ``actor`` (or None) and ``payload`` keywords."""
+
+    def decorator(view: Callable[..., Any]):
+        full_path = (blueprint.url_prefix or "") + path
+        ROUTES.append(
+            ApiRoute(
+                full_path, method, summary, tag, body, roles, responses or {}, produces, description
+            )
+        )
+
+        def endpoint(**params):
+            try:
+                actor = bearer_actor(required=roles is not None) if roles is not None else None
+                if roles is not None and not actor.has_role(roles):
+                    raise Forbidden("Your role does not allow this.")
+                payload = None
+                if body is not None:
+                    data = request.get_json(silent=True)
+                    if data is None:
+                        raise Invalid("Send a JSON object body (Content-Type: application/json).")
+                    payload = parse(body, data)
+                result = view(actor=actor, payload=payload, **params)
+                db.session.commit()
+            except DomainError as error:
+                db.session.rollback()
+                return error_response(error)
+            except (OperationalError, DBAPIError):
+                db.session.rollback()
+                log.warning("database unavailable for %s %s", method, path, exc_info=True)
+                return error_response(Unavailable("The database is unavailable; try again soon."))
+            if isinstance(result, Response):
+                return result
+            if isinstance(result, tuple):
+                data, status = result
+                return jsonify(data), status
+            return jsonify(result)
+
+        endpoint.__name__ = view.__name__
+        blueprint.add_url_rule(path, endpoint=view.__name__, view_func=endpoint, methods=[method])
+        return view
+
+    return decorator
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def register_error_handlers(app) -> None:
+    """Answer JSON errors under /api and readable pages elsewhere; never a trace."""
+    from flask import render_template
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        if wants_json():
+            code = {
+                400: "invalid",
+                401: "unauthorized",
+                403: "forbidden",
+                404: "not_found",
+                405: "invalid",
+                413: "invalid",
+                429: "rate_limited",
+            }.get(exc.code or 400, "invalid")
+            message = exc.description or exc.name
+            if exc.code == 405:
+                message = f"{request.method} is not allowed on {request.path}."
+            if exc.code == 413:
+                message = "The request body is too large."
+            return jsonify({"error": {"code": code, "message": message}}), exc.code
+        return render_template("error.html", status=exc.code, message=exc.name), exc.code
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        db.session.rollback()
+        if wants_json():
+            return error_response(error)
+        return (
+            render_template("error.html", status=error.http_status, message=error.message),
+            error.http_status,
+        )
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        db.session.rollback()
+        if isinstance(exc, (OperationalError, DBAPIError)):
+            error = Unavailable("The database is unavailable; try again soon.")
+        else:
+            log.exception("unexpected error on %s %s", request.method, request.path)
+            error = Unavailable("Something went wrong on the server; try again.")
+        if wants_json():
+            return error_response(error)
+        return render_template("error.html", status=503, message=error.message), 503
+
+
+_PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
+
+
+def openapi_path(flask_path: str) -> str:
+    return _PARAM.sub(lambda m: "{" + m.group(2) + "}", flask_path)

@@ -1,0 +1,106 @@
+"""Build the OpenAPI 3 document from the routes and the schemas that validate them."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .http import ROUTES, openapi_path
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "enum": [
+                        "invalid",
+                        "unauthorized",
+                        "forbidden",
+                        "not_found",
+                        "conflict",
+                        "closed",
+                        "rate_limited",
+                        "unavailable",
+                    ],
+                },
+                "message": {"type": "string"},
+                "details": {},
+            },
+        }
+    },
+}
+
+
+def build_openapi(version: str) -> dict[str, Any]:
+    """Return the OpenAPI document of every registered route."""
+    components: dict[str, Any] = {"Error": ERROR_SCHEMA}
+    paths: dict[str, Any] = {}
+    for route in ROUTES:
+        path = openapi_path(route.path)
+        op: dict[str, Any] = {
+            "summary": route.summary,
+            "tags": [route.tag],
+            "operationId": re.sub(r"\W+", "_", f"{route.method}_{path}").strip("_"),
+            "responses": {},
+        }
+        if route.description:
+            op["description"] = route.description
+        params = []
+        for kind, name in re.findall(r"<(?:(\w+):)?(\w+)>", route.path):
+            schema: dict[str, Any] = {"type": "integer"} if kind == "int" else {"type": "string"}
+            if name == "fmt":
+                schema = {"type": "string", "enum": route.responses.get("formats", [])}
+            params.append({"name": name, "in": "path", "required": True, "schema": schema})
+        if params:
+            op["parameters"] = params
+        if route.body is not None:
+            schema = route.body.model_json_schema(ref_template="#/components/schemas/{model}")
+            for name, definition in schema.pop("$defs", {}).items():
+                components[name] = definition
+            components[route.body.__name__] = schema
+            op["requestBody"] = {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {"$ref": f"#/components/schemas/{route.body.__name__}"}
+                    }
+                },
+            }
+        ok_status = str(route.responses.get("status", 200))
+        op["responses"][ok_status] = {
+            "description": route.responses.get("description", "Success"),
+            "content": {
+                media: {"schema": route.responses.get("schema", {})} for media in route.produces
+            },
+        }
+        error_statuses = ["400", "404", "429", "503"]
+        if route.roles is not None:
+            op["security"] = [{"bearer": []}]
+            error_statuses += ["401", "403"]
+        if route.body is not None:
+            error_statuses.append("409")
+        for status in sorted(set(error_statuses)):
+            op["responses"][status] = {
+                "description": "Error",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+            }
+        paths.setdefault(path, {})[route.method.lower()] = op
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Companion API",
+            "version": version,
+            "description": "Programme, registration, join, staff login, summaries and synthesis. "
+            "Live interaction goes over Socket.IO: see docs/protocol.md.",
+        },
+        "paths": paths,
+        "components": {
+            "schemas": components,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+    }

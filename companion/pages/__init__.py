@@ -1,0 +1,1 @@
+"""Server-rendered page shells; live panels are filled over Socket.IO by static/js."""

@@ -1,0 +1,117 @@
+"""Pages: programme, registration, attendee session, staff login, console, projector."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from sqlalchemy import select
+from werkzeug.exceptions import NotFound as HttpNotFound
+
+from ..config import ROOT
+from ..core.errors import NotFound
+from ..extensions import db
+from ..programme import service as programme
+from ..programme.models import LiveSession
+
+pages = Blueprint("pages", __name__)
+VENDOR_FILES = {
+    "socket.io.min.js": ROOT / "node_modules" / "socket.io-client" / "dist",
+    "socket.io.min.js.map": ROOT / "node_modules" / "socket.io-client" / "dist",
+}
+
+
+def _session_or_404(session_id: int) -> LiveSession:
+    try:
+        return programme.get_session(session_id)
+    except NotFound:
+        abort(404)
+
+
+def _event_or_404(slug: str):
+    try:
+        return programme.load_event_tree(slug)
+    except NotFound:
+        abort(404)
+
+
+@pages.get("/")
+def index():
+    events = programme.list_events()
+    if len(events) == 1:
+        return redirect(url_for("pages.event_page", slug=events[0].slug))
+    return render_template("index.html", events=events)
+
+
+@pages.get("/events/<slug>")
+def event_page(slug: str):
+    return render_template("event.html", event=_event_or_404(slug))
+
+
+@pages.get("/events/<slug>/register")
+def register_page(slug: str):
+    return render_template("register.html", event=_event_or_404(slug))
+
+
+@pages.get("/join/<code>")
+def join_by_code(code: str):
+    session = db.session.scalar(
+        select(LiveSession).where(LiveSession.join_code == code.strip().upper())
+    )
+    if session is None or not session.event.code_join_allowed:
+        abort(404)
+    return render_template(
+        "join.html", session=session, event=session.event, code=session.join_code
+    )
+
+
+@pages.get("/sessions/<int:session_id>")
+def session_page(session_id: int):
+    session = _session_or_404(session_id)
+    return render_template("session.html", session=session, event=session.event)
+
+
+@pages.get("/login")
+def login_page():
+    return render_template("login.html", next=request.args.get("next", ""))
+
+
+@pages.get("/console/<int:session_id>")
+def console_page(session_id: int):
+    session = _session_or_404(session_id)
+    return render_template("console.html", session=session, event=session.event)
+
+
+@pages.get("/projector/<int:session_id>")
+def projector_page(session_id: int):
+    session = _session_or_404(session_id)
+    return render_template("projector.html", session=session, event=session.event)
+
+
+@pages.get("/lang/<code>")
+def switch_language(code: str):
+    """Remember the chosen language in a cookie and go back where the person was."""
+    if code not in ("fr", "en"):
+        abort(404)
+    target = request.args.get("next") or "/"
+    if not target.startswith("/") or target.startswith("//"):
+        target = "/"  # never redirect off-site
+    response = make_response(redirect(target))
+    response.set_cookie("lang", code, max_age=60 * 60 * 24 * 365, samesite="Lax")
+    return response
+
+
+@pages.get("/vendor/<path:filename>")
+def vendor(filename: str):
+    """Serve front-end libraries installed from npm (no CDN at run time)."""
+    folder = VENDOR_FILES.get(filename)
+    if folder is None:
+        raise HttpNotFound()
+    return send_from_directory(folder, filename, max_age=3600)

@@ -1,0 +1,1 @@
+"""People: registrations, participants of a session, staff accounts and their tokens."""

@@ -1,0 +1,33 @@
+"""Payloads of registration, join and login."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import EmailStr, Field, StringConstraints
+
+from ..core.schemas import Id, Schema
+from .models import PROFILES
+
+Name = Annotated[str, StringConstraints(min_length=1, max_length=120, strip_whitespace=True)]
+
+
+class RegistrationIn(Schema):
+    name: Name
+    email: EmailStr = Field(max_length=254)
+    organisation: Annotated[str, StringConstraints(max_length=200)] = ""
+    profile: Annotated[str, Field(json_schema_extra={"enum": list(PROFILES)})] = "autre"
+    session_ids: list[Id] = Field(min_length=1, max_length=50)
+
+
+class JoinIn(Schema):
+    name: Name | None = None
+    code: Annotated[str, StringConstraints(min_length=4, max_length=16)] | None = None
+    registration_token: Annotated[str, StringConstraints(min_length=10, max_length=512)] | None = (
+        None
+    )
+
+
+class LoginIn(Schema):
+    email: EmailStr = Field(max_length=254)
+    password: Annotated[str, StringConstraints(min_length=1, max_length=256)]

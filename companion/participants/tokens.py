@@ -1,0 +1,56 @@
+"""The application's token signer, and turning a verified token into an Actor."""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from ..core.actors import ATTENDEE, Actor
+from ..core.errors import Forbidden, Unauthorized
+from ..core.tokens import TokenClaims, TokenSigner
+from ..extensions import db
+from .models import Participant, Registration, StaffUser
+
+
+def signer() -> TokenSigner:
+    """Return the signer bound to the running application."""
+    return current_app.extensions["companion_tokens"]
+
+
+def participant_token(participant: Participant) -> str:
+    return signer().sign("participant", participant.id, participant.token_version)
+
+
+def registration_token(registration: Registration) -> str:
+    return signer().sign("registration", registration.id, registration.token_version)
+
+
+def staff_token(staff: StaffUser) -> str:
+    return signer().sign("staff", staff.id, staff.token_version)
+
+
+def actor_for(claims: TokenClaims) -> Actor:
+    """Load the actor a token stands for, refusing revoked tokens and banned participants."""
+    if claims.kind == "participant":
+        participant = db.session.get(Participant, claims.subject_id)
+        if participant is None or participant.token_version != claims.version:
+            raise Unauthorized("This token is no longer valid; join the session again.")
+        if participant.banned_at is not None:
+            raise Forbidden("You have been removed from this session by a moderator.")
+        return Actor(
+            kind="participant",
+            id=participant.id,
+            name=participant.display_name,
+            role=ATTENDEE,
+            session_id=participant.session_id,
+        )
+    if claims.kind == "staff":
+        staff = db.session.get(StaffUser, claims.subject_id)
+        if staff is None or staff.token_version != claims.version:
+            raise Unauthorized("This token is no longer valid; log in again.")
+        return Actor(kind="staff", id=staff.id, name=staff.name or staff.email, role=staff.role)
+    raise Unauthorized("A registration link is not a session token: join the session first.")
+
+
+def actor_from_token(token: object) -> Actor:
+    """Verify ``token`` and return its actor, or raise Unauthorized/Forbidden."""
+    return actor_for(signer().verify(token))

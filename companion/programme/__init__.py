@@ -1,0 +1,1 @@
+"""The programme: events, sessions (webconferences), agenda items and speakers."""

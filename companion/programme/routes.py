@@ -1,0 +1,135 @@
+"""HTTP API of the programme: events, their programme and calendar, health, OpenAPI."""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+import segno
+from flask import Response, current_app, jsonify, url_for
+from icalendar import Calendar
+from icalendar import Event as IcsEvent
+from sqlalchemy import text
+
+from ..core.http import api, api_route, ops
+from ..core.openapi import build_openapi
+from ..core.timeutil import utcnow
+from ..extensions import db
+from . import service
+
+
+def app_version() -> str:
+    try:
+        return version("companion")
+    except PackageNotFoundError:
+        return "0.1.0"
+
+
+@api.get("/openapi.json")
+def openapi_document():
+    """Serve the OpenAPI document (registered outside api_route: it describes the others)."""
+    return jsonify(build_openapi(app_version()))
+
+
+@api_route("/events", summary="List the public events", tag="programme")
+def list_events(actor, payload):
+    return {"events": [service.event_dict(e, with_sessions=False) for e in service.list_events()]}
+
+
+@api_route(
+    "/events/<slug>",
+    summary="An event's programme: sessions, agenda items in order, speakers",
+    tag="programme",
+)
+def get_event(actor, payload, slug: str):
+    return service.event_dict(service.load_event_tree(slug))
+
+
+@api_route(
+    "/events/<slug>/calendar.ics",
+    summary="The event's sessions as an iCalendar file",
+    tag="programme",
+    produces=("text/calendar",),
+)
+def event_calendar(actor, payload, slug: str):
+    event = service.load_event_tree(slug)
+    calendar = Calendar()
+    calendar.add("prodid", "-//Companion//companion//FR")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", event.title)
+    calendar.add("x-wr-timezone", event.timezone)
+    for session in event.sessions:
+        entry = IcsEvent()
+        entry.add("uid", f"session-{session.id}-{event.slug}@companion")
+        entry.add("summary", session.title)
+        entry.add("dtstart", session.starts_at)
+        entry.add("dtend", session.ends_at)
+        entry.add("dtstamp", utcnow())
+        lines = [item.title for item in session.agenda]
+        entry.add("description", "\n".join([session.description, "", *lines]).strip())
+        entry.add("url", url_for("pages.event_page", slug=event.slug, _external=True))
+        calendar.add_component(entry)
+    return Response(
+        calendar.to_ical(),
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="{event.slug}.ics"'},
+    )
+
+
+@api_route(
+    "/sessions/<int:session_id>/qr.svg",
+    summary="A QR code (SVG) of the session's join link, for the projector",
+    tag="programme",
+    produces=("image/svg+xml",),
+)
+def session_qr(actor, payload, session_id: int):
+    session = service.get_session(session_id)
+    link = join_link(session)
+    qr = segno.make(link, error="m")
+    svg = qr.svg_inline(scale=8, dark="#111", light="#fff", title=link)
+    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "no-cache"})
+
+
+def join_link(session) -> str:
+    """The address attendees open to join: by code where allowed, else registration."""
+    if session.event.code_join_allowed:
+        return url_for("pages.join_by_code", code=session.join_code, _external=True)
+    return url_for("pages.register_page", slug=session.event.slug, _external=True)
+
+
+@api_route(
+    "/healthz",
+    summary="Health of the database and the message queue",
+    tag="operations",
+    blueprint=ops,
+)
+def healthz(actor, payload):
+    """Answer 200 when the database (and the queue, if configured) answer, else 503."""
+    checks = {}
+    failing = []
+    try:
+        db.session.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+    except Exception as exc:  # any driver error means "not answering"
+        db.session.rollback()
+        checks["database"] = f"unavailable: {type(exc).__name__}"
+        failing.append("database")
+    redis_client = current_app.extensions.get("companion_redis")
+    if redis_client is not None:
+        try:
+            redis_client.ping()
+            checks["message_queue"] = "ok"
+        except Exception as exc:
+            checks["message_queue"] = f"unavailable: {type(exc).__name__}"
+            failing.append("message_queue")
+    body = {
+        "status": "ok" if not failing else "unavailable",
+        "checks": checks,
+        "version": app_version(),
+    }
+    if failing:
+        body["error"] = {
+            "code": "unavailable",
+            "message": f"Not answering: {', '.join(failing)}",
+        }
+        return body, 503
+    return body

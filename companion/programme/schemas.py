@@ -1,0 +1,110 @@
+"""The programme file (YAML) and the socket payloads of the programme domain."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, StringConstraints, field_validator, model_validator
+
+from ..core.schemas import Id, Schema
+from .models import AGENDA_KINDS
+
+Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,79}$")]
+Text = Annotated[str, StringConstraints(max_length=5000)]
+Title = Annotated[str, StringConstraints(min_length=1, max_length=300)]
+
+
+class SpeakerFile(Schema):
+    key: Key
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    role: Annotated[str, StringConstraints(max_length=300)] = ""
+    organisation: Annotated[str, StringConstraints(max_length=300)] = ""
+    bio: Text = ""
+
+
+class AgendaItemFile(Schema):
+    title: Annotated[str, StringConstraints(min_length=1, max_length=500)]
+    kind: Literal[AGENDA_KINDS] = "topic"  # type: ignore[valid-type]
+    planned_minutes: int = Field(default=10, ge=0, le=600)
+    description: Text = ""
+    speakers: list[Key] = Field(default_factory=list, max_length=20)
+
+
+class SessionFile(Schema):
+    key: Key
+    title: Title
+    description: Text = ""
+    starts_at: datetime
+    ends_at: datetime
+    agenda: list[AgendaItemFile] = Field(default_factory=list, max_length=100)
+    settings: dict[str, Any] = Field(default_factory=dict)
+    # Polls prepared in advance; validated by the polls domain on import.
+    polls: list[dict[str, Any]] = Field(default_factory=list, max_length=50)
+
+    @model_validator(mode="after")
+    def _ends_after_start(self):
+        if self.ends_at <= self.starts_at:
+            raise ValueError("ends_at must come after starts_at")
+        return self
+
+
+class EventFile(Schema):
+    slug: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,79}$")]
+    title: Title
+    description: Text = ""
+    timezone: str = "Europe/Paris"
+    language: Literal["fr", "en"] = "fr"
+    registration_required: bool = True
+    code_join_allowed: bool = False
+    contact: Text = ""
+    follow_up: Text = ""
+    retention_days: int | None = Field(default=90, ge=1, le=3650)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        from zoneinfo import available_timezones
+
+        if value not in available_timezones():
+            raise ValueError(f"unknown timezone {value!r}")
+        return value
+
+
+class ProgrammeFile(Schema):
+    """A whole event as written in a programme file."""
+
+    event: EventFile
+    speakers: list[SpeakerFile] = Field(default_factory=list, max_length=500)
+    sessions: list[SessionFile] = Field(min_length=1, max_length=100)
+
+    @model_validator(mode="after")
+    def _references(self):
+        speaker_keys = [s.key for s in self.speakers]
+        if len(set(speaker_keys)) != len(speaker_keys):
+            raise ValueError("two speakers share a key")
+        session_keys = [s.key for s in self.sessions]
+        if len(set(session_keys)) != len(session_keys):
+            raise ValueError("two sessions share a key")
+        known = set(speaker_keys)
+        for s_index, session in enumerate(self.sessions):
+            for a_index, item in enumerate(session.agenda):
+                for key in item.speakers:
+                    if key not in known:
+                        raise ValueError(
+                            f"sessions.{s_index}.agenda.{a_index}.speakers: unknown speaker {key!r}"
+                        )
+        return self
+
+
+class AgendaAdvanceIn(Schema):
+    session_id: Id
+    agenda_item_id: Id | None
+
+
+class SessionIdIn(Schema):
+    session_id: Id
+
+
+JOIN_CODE_RE = re.compile(r"^[A-Z0-9]{6}$")

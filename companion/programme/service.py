@@ -1,0 +1,353 @@
+"""Programme rules: reading, importing and exporting events; starting sessions; the agenda."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+from blinker import Namespace
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..core.errors import Conflict, Invalid, NotFound
+from ..core.timeutil import as_utc, iso, utcnow
+from ..extensions import db
+from ..realtime import hub
+from .models import AgendaItem, AgendaItemSpeaker, Event, LiveSession, SessionStatus, Speaker
+from .schemas import ProgrammeFile
+
+signals = Namespace()
+#: Sent inside the transaction when a moderator moves the agenda: (session, item, actor).
+agenda_advanced = signals.signal("agenda-advanced")
+#: Sent inside the transaction when a session starts or ends: (session, actor).
+session_status_changed = signals.signal("session-status-changed")
+#: Sent while importing a session's prepared polls: (session, polls list, item by index).
+session_imported = signals.signal("session-imported")
+
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in a call
+
+
+# ---------------------------------------------------------------- reading
+
+
+def get_event(slug: str) -> Event:
+    event = db.session.scalar(select(Event).where(Event.slug == slug))
+    if event is None:
+        raise NotFound(f"No event {slug!r}.")
+    return event
+
+
+def get_session(session_id: int) -> LiveSession:
+    session = db.session.get(LiveSession, session_id)
+    if session is None:
+        raise NotFound(f"No session {session_id}.")
+    return session
+
+
+def get_agenda_item(session: LiveSession, item_id: int) -> AgendaItem:
+    item = db.session.get(AgendaItem, item_id)
+    if item is None or item.session_id != session.id:
+        raise NotFound(f"No agenda item {item_id} in this session.")
+    return item
+
+
+def list_events() -> list[Event]:
+    return list(db.session.scalars(select(Event).order_by(Event.created_at, Event.id)))
+
+
+def speaker_dict(speaker: Speaker) -> dict[str, Any]:
+    return {
+        "id": speaker.id,
+        "name": speaker.name,
+        "role": speaker.role,
+        "organisation": speaker.organisation,
+        "bio": speaker.bio,
+    }
+
+
+def agenda_item_dict(item: AgendaItem) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "title": item.title,
+        "kind": item.kind,
+        "planned_minutes": item.planned_minutes,
+        "description": item.description,
+        "position": item.position,
+        "speakers": [speaker_dict(s) for s in item.speakers],
+    }
+
+
+def session_dict(session: LiveSession) -> dict[str, Any]:
+    """The contract's ``session`` shape."""
+    tz = session.event.timezone
+    return {
+        "id": session.id,
+        "event_slug": session.event.slug,
+        "title": session.title,
+        "description": session.description,
+        "starts_at": iso(session.starts_at, tz),
+        "ends_at": iso(session.ends_at, tz),
+        "started_at": iso(session.started_at, tz),
+        "ended_at": iso(session.ended_at, tz),
+        "timezone": tz,
+        "status": session.status.value,
+        "current_agenda_item_id": session.current_agenda_item_id,
+    }
+
+
+def event_dict(event: Event, *, with_sessions: bool = True) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "slug": event.slug,
+        "title": event.title,
+        "description": event.description,
+        "timezone": event.timezone,
+        "language": event.language,
+        "registration_required": event.registration_required,
+        "code_join_allowed": event.code_join_allowed,
+        "contact": event.contact,
+        "follow_up": event.follow_up,
+    }
+    if with_sessions:
+        data["sessions"] = [
+            {**session_dict(s), "agenda": [agenda_item_dict(i) for i in s.agenda]}
+            for s in event.sessions
+        ]
+    else:
+        data["session_count"] = len(event.sessions)
+        if event.sessions:
+            data["starts_at"] = iso(event.sessions[0].starts_at, event.timezone)
+            data["ends_at"] = iso(event.sessions[-1].ends_at, event.timezone)
+    return data
+
+
+# ---------------------------------------------------------------- import / export
+
+
+def parse_programme(text: str) -> ProgrammeFile:
+    """Parse a programme file, raising Invalid that names the line and the field at fault."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise Invalid(f"The programme file is not valid YAML — {where}{problem}") from None
+    if not isinstance(raw, dict):
+        raise Invalid("The programme file must be a mapping with event, speakers and sessions.")
+    lines = _line_map(root)
+    try:
+        return ProgrammeFile.model_validate(raw)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors(include_url=False, include_input=False):
+            path = tuple(err["loc"])
+            line = _nearest_line(lines, path)
+            field = ".".join(str(p) for p in path) or "(file)"
+            problems.append({"field": field, "line": line, "problem": err["msg"]})
+        first = problems[0]
+        where = f"line {first['line']}, " if first["line"] else ""
+        raise Invalid(
+            f"The programme file is not valid — {where}{first['field']}: {first['problem']}",
+            details=problems,
+        ) from None
+
+
+def _line_map(node, path=()) -> dict[tuple, int]:
+    """Map each YAML path (keys and list indexes) to its 1-based line."""
+    lines = {path: node.start_mark.line + 1}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            child = (*path, key_node.value)
+            lines.update(_line_map(value_node, child))
+            lines[child] = key_node.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            lines.update(_line_map(item, (*path, index)))
+    return lines
+
+
+def _nearest_line(lines: dict[tuple, int], path: tuple) -> int | None:
+    while path:
+        if path in lines:
+            return lines[path]
+        path = path[:-1]
+    return lines.get(())
+
+
+def _localise(value: datetime, tz: str) -> datetime:
+    """Read a naive programme time as the event's local time."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo(tz))
+    return as_utc(value)
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(6))
+
+
+def import_programme(text: str) -> Event:
+    """Create an event from a programme file, all or nothing (the caller commits).
+
+    :raises Invalid: the file is malformed (naming the line and field).
+    :raises Conflict: an event with this slug already exists.
+    """
+    programme = parse_programme(text)
+    spec = programme.event
+    if db.session.scalar(select(Event.id).where(Event.slug == spec.slug)):
+        raise Conflict(f"An event with slug {spec.slug!r} already exists.")
+    event = Event(**spec.model_dump())
+    db.session.add(event)
+    speakers = {}
+    for s in programme.speakers:
+        speakers[s.key] = Speaker(event=event, **s.model_dump())
+        db.session.add(speakers[s.key])
+    for s in programme.sessions:
+        session = LiveSession(
+            event=event,
+            key=s.key,
+            title=s.title,
+            description=s.description,
+            starts_at=_localise(s.starts_at, spec.timezone),
+            ends_at=_localise(s.ends_at, spec.timezone),
+            join_code=new_join_code(),
+            settings=dict(s.settings),
+        )
+        db.session.add(session)
+        items = []
+        for position, item in enumerate(s.agenda):
+            agenda_item = AgendaItem(
+                session=session,
+                position=position,
+                title=item.title,
+                kind=item.kind,
+                planned_minutes=item.planned_minutes,
+                description=item.description,
+                speaker_links=[
+                    AgendaItemSpeaker(speaker=speakers[key], position=i)
+                    for i, key in enumerate(item.speakers)
+                ],
+            )
+            db.session.add(agenda_item)
+            items.append(agenda_item)
+        db.session.flush()
+        if s.polls:
+            session_imported.send(session, polls=s.polls, items=items)
+    db.session.flush()
+    return event
+
+
+def export_programme(event: Event) -> str:
+    """Write an event back as a programme file that import_programme reads."""
+    speakers = sorted(event.speakers, key=lambda s: s.id)
+    tz = ZoneInfo(event.timezone)
+    data = {
+        "event": {
+            "slug": event.slug,
+            "title": event.title,
+            "description": event.description,
+            "timezone": event.timezone,
+            "language": event.language,
+            "registration_required": event.registration_required,
+            "code_join_allowed": event.code_join_allowed,
+            "contact": event.contact,
+            "follow_up": event.follow_up,
+            "retention_days": event.retention_days,
+        },
+        "speakers": [
+            {k: getattr(s, k) for k in ("key", "name", "role", "organisation", "bio")}
+            for s in speakers
+        ],
+        "sessions": [],
+    }
+    for session in event.sessions:
+        entry = {
+            "key": session.key,
+            "title": session.title,
+            "description": session.description,
+            "starts_at": session.starts_at.astimezone(tz).replace(tzinfo=None).isoformat(),
+            "ends_at": session.ends_at.astimezone(tz).replace(tzinfo=None).isoformat(),
+            "agenda": [
+                {
+                    "title": item.title,
+                    "kind": item.kind,
+                    "planned_minutes": item.planned_minutes,
+                    "description": item.description,
+                    "speakers": [s.key for s in item.speakers],
+                }
+                for item in session.agenda
+            ],
+        }
+        if session.settings:
+            entry["settings"] = dict(session.settings)
+        data["sessions"].append(entry)
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+
+
+def load_event_tree(slug: str) -> Event:
+    """Return the event with its sessions, agenda and speakers loaded in few queries."""
+    event = db.session.scalar(
+        select(Event)
+        .where(Event.slug == slug)
+        .options(
+            selectinload(Event.sessions)
+            .selectinload(LiveSession.agenda)
+            .selectinload(AgendaItem.speaker_links)
+        )
+    )
+    if event is None:
+        raise NotFound(f"No event {slug!r}.")
+    return event
+
+
+# ---------------------------------------------------------------- live changes
+
+
+def start_session(session: LiveSession, *, actor) -> LiveSession:
+    """Put a scheduled (or ended, to resume) session live."""
+    if session.status == SessionStatus.LIVE:
+        raise Conflict("This session is already live.")
+    session.status = SessionStatus.LIVE
+    session.started_at = session.started_at or utcnow()
+    session.ended_at = None
+    if session.current_agenda_item_id is None and session.agenda:
+        session.current_agenda_item_id = session.agenda[0].id
+    db.session.flush()
+    session_status_changed.send(session, actor=actor)
+    hub.publish(session.id, "session.updated", {"session": session_dict(session)})
+    return session
+
+
+def end_session(session: LiveSession, *, actor) -> LiveSession:
+    """End a live session; its summary becomes final."""
+    if session.status != SessionStatus.LIVE:
+        raise Conflict("Only a live session can be ended.")
+    session.status = SessionStatus.ENDED
+    session.ended_at = utcnow()
+    db.session.flush()
+    session_status_changed.send(session, actor=actor)
+    hub.publish(session.id, "session.updated", {"session": session_dict(session)})
+    return session
+
+
+def advance_agenda(session: LiveSession, item: AgendaItem | None, *, actor) -> LiveSession:
+    """Make ``item`` the agenda item under way (None: between items)."""
+    if session.status == SessionStatus.ENDED:
+        raise Conflict("This session has ended.")
+    session.current_agenda_item_id = item.id if item else None
+    db.session.flush()
+    agenda_advanced.send(session, item=item, actor=actor)
+    hub.publish(
+        session.id,
+        "agenda.updated",
+        {
+            "agenda_item_id": session.current_agenda_item_id,
+            "agenda_item": agenda_item_dict(item) if item else None,
+            "advanced_at": iso(utcnow(), session.event.timezone),
+        },
+    )
+    return session

@@ -1,0 +1,94 @@
+"""Coalesced broadcasts: mark what changed, flush it a few times a second at most.
+
+Votes and upvotes only mark their poll or question dirty; one background task per process
+turns the marks into one broadcast per interval, so the cost follows the number of attendees,
+never the number of votes times attendees.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable
+
+from flask import Flask
+
+from ..extensions import db, socketio
+
+log = logging.getLogger(__name__)
+
+Flusher = Callable[[set], None]
+
+
+class Coalescer:
+    """Dirty marks per kind, flushed by registered callbacks on a timer."""
+
+    def __init__(self) -> None:
+        self._flushers: dict[str, Flusher] = {}
+        self._periodic: list[tuple[float, Callable[[], None]]] = []
+        self._dirty: dict[str, set] = {}
+        self._lock = threading.Lock()
+        self._app: Flask | None = None
+        self._started = False
+        self._stopped = False
+
+    def register(self, kind: str, flusher: Flusher) -> None:
+        """Call ``flusher(keys)`` with the keys marked dirty under ``kind`` since the last flush."""
+        self._flushers[kind] = flusher
+
+    def every(self, seconds: float, callback: Callable[[], None]) -> None:
+        """Also call ``callback`` about every ``seconds`` (heartbeats, refreshes)."""
+        self._periodic.append((seconds, callback))
+
+    def mark(self, kind: str, key) -> None:
+        """Note that ``key`` of ``kind`` changed and needs a broadcast soon."""
+        with self._lock:
+            self._dirty.setdefault(kind, set()).add(key)
+
+    def mark_many(self, kind: str, keys: Iterable) -> None:
+        with self._lock:
+            self._dirty.setdefault(kind, set()).update(keys)
+
+    def start(self, app: Flask) -> None:
+        """Start the flushing task once per process (idempotent)."""
+        self._app = app
+        if self._started or app.config["COMPANION"].testing:
+            return
+        self._started = True
+        socketio.start_background_task(self._run, app)
+
+    def stop(self) -> None:
+        self._stopped = True
+
+    def flush(self) -> None:
+        """Run every flusher now for what is dirty (tests call it directly)."""
+        with self._lock:
+            dirty, self._dirty = self._dirty, {}
+        for kind, keys in dirty.items():
+            flusher = self._flushers.get(kind)
+            if not flusher or not keys:
+                continue
+            try:
+                flusher(keys)
+            except Exception:
+                log.exception("coalesced flush of %s failed; will retry", kind)
+                db.session.rollback()
+                self.mark_many(kind, keys)
+
+    def _run(self, app: Flask) -> None:
+        interval = app.config["COMPANION"].coalesce_interval_s
+        ticks = 0
+        while not self._stopped:
+            socketio.sleep(interval)
+            ticks += 1
+            with app.app_context():
+                for seconds, callback in self._periodic:
+                    if ticks % max(1, round(seconds / interval)) == 0:
+                        try:
+                            callback()
+                        except Exception:
+                            log.exception("periodic task %s failed", callback)
+                self.flush()
+
+
+coalescer = Coalescer()

@@ -1,0 +1,170 @@
+"""One dispatcher for every socket event: parse → authorise → call → commit → acknowledge.
+
+Handlers are registered with :func:`socket_event` and never repeat these steps, so none can
+forget one (OpenSlides' payload schemas; Indico's process-args / check-access / process).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app, request
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+
+from ..core.actors import Actor
+from ..core.errors import DomainError, Forbidden, Invalid, Unauthorized, Unavailable
+from ..core.schemas import Schema, parse
+from ..extensions import db, socketio
+from .connections import connections
+from .models import ClientReceipt
+
+log = logging.getLogger(__name__)
+
+PARTICIPANT = "attendee"
+MODERATOR = "moderator"
+FACILITATOR = "facilitator"
+ANYONE = frozenset({PARTICIPANT, MODERATOR, FACILITATOR})
+STAFF = frozenset({MODERATOR, FACILITATOR})
+
+Handler = Callable[[Actor, Any], dict]
+
+
+@dataclass(frozen=True)
+class SocketEvent:
+    """A client→server event: its name, payload schema, allowed roles and handler."""
+
+    name: str
+    schema: type[Schema]
+    roles: frozenset[str]
+    handler: Handler
+    idempotent: bool  # carries a client_id: a resend answers the first result
+    rate_limit: str | None  # bucket name for rate limiting, None: not limited
+
+
+EVENTS: dict[str, SocketEvent] = {}
+#: Called before a handler with (event, actor); may raise RateLimited. Set by the security layer.
+before_handlers: list[Callable[[SocketEvent, Actor], None]] = []
+
+
+def socket_event(
+    name: str,
+    schema: type[Schema],
+    *,
+    roles: frozenset[str],
+    idempotent: bool = False,
+    rate_limit: str | None = None,
+):
+    """Register ``handler(actor, payload) -> dict`` as the socket event ``name``."""
+
+    def decorator(handler: Handler) -> Handler:
+        if name in EVENTS:
+            raise RuntimeError(f"socket event {name!r} registered twice")
+        EVENTS[name] = SocketEvent(name, schema, frozenset(roles), handler, idempotent, rate_limit)
+        return handler
+
+    return decorator
+
+
+def bind_events() -> None:
+    """Attach every registered event to the Socket.IO server (called by create_app)."""
+    for spec in EVENTS.values():
+        socketio.on_event(spec.name, _make_entry(spec))
+
+
+def _make_entry(spec: SocketEvent):
+    def entry(data=None, *extra):
+        return dispatch(spec, data, request.sid, extra)
+
+    entry.__name__ = "on_" + spec.name.replace(".", "_")
+    return entry
+
+
+def ok(data: dict) -> dict:
+    return {"ok": True, "data": data}
+
+
+def failure(error: DomainError) -> dict:
+    return {"ok": False, "error": error.to_dict()}
+
+
+def dispatch(spec: SocketEvent, data: Any, sid: str, extra: tuple = ()) -> dict:
+    """Run one client event through every step and return its acknowledgement."""
+    try:
+        if extra:
+            raise Invalid("Send one payload object per event.")
+        actor = current_actor(sid)
+        if not actor.has_role(spec.roles):
+            raise Forbidden(f"{spec.name} is not allowed for your role.")
+        _check_size(data)
+        payload = parse(spec.schema, data)
+        for hook in before_handlers:
+            hook(spec, actor)
+        if spec.idempotent:
+            previous = _receipt(actor, payload.client_id)
+            if previous is not None:
+                return previous
+        result = spec.handler(actor, payload)
+        answer = ok(result if result is not None else {})
+        if spec.idempotent:
+            db.session.add(
+                ClientReceipt(
+                    actor_key=actor.key, client_id=payload.client_id, event=spec.name, result=answer
+                )
+            )
+        db.session.commit()
+        return answer
+    except DomainError as error:
+        db.session.rollback()
+        return failure(error)
+    except IntegrityError:
+        db.session.rollback()
+        # Two resends raced: the other one committed; answer what it answered.
+        if spec.idempotent and isinstance(data, dict):
+            previous = _receipt(current_actor(sid), data.get("client_id"))
+            if previous is not None:
+                return previous
+        log.warning("integrity error in %s", spec.name, exc_info=True)
+        return failure(Invalid("This change conflicts with another one; try again."))
+    except (OperationalError, DBAPIError):
+        db.session.rollback()
+        log.warning("database unavailable during %s", spec.name, exc_info=True)
+        return failure(Unavailable("The database is unavailable; try again in a moment."))
+    except Exception:
+        db.session.rollback()
+        log.exception("unexpected error in %s", spec.name)
+        return failure(Unavailable("Something went wrong on the server; try again."))
+
+
+def current_actor(sid: str) -> Actor:
+    """Return the actor behind socket ``sid``, checked again against the database."""
+    from ..participants.tokens import actor_for
+
+    conn = connections.get(sid)
+    if conn is None:
+        raise Unauthorized("This connection is not authenticated; reconnect with a token.")
+    return actor_for(conn.claims)
+
+
+def _check_size(data: Any) -> None:
+    limit = current_app.config["COMPANION"].max_payload_bytes
+    try:
+        size = len(json.dumps(data, ensure_ascii=False, default=str).encode())
+    except (TypeError, ValueError, RecursionError):
+        raise Invalid("The payload is not valid JSON.") from None
+    if size > limit:
+        raise Invalid(f"The payload is too large ({size} bytes; at most {limit}).")
+
+
+def _receipt(actor: Actor, client_id: str | None) -> dict | None:
+    if not client_id:
+        return None
+    return db.session.scalar(
+        select(ClientReceipt.result).where(
+            ClientReceipt.actor_key == actor.key, ClientReceipt.client_id == client_id
+        )
+    )

@@ -1,0 +1,132 @@
+"""Connect, disconnect, session.join and session.leave: the doors of the live spine."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import current_app, request
+from flask_socketio import ConnectionRefusedError, join_room, leave_room
+from sqlalchemy import select
+
+from ..core.actors import Actor
+from ..core.errors import DomainError, Forbidden
+from ..core.schemas import Id, Schema
+from ..extensions import db, socketio
+from ..programme import service as programme
+from ..programme.models import LiveSession
+from .coalesce import coalescer
+from .connections import connections
+from .dispatcher import ANYONE, socket_event
+from .hub import visible_to
+from .models import SessionBroadcast
+from .presence import presence
+from .rooms import participant_room, session_room, staff_room
+from .snapshot import build_snapshot, snapshot_part
+
+log = logging.getLogger(__name__)
+
+
+@socketio.on("connect")
+def on_connect(auth=None):
+    """Accept a connection only with a valid participant or staff token."""
+    from ..participants.tokens import actor_for, signer
+
+    token = auth.get("token") if isinstance(auth, dict) else None
+    try:
+        claims = signer().verify(token)
+        actor_for(claims)
+    except DomainError as error:
+        raise ConnectionRefusedError({"code": error.code, "message": error.message}) from None
+    connections.add(request.sid, claims)
+    coalescer.start(current_app._get_current_object())
+    return True
+
+
+@socketio.on("disconnect")
+def on_disconnect(*_args):
+    conn = connections.remove(request.sid)
+    if conn is None:
+        return
+    for session_id in conn.sessions:
+        presence.left(session_id, _actor_key(conn), is_staff=conn.claims.kind == "staff")
+
+
+def _actor_key(conn) -> str:
+    return f"{conn.claims.kind[0]}:{conn.claims.subject_id}"
+
+
+class JoinIn(Schema):
+    session_id: Id
+    since_seq: int | None = None
+
+
+class LeaveIn(Schema):
+    session_id: Id
+
+
+@socket_event("session.join", JoinIn, roles=ANYONE)
+def join_session(actor: Actor, payload: JoinIn) -> dict:
+    """Enter a session's rooms; answer a snapshot, or the broadcasts missed since ``since_seq``."""
+    session = programme.get_session(payload.session_id)
+    if not actor.may_attend(session.id):
+        raise Forbidden("You are not a participant of this session.")
+    seq = session.seq  # read before the state, so a racing change is replayed, never lost
+    sid = request.sid
+    join_room(session_room(session.id), sid=sid)
+    if actor.is_staff:
+        join_room(staff_room(session.id), sid=sid)
+    else:
+        join_room(participant_room(actor.id), sid=sid)
+    conn = connections.get(sid)
+    if conn is not None and session.id not in conn.sessions:
+        conn.sessions.add(session.id)
+        presence.joined(session.id, actor.key, is_staff=actor.is_staff)
+    since = payload.since_seq
+    limit = current_app.config["COMPANION"].replay_limit
+    if since is not None and 0 <= since <= seq and seq - since <= limit:
+        rows = db.session.scalars(
+            select(SessionBroadcast)
+            .where(SessionBroadcast.session_id == session.id, SessionBroadcast.seq > since)
+            .order_by(SessionBroadcast.seq)
+        )
+        events = [
+            {"event": row.event, "data": row.payload}
+            for row in rows
+            if visible_to(row, is_staff=actor.is_staff, participant_id=actor.participant_id)
+        ]
+        return {"events": events, "seq": seq}
+    return {"snapshot": build_snapshot(session, actor), "seq": seq}
+
+
+@socket_event("session.leave", LeaveIn, roles=ANYONE)
+def leave_session(actor: Actor, payload: LeaveIn) -> dict:
+    sid = request.sid
+    for room in (session_room(payload.session_id), staff_room(payload.session_id)):
+        leave_room(room, sid=sid)
+    if not actor.is_staff:
+        leave_room(participant_room(actor.id), sid=sid)
+    conn = connections.get(sid)
+    if conn is not None and payload.session_id in conn.sessions:
+        conn.sessions.discard(payload.session_id)
+        presence.left(payload.session_id, actor.key, is_staff=actor.is_staff)
+    return {"session_id": payload.session_id}
+
+
+@snapshot_part("session")
+def _session_part(session: LiveSession, actor: Actor) -> dict:
+    return programme.session_dict(session)
+
+
+@snapshot_part("agenda")
+def _agenda_part(session: LiveSession, actor: Actor) -> list:
+    return [programme.agenda_item_dict(item) for item in session.agenda]
+
+
+@snapshot_part("presence")
+def _presence_part(session: LiveSession, actor: Actor) -> dict:
+    return presence.counts(session.id)
+
+
+@snapshot_part("you")
+def _you_part(session: LiveSession, actor: Actor) -> dict:
+    return {"kind": actor.kind, "id": actor.id, "name": actor.name, "role": actor.role}

@@ -1,0 +1,1 @@
+"""Protection at the edge: security headers, rate limits."""

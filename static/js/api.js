@@ -1,0 +1,59 @@
+// Small helpers for the JSON HTTP API and for DOM building without innerHTML.
+
+/** Call the API; resolve with the JSON body, reject with {code, message, status}. */
+export async function api(path, { method = "GET", body, token } = {}) {
+  const headers = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (token) headers.Authorization = `Bearer ${token}`;
+  let response;
+  try {
+    response = await fetch(`/api/v1${path}`, {
+      method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (err) {
+    throw { code: "unavailable", message: "The server cannot be reached.", status: 0 };
+  }
+  let data = null;
+  try { data = await response.json(); } catch (err) { data = null; }
+  if (!response.ok) {
+    const error = (data && data.error) || { code: "unavailable", message: response.statusText };
+    throw { ...error, status: response.status };
+  }
+  return data;
+}
+
+/** Create an element; text goes through textContent so nothing typed is ever run as HTML. */
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === "class") node.className = value;
+    else if (key === "text") node.textContent = value;
+    else if (key.startsWith("on") && typeof value === "function") node.addEventListener(key.slice(2), value);
+    else if (key === "dataset") Object.assign(node.dataset, value);
+    else node.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+/** A random id for a contribution, kept across resends so the server counts it once. */
+export function newClientId() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+export const store = {
+  get(key) {
+    try { return JSON.parse(localStorage.getItem(`companion:${key}`)); } catch (err) { return null; }
+  },
+  set(key, value) {
+    try { localStorage.setItem(`companion:${key}`, JSON.stringify(value)); } catch (err) { /* private mode */ }
+  },
+  remove(key) {
+    try { localStorage.removeItem(`companion:${key}`); } catch (err) { /* private mode */ }
+  },
+};

@@ -1,0 +1,29 @@
+// Translated strings, rendered by the server into <script type="application/json" class="i18n">.
+const strings = {};
+for (const node of document.querySelectorAll("script.i18n")) {
+  try {
+    Object.assign(strings, JSON.parse(node.textContent));
+  } catch (err) {
+    console.error("bad i18n block", err);
+  }
+}
+
+/** Return the translation of `key`, with %(name)s placeholders filled from `params`. */
+export function t(key, params = {}) {
+  let text = strings[key] ?? key;
+  for (const [name, value] of Object.entries(params)) {
+    text = text.replaceAll(`%(${name})s`, String(value));
+  }
+  return text;
+}
+
+/** Say `message` to screen-reader users through the page's ARIA live region. */
+export function announce(message) {
+  const region = document.getElementById("live-announcer");
+  if (!region) return;
+  region.textContent = "";
+  // A fresh text node after a tick makes screen readers announce repeats too.
+  setTimeout(() => { region.textContent = message; }, 50);
+}
+
+export const lang = document.documentElement.lang || "fr";

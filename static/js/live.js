@@ -1,0 +1,198 @@
+// The live connection of a page: joins a session, keeps its seq, replays what it missed,
+// and resends unacknowledged contributions with the same client_id after a reconnect.
+import { newClientId, store } from "./api.js";
+import { t } from "./i18n.js";
+
+// Broadcasts that only refresh figures: always applied, never replayed (see the contract).
+const FIGURE_EVENTS = new Set(["poll.results", "presence.updated", "question.votes"]);
+const ACK_TIMEOUT_MS = 10000;
+
+export class LiveClient {
+  constructor({ token, sessionId }) {
+    this.token = token;
+    this.sessionId = sessionId;
+    this.seq = null;
+    this.snapshot = null;
+    this.status = "connecting";
+    this.handlers = new Map();
+    this.outboxKey = `outbox:${sessionId}:${token.slice(-16)}`;
+    // Contributions waiting for their ack survive a reload of the page.
+    this.outbox = new Map(Object.entries(store.get(this.outboxKey) || {}));
+    this.waiters = new Map();
+  }
+
+  /** Call `handler(data, {replayed})` for each server event `name` (also on replay). */
+  on(name, handler) {
+    if (!this.handlers.has(name)) this.handlers.set(name, []);
+    this.handlers.get(name).push(handler);
+    return this;
+  }
+
+  _fire(name, data, meta = {}) {
+    for (const handler of this.handlers.get(name) || []) {
+      try { handler(data, meta); } catch (err) { console.error(`handler for ${name} failed`, err); }
+    }
+  }
+
+  connect() {
+    // WebSocket first; long-polling stays as a fallback for networks that block WebSocket.
+    this.socket = io({ auth: { token: this.token }, transports: ["websocket", "polling"],
+                       reconnectionDelayMax: 5000 });
+    this.socket.on("connect", () => this._join());
+    this.socket.on("disconnect", (reason) => {
+      this._setStatus(reason === "io client disconnect" ? "offline" : "reconnecting");
+    });
+    this.socket.on("connect_error", (err) => {
+      const refused = err && err.data && err.data.code;
+      if (refused) {
+        this._setStatus("refused");
+        this._fire("refused", err.data);
+        this.socket.disconnect();
+      } else {
+        this._setStatus("reconnecting");
+      }
+    });
+    this.socket.onAny((name, data) => this._receive(name, data));
+    return this;
+  }
+
+  _receive(name, data, meta = {}) {
+    if (data && typeof data.seq === "number" && !FIGURE_EVENTS.has(name)) {
+      if (this.seq !== null && data.seq <= this.seq) return; // already applied
+      this.seq = data.seq;
+    }
+    this._fire(name, data, meta);
+  }
+
+  async _join() {
+    const payload = { session_id: this.sessionId };
+    if (this.seq !== null) payload.since_seq = this.seq;
+    let answer;
+    try {
+      answer = await this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck("session.join", payload);
+    } catch (err) {
+      this._setStatus("reconnecting");
+      setTimeout(() => this.socket.connected && this._join(), 2000);
+      return;
+    }
+    if (!answer.ok) {
+      this._setStatus("refused");
+      this._fire("refused", answer.error);
+      return;
+    }
+    const { data } = answer;
+    if (data.snapshot) {
+      this.snapshot = data.snapshot;
+      this.seq = data.seq;
+      this._fire("snapshot", data.snapshot, { seq: data.seq });
+    } else {
+      for (const entry of data.events) this._receive(entry.event, entry.data, { replayed: true });
+      this.seq = Math.max(this.seq ?? 0, data.seq);
+    }
+    this._setStatus("connected");
+    this._flushOutbox();
+  }
+
+  _setStatus(status) {
+    this.status = status;
+    this._fire("status", status);
+  }
+
+  /** Send a client event and resolve with its data; reject with {code, message}. */
+  async send(name, payload) {
+    if (!this.socket || !this.socket.connected) {
+      throw { code: "unavailable", message: t("reconnecting") };
+    }
+    let answer;
+    try {
+      answer = await this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck(name, payload);
+    } catch (err) {
+      throw { code: "unavailable", message: t("reconnecting") };
+    }
+    if (!answer.ok) throw answer.error;
+    return answer.data;
+  }
+
+  /**
+   * Send a contribution with a client_id; keep it until acknowledged, resending it after a
+   * reconnect, and resolve once the server has committed it.
+   */
+  contribute(name, payload) {
+    const clientId = newClientId();
+    const entry = { name, payload: { ...payload, client_id: clientId } };
+    this.outbox.set(clientId, entry);
+    this._saveOutbox();
+    const done = new Promise((resolve, reject) => this.waiters.set(clientId, { resolve, reject }));
+    if (this.socket && this.socket.connected && this.status === "connected") this._deliver(clientId);
+    return done;
+  }
+
+  async _deliver(clientId) {
+    const entry = this.outbox.get(clientId);
+    if (!entry || entry.inFlight) return;
+    entry.inFlight = true;
+    try {
+      const data = await this.send(entry.name, entry.payload);
+      this._settle(clientId, "resolve", data);
+    } catch (error) {
+      entry.inFlight = false;
+      // Not acknowledged: keep it and resend with the same client_id once reconnected.
+      if (error.code === "unavailable") return;
+      this._settle(clientId, "reject", error);
+    }
+  }
+
+  _settle(clientId, how, value) {
+    this.outbox.delete(clientId);
+    this._saveOutbox();
+    const waiter = this.waiters.get(clientId);
+    this.waiters.delete(clientId);
+    if (waiter) waiter[how](value);
+    else if (how === "resolve") this._fire("resent", value);
+  }
+
+  _flushOutbox() {
+    for (const [clientId, entry] of this.outbox) {
+      entry.inFlight = false;
+      this._deliver(clientId);
+    }
+  }
+
+  _saveOutbox() {
+    const plain = {};
+    for (const [id, entry] of this.outbox) plain[id] = { name: entry.name, payload: entry.payload };
+    store.set(this.outboxKey, plain);
+  }
+
+  /** How far the server clock is ahead of ours, from the last floor's server_time. */
+  static clockOffset(serverTimeIso) {
+    return serverTimeIso ? Date.parse(serverTimeIso) - Date.now() : 0;
+  }
+}
+
+// Panels register here; the page's main module starts them once the client exists.
+const panelStarters = [];
+let started = null;
+
+/** Register `start(client, context)` to run when the page's live client is ready. */
+export function onLive(start) {
+  if (started) start(started.client, started.context);
+  else panelStarters.push(start);
+}
+
+/** Called once by the page module: hand the client to every panel. */
+export function startPanels(client, context) {
+  started = { client, context };
+  for (const start of panelStarters.splice(0)) start(client, context);
+}
+
+/** Show the connection state in every [data-conn-status] element. */
+export function bindStatus(client) {
+  const nodes = document.querySelectorAll("[data-conn-status]");
+  client.on("status", (status) => {
+    for (const node of nodes) {
+      node.textContent = t(status);
+      node.dataset.state = status;
+    }
+  });
+}

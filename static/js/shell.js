@@ -1,0 +1,43 @@
+// What every live page shows: session status, presence, and the agenda item under way.
+import { announce, t } from "./i18n.js";
+
+export function bindSessionShell(client, root) {
+  const statusNodes = root.querySelectorAll("[data-session-status]");
+  const presenceNodes = root.querySelectorAll("[data-presence]");
+  const currentNodes = document.querySelectorAll("[data-current-item]");
+  let agenda = [];
+
+  const showStatus = (session) => {
+    for (const node of statusNodes) {
+      node.textContent = t(session.status);
+      node.className = `status status-${session.status}`;
+    }
+  };
+  const showCurrent = (itemId, { quiet = false } = {}) => {
+    const item = agenda.find((i) => i.id === itemId);
+    for (const node of currentNodes) node.textContent = item ? item.title : "—";
+    for (const li of root.querySelectorAll("[data-agenda-item]")) {
+      const isCurrent = Number(li.dataset.agendaItem) === itemId;
+      li.classList.toggle("is-current", isCurrent);
+      if (isCurrent) li.setAttribute("aria-current", "step");
+      else li.removeAttribute("aria-current");
+    }
+    if (item && !quiet) announce(`${t("agenda_now")}: ${item.title}`);
+  };
+  const showPresence = (counts) => {
+    for (const node of presenceNodes) node.textContent = `${counts.online} ${t("online")}`;
+  };
+
+  client.on("snapshot", (snap) => {
+    agenda = snap.agenda;
+    showStatus(snap.session);
+    showCurrent(snap.session.current_agenda_item_id, { quiet: true });
+    showPresence(snap.presence);
+  });
+  client.on("session.updated", (data) => {
+    showStatus(data.session);
+    showCurrent(data.session.current_agenda_item_id, { quiet: true });
+  });
+  client.on("agenda.updated", (data) => showCurrent(data.agenda_item_id));
+  client.on("presence.updated", showPresence);
+}

@@ -1,0 +1,202 @@
+"""The live spine over Socket.IO: connect, join, seq, replay, the dispatcher's refusals."""
+
+import pytest
+from flask_socketio import SocketIO  # noqa: F401  (the test client comes from it)
+from sqlalchemy import select
+
+from companion.extensions import db
+from companion.programme.models import LiveSession
+from companion.realtime.models import SessionBroadcast
+
+
+def _session(session_id) -> LiveSession:
+    db.session.expire_all()
+    return db.session.scalars(select(LiveSession).where(LiveSession.id == session_id)).one()
+
+
+def test_bad_tokens_are_refused_at_connect(connect, app):
+    for token in (None, "", "garbage", "x" * 600):
+        client = connect(token)
+        assert not client.connected
+
+
+def test_expired_token_is_refused(app, connect, people, first_session, monkeypatch):
+    joined = people.join(first_session.id)
+    signer = app.extensions["companion_tokens"]
+    monkeypatch.setitem(signer._max_age, "participant", -1)
+    assert not connect(joined["token"]).connected
+
+
+def test_registration_token_cannot_connect(connect, people, first_session):
+    registration = people.register([first_session.id])
+    assert not connect(registration["token"]).connected
+
+
+def test_join_answers_a_snapshot(connect, people, first_session):
+    joined = people.join(first_session.id, name="Léa")
+    client = connect(joined["token"])
+    data = client.ok("session.join", {"session_id": first_session.id})
+    snapshot = data["snapshot"]
+    assert {"session", "agenda", "presence"} <= set(snapshot)
+    assert snapshot["session"]["id"] == first_session.id
+    assert snapshot["session"]["starts_at"] == "2020-06-30T10:00:00+02:00"
+    assert len(snapshot["agenda"]) == len(first_session.agenda)
+    assert data["seq"] == 0
+
+
+def test_attendee_cannot_join_another_session(connect, people, event):
+    joined = people.join(event.sessions[0].id)
+    client = connect(joined["token"])
+    assert client.error("session.join", {"session_id": event.sessions[1].id}) == "forbidden"
+
+
+def test_moderator_advances_the_agenda_and_attendees_see_it_with_seq(
+    connect, people, first_session, moderator_token
+):
+    attendee = connect(people.join(first_session.id)["token"])
+    attendee.ok("session.join", {"session_id": first_session.id})
+    moderator = connect(moderator_token)
+    moderator.ok("session.join", {"session_id": first_session.id})
+    attendee.received()
+    item = first_session.agenda[3]
+    moderator.ok("session.start", {"session_id": first_session.id})
+    moderator.ok("agenda.advance", {"session_id": first_session.id, "agenda_item_id": item.id})
+    got = attendee.received()
+    names = [m["event"] for m in got if m["event"] != "presence.updated"]
+    assert names == ["session.updated", "agenda.updated"]
+    seqs = [m["data"]["seq"] for m in got if m["event"] != "presence.updated"]
+    assert seqs == [1, 2]
+    assert got[-1]["data"]["agenda_item_id"] == item.id
+    assert _session(first_session.id).current_agenda_item_id == item.id
+
+
+def test_replay_since_seq_returns_every_missed_change_in_order(
+    connect, people, first_session, moderator_token
+):
+    moderator = connect(moderator_token)
+    moderator.ok("session.start", {"session_id": first_session.id})
+    token = people.join(first_session.id)["token"]
+    attendee = connect(token)
+    seq = attendee.ok("session.join", {"session_id": first_session.id})["seq"]
+    attendee.disconnect()
+    for item in first_session.agenda[1:4]:
+        moderator.ok("agenda.advance", {"session_id": first_session.id, "agenda_item_id": item.id})
+    again = connect(token)
+    data = again.ok("session.join", {"session_id": first_session.id, "since_seq": seq})
+    assert "snapshot" not in data
+    assert [e["data"]["seq"] for e in data["events"]] == [seq + 1, seq + 2, seq + 3]
+    assert [e["data"]["agenda_item_id"] for e in data["events"]] == [
+        i.id for i in first_session.agenda[1:4]
+    ]
+    assert data["seq"] == seq + 3
+
+
+def test_replay_too_far_behind_answers_a_snapshot(
+    app, connect, people, first_session, moderator_token
+):
+    app.config["COMPANION"].replay_limit = 2
+    moderator = connect(moderator_token)
+    token = people.join(first_session.id)["token"]
+    for item in first_session.agenda[:4]:
+        moderator.ok("agenda.advance", {"session_id": first_session.id, "agenda_item_id": item.id})
+    data = connect(token).ok("session.join", {"session_id": first_session.id, "since_seq": 0})
+    assert data["snapshot"]["session"]["current_agenda_item_id"] == first_session.agenda[3].id
+    assert data["seq"] == 4
+
+
+def test_staff_only_broadcasts_are_not_replayed_to_attendees(app, connect, people, first_session):
+    from companion.realtime import hub
+
+    token = people.join(first_session.id)["token"]
+    hub.publish(first_session.id, "question.updated", {"question": {"id": 1}}, audience="staff")
+    hub.publish(first_session.id, "agenda.updated", {"agenda_item_id": None})
+    db.session.commit()
+    data = connect(token).ok("session.join", {"session_id": first_session.id, "since_seq": 0})
+    assert [e["event"] for e in data["events"]] == ["agenda.updated"]
+    assert data["seq"] == 2
+
+
+def test_attendee_cannot_use_moderator_events(connect, people, first_session):
+    attendee = connect(people.join(first_session.id)["token"])
+    item = first_session.agenda[2]
+    for event, payload in [
+        ("session.start", {"session_id": first_session.id}),
+        ("session.end", {"session_id": first_session.id}),
+        ("agenda.advance", {"session_id": first_session.id, "agenda_item_id": item.id}),
+    ]:
+        assert attendee.error(event, payload) == "forbidden"
+    session = _session(first_session.id)
+    assert session.status.value == "scheduled"
+    assert session.current_agenda_item_id is None
+    assert db.session.scalar(select(SessionBroadcast.id)) is None
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        None,
+        "a string",
+        [1, 2],
+        {},
+        {"session_id": "1"},
+        {"session_id": True},
+        {"session_id": 1, "agenda_item_id": 1, "extra": 1},
+        {"session_id": 1.5, "agenda_item_id": 1},
+        {"session_id": -3, "agenda_item_id": 1},
+        {"session_id": 1, "agenda_item_id": {"nested": [1, 2]}},
+        {"session_id": 1, "agenda_item_id": 1, "pad": "x" * 70_000},
+    ],
+)
+def test_malformed_payloads_are_invalid_and_change_nothing(
+    connect, first_session, moderator_token, payload
+):
+    moderator = connect(moderator_token)
+    answer = moderator.call("agenda.advance", payload)
+    assert answer["ok"] is False
+    assert answer["error"]["code"] == "invalid"
+    assert answer["error"]["message"]
+    assert _session(first_session.id).current_agenda_item_id is None
+    assert _session(first_session.id).seq == 0
+
+
+def test_oversize_payload_names_the_limit(connect, first_session, moderator_token):
+    answer = connect(moderator_token).call(
+        "agenda.advance", {"session_id": first_session.id, "pad": "é" * 40_000}
+    )
+    assert answer["error"]["code"] == "invalid"
+    assert "too large" in answer["error"]["message"]
+
+
+def test_unknown_ids_are_not_found(connect, first_session, moderator_token):
+    moderator = connect(moderator_token)
+    assert moderator.error("session.start", {"session_id": 999_999}) == "not_found"
+    assert (
+        moderator.error(
+            "agenda.advance", {"session_id": first_session.id, "agenda_item_id": 999_999}
+        )
+        == "not_found"
+    )
+
+
+def test_session_lifecycle_conflicts(connect, first_session, moderator_token):
+    moderator = connect(moderator_token)
+    assert moderator.error("session.end", {"session_id": first_session.id}) == "conflict"
+    moderator.ok("session.start", {"session_id": first_session.id})
+    assert moderator.error("session.start", {"session_id": first_session.id}) == "conflict"
+    data = moderator.ok("session.end", {"session_id": first_session.id})
+    assert data["session"]["status"] == "ended"
+
+
+def test_presence_counts_attendees(app, connect, people, first_session):
+    from companion.realtime.coalesce import coalescer
+
+    clients = [connect(people.join(first_session.id)["token"]) for _ in range(3)]
+    for client in clients:
+        client.ok("session.join", {"session_id": first_session.id})
+    coalescer.flush()
+    updates = clients[0].received("presence.updated")
+    assert updates[-1]["data"]["online"] == 3
+    clients[2].disconnect()
+    coalescer.flush()
+    assert clients[0].received("presence.updated")[-1]["data"]["online"] == 2
+    assert _session(first_session.id).peak_online == 3
