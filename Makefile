@@ -1,0 +1,91 @@
+# Companion — build / run / test entry points.
+#   make setup        .venv + Python deps (requirements-dev.txt) + npm ci + compile translations
+#   make system-deps  Debian packages (chromium, fonts, pango/harfbuzz for WeasyPrint)
+#   make run          init demo data and serve
+#   make test         pytest (PYTEST_ARGS="-m 'not browser'" ...)
+#   make lint / fmt   ruff
+#   make lock         regenerate requirements*.txt from requirements*.in
+
+PY ?= python3
+VENV ?= .venv
+VPY := $(VENV)/bin/python
+PIP := $(VPY) -m pip
+PYTEST_ARGS ?=
+ALLOW_NO_TESTS ?=
+TRANSLATIONS := companion/translations
+
+PY_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+
+# Debian packages needed at run/test time (see system-deps).
+APT_GET := DEBIAN_FRONTEND=noninteractive apt-get -y -q -o Dpkg::Use-Pty=0
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: setup system-deps run test lint fmt migration lock clean distclean
+
+setup: $(PY_STAMP) $(NODE_STAMP)
+	@if [ -d $(TRANSLATIONS) ] && find $(TRANSLATIONS) -name '*.po' | grep -q .; then \
+		$(VENV)/bin/pybabel -q compile -d $(TRANSLATIONS) -f; \
+	fi
+
+$(VPY):
+	$(PY) -m venv $(VENV)
+
+$(PY_STAMP): requirements.txt requirements-dev.txt | $(VPY)
+	$(PIP) install -q -r requirements-dev.txt
+	touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# Idempotent: only runs apt-get (update + install) when something is missing.
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	dpkg-query -W -f='$${Status}' fonts-dejavu-core 2>/dev/null | grep -q 'ok installed' \
+		|| missing="$$missing fonts-dejavu-core"; \
+	ldconfig -p | grep -q 'libpango-1.0.so.0' || missing="$$missing libpango-1.0-0"; \
+	ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || missing="$$missing libpangoft2-1.0-0"; \
+	ldconfig -p | grep -q 'libharfbuzz-subset.so.0' || missing="$$missing libharfbuzz-subset0"; \
+	ldconfig -p | grep -q 'libfontconfig.so.1' || missing="$$missing libfontconfig1"; \
+	if [ -n "$$missing" ]; then \
+		echo "system-deps: installing$$missing"; \
+		$(SUDO) $(APT_GET) update && \
+		$(SUDO) $(APT_GET) install --no-install-recommends $$missing; \
+	fi
+
+run: setup
+	$(VPY) -m companion init-demo && $(VPY) -m companion serve
+
+# pytest exits 5 when no test was collected; ALLOW_NO_TESTS=1 turns that into success.
+test: setup system-deps
+	@rc=0; $(VPY) -m pytest $(PYTEST_ARGS) || rc=$$?; \
+	if [ $$rc -eq 5 ] && [ -n "$(ALLOW_NO_TESTS)" ]; then \
+		echo "make test: no tests collected (ALLOW_NO_TESTS set)"; exit 0; fi; \
+	exit $$rc
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+fmt: setup
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+migration: setup
+	$(VPY) -m companion db-revision
+
+# Re-resolve the lock files from the *.in sources in throw-away venvs.
+lock:
+	PY=$(PY) scripts/lock-requirements.sh
+
+clean:
+	rm -rf .pytest_cache .ruff_cache .hypothesis build dist *.egg-info bench-results
+	find . -path ./.venv -prune -o -path ./node_modules -prune -o \
+		\( -name __pycache__ -o -name '*.pyc' \) -print0 | xargs -0 rm -rf
+
+distclean: clean
+	rm -rf $(VENV) node_modules
