@@ -6,6 +6,7 @@ before Flask, SQLAlchemy or the database drivers load, as both libraries require
 
 import os
 import sys
+import warnings
 
 SERVER_COMMANDS = {"serve"}
 
@@ -18,6 +19,8 @@ def _monkey_patch() -> None:
             mode = sys.argv[index + 1]
             os.environ["COMPANION_ASYNC_MODE"] = mode
     if mode == "eventlet":
+        # Eventlet warns at import that it is in maintenance mode; it is our default on purpose.
+        warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
         import eventlet
 
         eventlet.monkey_patch()

@@ -77,7 +77,7 @@ def create_app(config: Config | None = None) -> Flask:
         MAX_CONTENT_LENGTH=MAX_HTTP_BODY,
         BABEL_DEFAULT_LOCALE="fr",
         BABEL_DEFAULT_TIMEZONE="Europe/Paris",
-        BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "companion" / "translations"),
+        BABEL_TRANSLATION_DIRECTORIES=translation_directories(),
         JSON_SORT_KEYS=False,
         TESTING=config.testing,
     )
@@ -111,11 +111,12 @@ def create_app(config: Config | None = None) -> Flask:
             config.message_queue, socket_timeout=2, socket_connect_timeout=2
         )
     app.extensions["companion_redis"] = redis_client
-    presence.configure(redis_client)
+    presence.configure(redis_client, prefix=config.queue_channel)
     socketio.init_app(
         app,
         async_mode=config.async_mode,
         message_queue=config.message_queue,
+        channel=config.queue_channel,
         cors_allowed_origins=config.allowed_origins,
         max_http_buffer_size=config.max_payload_bytes * 4,
         ping_interval=20,
@@ -167,6 +168,13 @@ def _register_template_filters(app: Flask) -> None:
         return Markup(
             "".join("<p>" + str(escape(b)).replace("\n", "<br>") + "</p>" for b in blocks)
         )
+
+
+def translation_directories() -> str:
+    """The shared catalogue first, then each domain's own (Flask-Babel merges them)."""
+    package = ROOT / "companion"
+    found = [package / "translations", *sorted(package.glob("*/translations"))]
+    return ";".join(str(path) for path in found)
 
 
 def select_locale() -> str:

@@ -22,6 +22,8 @@ class Config:
 
     database_url: str = ""
     message_queue: str | None = None
+    # Prefix of the Redis channel and keys: deployments sharing one Redis must differ.
+    queue_channel: str = "companion"
     secret_key: str = DEFAULT_SECRET
     async_mode: str = "eventlet"
     env: str = "development"
@@ -48,9 +50,11 @@ class Config:
         env = os.environ if environ is None else environ
         instance = ROOT / "instance"
         config = cls(
-            database_url=env.get("COMPANION_DATABASE_URL")
-            or f"sqlite:///{instance / 'companion.sqlite3'}",
+            database_url=normalise_database_url(
+                env.get("COMPANION_DATABASE_URL") or f"sqlite:///{instance / 'companion.sqlite3'}"
+            ),
             message_queue=env.get("COMPANION_MESSAGE_QUEUE") or None,
+            queue_channel=env.get("COMPANION_QUEUE_CHANNEL", "companion"),
             secret_key=env.get("COMPANION_SECRET_KEY") or DEFAULT_SECRET,
             async_mode=env.get("COMPANION_ASYNC_MODE", "eventlet"),
             env=env.get("COMPANION_ENV", "development"),
@@ -81,6 +85,14 @@ class Config:
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg2 (made cooperative by psycogreen) for plain ``postgresql://`` URLs."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg2://" + url[len(prefix) :]
+    return url
 
 
 def _origins(value: str | None) -> list[str] | str | None:

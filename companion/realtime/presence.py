@@ -26,10 +26,12 @@ class Presence:
         self._attendees: dict[int, Counter] = {}
         self._staff: dict[int, Counter] = {}
         self._redis = None
+        self._prefix = "companion"
 
-    def configure(self, redis_client) -> None:
+    def configure(self, redis_client, prefix: str = "companion") -> None:
         """Share counts through Redis (None: this process is alone)."""
         self._redis = redis_client
+        self._prefix = prefix
         self._attendees.clear()
         self._staff.clear()
 
@@ -57,10 +59,12 @@ class Presence:
         if self._redis is None:
             return {"online": attendees, "staff_online": staff}
         try:
-            shared = self._redis.hgetall(f"companion:presence:{session_id}")
+            shared = self._redis.hgetall(f"{self._prefix}:presence:{session_id}")
             processes = [p.decode() for p in shared]
             alive = (
-                self._redis.mget([f"companion:process:{p}" for p in processes]) if processes else []
+                self._redis.mget([f"{self._prefix}:process:{p}" for p in processes])
+                if processes
+                else []
             )
         except Exception:  # Redis blinking: show what this process knows
             log.warning("presence: Redis unavailable, showing local counts")
@@ -78,10 +82,10 @@ class Presence:
         if self._redis is not None:
             try:
                 pipe = self._redis.pipeline()
-                pipe.set(f"companion:process:{self.process_id}", 1, ex=_ALIVE_TTL_S)
+                pipe.set(f"{self._prefix}:process:{self.process_id}", 1, ex=_ALIVE_TTL_S)
                 for session_id in session_ids:
                     a, s = self.local_counts(session_id)
-                    pipe.hset(f"companion:presence:{session_id}", self.process_id, f"{a},{s}")
+                    pipe.hset(f"{self._prefix}:presence:{session_id}", self.process_id, f"{a},{s}")
                 pipe.execute()
             except Exception:
                 log.warning("presence: could not share counts through Redis")

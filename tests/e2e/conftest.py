@@ -1,0 +1,310 @@
+"""Real server processes on loopback, real Socket.IO clients, a real Chromium.
+
+``python -m companion serve`` runs exactly as in production (eventlet by default); tests talk to
+it over HTTP and WebSocket only.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+import socketio
+from sqlalchemy import create_engine, text
+
+from companion.config import ROOT, normalise_database_url
+from tests.conftest import SECRET
+
+DEMO_MODERATOR = ("moderateur@demo.companion", "demo-moderateur")
+DEMO_FACILITATOR = ("animateur@demo.companion", "demo-animateur")
+PG_ADMIN_URL = os.environ.get(
+    "COMPANION_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+REDIS_URL = os.environ.get("COMPANION_TEST_REDIS", "redis://127.0.0.1:6379/15")
+CHROMIUM = os.environ.get("COMPANION_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def base_env(database_url: str, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COMPANION_")}
+    env.update(
+        COMPANION_DATABASE_URL=database_url,
+        COMPANION_SECRET_KEY=SECRET,
+        COMPANION_ASYNC_MODE=os.environ.get("COMPANION_TEST_ASYNC_MODE", "eventlet"),
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(extra)
+    return env
+
+
+def run_command(env: dict[str, str], *args: str) -> str:
+    """Run ``python -m companion ARGS`` and return its output (fails the test on error)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "companion", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+class ServerProcess:
+    """One ``python -m companion serve`` on a free loopback port."""
+
+    def __init__(self, env: dict[str, str], log_path: Path):
+        self.env = env
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path
+        self.proc: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 30.0) -> ServerProcess:
+        # Kept open for the life of the process, closed in stop().
+        self.log = open(self.log_path, "ab")  # noqa: SIM115
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "companion", "serve", "--port", str(self.port)],
+            env=self.env,
+            cwd=ROOT,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log_path.read_text()[-3000:]}")
+            try:
+                if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
+                    return self
+            except requests.RequestException:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError(f"server did not start: {self.log_path.read_text()[-3000:]}")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        if getattr(self, "log", None):
+            self.log.close()
+
+    def kill(self) -> None:
+        """Kill -9, as a crash would."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(5)
+
+    def output(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    # -- HTTP helpers -------------------------------------------------------------------
+
+    def api(self, path: str, method: str = "GET", json=None, token: str | None = None):
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return requests.request(
+            method, self.url + "/api/v1" + path, json=json, headers=headers, timeout=10
+        )
+
+    def login(self, who=DEMO_MODERATOR) -> str:
+        response = self.api("/auth/login", "POST", {"email": who[0], "password": who[1]})
+        assert response.status_code == 200, response.text
+        return response.json()["token"]
+
+    def programme(self) -> dict:
+        slug = self.api("/events").json()["events"][0]["slug"]
+        return self.api(f"/events/{slug}").json()
+
+    def attendee(self, session_id: int, name: str = "Attendee") -> str:
+        """Register for one session and join it; return the participant token."""
+        slug = self.api("/events").json()["events"][0]["slug"]
+        email = f"{name.lower().replace(' ', '.')}.{time.monotonic_ns()}@example.org"
+        reg = self.api(
+            f"/events/{slug}/registrations",
+            "POST",
+            {"name": name, "email": email, "session_ids": [session_id]},
+        )
+        assert reg.status_code == 201, reg.text
+        joined = self.api(
+            f"/sessions/{session_id}/join", "POST", {"registration_token": reg.json()["token"]}
+        )
+        assert joined.status_code == 200, joined.text
+        return joined.json()["token"]
+
+
+class LiveClient:
+    """A real python-socketio client over WebSocket that records every broadcast."""
+
+    def __init__(self, url: str, token: str):
+        self.sio = socketio.Client(reconnection=False)
+        self.events: list[tuple[float, str, dict]] = []
+        self.lock = threading.Lock()
+        self.sio.on("*", self._record)
+        self.sio.connect(url, auth={"token": token}, transports=["websocket"], wait_timeout=10)
+
+    def _record(self, event, data=None):
+        with self.lock:
+            self.events.append((time.monotonic(), event, data))
+
+    def call(self, event: str, payload=None, timeout: float = 10) -> dict:
+        return self.sio.call(event, payload, timeout=timeout)
+
+    def ok(self, event: str, payload=None) -> dict:
+        answer = self.call(event, payload)
+        assert answer["ok"], answer
+        return answer["data"]
+
+    def named(self, name: str) -> list[dict]:
+        with self.lock:
+            return [data for _, event, data in self.events if event == name]
+
+    def wait_for(self, predicate, timeout: float = 10.0):
+        """Wait until ``predicate(events)`` returns something truthy, and return it."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                found = predicate(list(self.events))
+            if found:
+                return found
+            time.sleep(0.02)
+        raise AssertionError(f"timed out; received {[e for _, e, _ in self.events][-20:]}")
+
+    def close(self) -> None:
+        if self.sio.connected:
+            self.sio.disconnect()
+
+
+@pytest.fixture
+def make_client():
+    clients: list[LiveClient] = []
+
+    def _make(server: ServerProcess, token: str) -> LiveClient:
+        client = LiveClient(server.url, token)
+        clients.append(client)
+        return client
+
+    yield _make
+    for client in clients:
+        client.close()
+
+
+@pytest.fixture
+def demo_sqlite(tmp_path) -> str:
+    """A fresh SQLite database with the demo programme and demo staff (``init-demo``)."""
+    url = f"sqlite:///{tmp_path / 'e2e.sqlite3'}"
+    run_command(base_env(url), "init-demo")
+    return url
+
+
+@pytest.fixture
+def server(demo_sqlite, tmp_path):
+    """One Companion process on SQLite, the embedded default."""
+    proc = ServerProcess(base_env(demo_sqlite), tmp_path / "server.log").start()
+    yield proc
+    proc.stop()
+
+
+def fresh_postgres_database(name: str) -> str:
+    """Drop and create database ``name``; return its SQLAlchemy URL."""
+    engine = create_engine(normalise_database_url(PG_ADMIN_URL), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return normalise_database_url(PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name)
+
+
+def drop_postgres_database(name: str) -> None:
+    engine = create_engine(normalise_database_url(PG_ADMIN_URL), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
+@pytest.fixture
+def cluster(tmp_path):
+    """Two Companion processes sharing PostgreSQL and a Redis message queue.
+
+    Each cluster has its own database and Redis channel, so runs side by side never mix.
+    """
+    name = f"companion_e2e_{uuid.uuid4().hex[:10]}"
+    url = fresh_postgres_database(name)
+    env = base_env(url, COMPANION_MESSAGE_QUEUE=REDIS_URL, COMPANION_QUEUE_CHANNEL=name)
+    run_command(env, "db-upgrade")
+    run_command(env, "init-demo")
+    servers = [ServerProcess(env, tmp_path / f"server{i}.log").start() for i in range(2)]
+    yield servers
+    for proc in servers:
+        proc.stop()
+    drop_postgres_database(name)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """Open pages in fresh browser contexts; ``phone=True`` gives a 360 px wide screen."""
+    contexts = []
+
+    def _new(locale: str = "fr-FR", phone: bool = False):
+        options = {"locale": locale}
+        if phone:
+            options.update(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+        context = browser.new_context(**options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.errors = []
+        page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+        page.on("dialog", lambda dialog: dialog.accept())
+        return page
+
+    yield _new
+    for context in contexts:
+        context.close()
+
+
+def staff_login_in_browser(page, server: ServerProcess, who=DEMO_MODERATOR, next_path: str = "/"):
+    """Log in through the login page, as a moderator would."""
+    page.goto(f"{server.url}/login?next={next_path}")
+    page.fill("#login-email", who[0])
+    page.fill("#login-password", who[1])
+    page.click("#login-form button[type=submit]")
+    page.wait_for_url(f"{server.url}{next_path}")

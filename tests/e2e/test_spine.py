@@ -1,0 +1,64 @@
+"""The live spine with real server processes: two processes joined by Redis, and replay."""
+
+import time
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+def _first_session(server) -> dict:
+    return server.programme()["sessions"][0]
+
+
+def test_a_change_on_one_process_reaches_a_client_of_the_other(cluster, make_client):
+    one, two = cluster
+    session = _first_session(one)
+    moderator = make_client(one, one.login())
+    attendee = make_client(two, two.attendee(session["id"], "Léa"))
+    attendee.ok("session.join", {"session_id": session["id"]})
+    moderator.ok("session.join", {"session_id": session["id"]})
+    target = session["agenda"][3]["id"]
+    moderator.ok("agenda.advance", {"session_id": session["id"], "agenda_item_id": target})
+    update = attendee.wait_for(lambda events: [d for _, e, d in events if e == "agenda.updated"])[0]
+    assert update["agenda_item_id"] == target
+    assert update["seq"] == 1
+
+
+def test_presence_is_counted_across_processes(cluster, make_client):
+    one, two = cluster
+    session = _first_session(one)
+    watcher = make_client(one, one.attendee(session["id"], "Watcher"))
+    watcher.ok("session.join", {"session_id": session["id"]})
+    for index in range(3):
+        client = make_client(two, two.attendee(session["id"], f"Remote {index}"))
+        client.ok("session.join", {"session_id": session["id"]})
+    watcher.wait_for(
+        lambda events: any(e == "presence.updated" and d["online"] == 4 for _, e, d in events),
+        timeout=15,
+    )
+
+
+def test_a_reconnecting_client_gets_every_missed_change(server, make_client):
+    session = _first_session(server)
+    moderator = make_client(server, server.login())
+    token = server.attendee(session["id"], "Camille")
+    attendee = make_client(server, token)
+    seq = attendee.ok("session.join", {"session_id": session["id"]})["seq"]
+    attendee.close()
+    moderator.ok("session.start", {"session_id": session["id"]})
+    for item in session["agenda"][1:5]:
+        moderator.ok("agenda.advance", {"session_id": session["id"], "agenda_item_id": item["id"]})
+    time.sleep(0.2)
+    again = make_client(server, token)
+    data = again.ok("session.join", {"session_id": session["id"], "since_seq": seq})
+    assert [e["event"] for e in data["events"]] == ["session.updated"] + ["agenda.updated"] * 4
+    assert [e["data"]["seq"] for e in data["events"]] == list(range(seq + 1, seq + 6))
+    assert data["events"][-1]["data"]["agenda_item_id"] == session["agenda"][4]["id"]
+
+
+def test_healthz_names_the_parts(cluster):
+    import requests
+
+    body = requests.get(cluster[0].url + "/healthz", timeout=5).json()
+    assert body["checks"] == {"database": "ok", "message_queue": "ok"}
