@@ -12,7 +12,8 @@ VPY := $(VENV)/bin/python
 PIP := $(VPY) -m pip
 PYTEST_ARGS ?=
 ALLOW_NO_TESTS ?=
-TRANSLATIONS := companion/translations
+# The shared catalogue and each domain's own (companion/<domain>/translations).
+TRANSLATIONS := $(wildcard companion/translations companion/*/translations)
 
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
@@ -23,12 +24,12 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup system-deps run test lint fmt migration lock clean distclean
+.PHONY: setup system-deps run test lint fmt migration lock clean distclean messages
 
 setup: $(PY_STAMP) $(NODE_STAMP)
-	@if [ -d $(TRANSLATIONS) ] && find $(TRANSLATIONS) -name '*.po' | grep -q .; then \
-		$(VENV)/bin/pybabel -q compile -d $(TRANSLATIONS) -f; \
-	fi
+	@for dir in $(TRANSLATIONS); do \
+		if find $$dir -name '*.po' | grep -q .; then $(VENV)/bin/pybabel -q compile -d $$dir -f; fi; \
+	done
 
 $(VPY):
 	$(PY) -m venv $(VENV)
@@ -77,6 +78,12 @@ fmt: setup
 
 migration: setup
 	$(VPY) -m companion db-revision
+
+# Extract the shared catalogue's messages (core templates and pages) and merge them into fr.
+messages: setup
+	$(VENV)/bin/pybabel -q extract -F babel.cfg -k N_ -o companion/translations/messages.pot \
+		companion/app.py companion/core companion/realtime companion/pages companion/programme companion/participants templates/*.html
+	$(VENV)/bin/pybabel -q update -i companion/translations/messages.pot -d companion/translations -l fr
 
 # Re-resolve the lock files from the *.in sources in throw-away venvs.
 lock:

@@ -24,13 +24,16 @@ DEMO_ATTENDEE = (
 )
 
 
-def _app(**overrides):
+def _app(*, serving: bool = False, **overrides):
+    """Build the application; only ``serve`` runs the async server, other commands use threads."""
     from . import create_app
 
     try:
         config = Config.from_env()
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
+    if not serving:
+        config.async_mode = "threading"
     for key, value in overrides.items():
         setattr(config, key, value)
     return create_app(config)
@@ -65,7 +68,7 @@ def serve(host: str, port: int | None, async_mode: str | None) -> None:
     """Serve the web pages, the API and Socket.IO."""
     from .extensions import socketio
 
-    app = _app()
+    app = _app(serving=True)
     config = app.config["COMPANION"]
     if config.is_sqlite:
         upgrade_database(app)

@@ -29,7 +29,10 @@ class DomainError(Exception):
         self.details = details
 
     def to_dict(self) -> dict[str, Any]:
-        error: dict[str, Any] = {"code": self.code, "message": self.message}
+        """The contract's error object, its message in the asker's language where known."""
+        from .i18n import translate
+
+        error: dict[str, Any] = {"code": self.code, "message": translate(self.message)}
         if self.details is not None:
             error["details"] = self.details
         return error

@@ -19,6 +19,7 @@ from werkzeug.exceptions import HTTPException
 from ..extensions import db
 from .actors import Actor
 from .errors import DomainError, Forbidden, Invalid, Unauthorized, Unavailable
+from .i18n import N_
 from .schemas import Schema, parse
 
 log = logging.getLogger(__name__)
@@ -56,11 +57,11 @@ def bearer_actor(required: bool = True) -> Actor | None:
     header = request.headers.get("Authorization", "")
     if not header:
         if required:
-            raise Unauthorized("Send your token in an 'Authorization: Bearer <token>' header.")
+            raise Unauthorized(N_("Send your token in an 'Authorization: Bearer <token>' header."))
         return None
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("The Authorization header must be 'Bearer <token>'.")
+        raise Unauthorized(N_("The Authorization header must be 'Bearer <token>'."))
     return actor_from_token(token.strip())
 
 
@@ -91,12 +92,14 @@ def api_route(
             try:
                 actor = bearer_actor(required=roles is not None) if roles is not None else None
                 if roles is not None and not actor.has_role(roles):
-                    raise Forbidden("Your role does not allow this.")
+                    raise Forbidden(N_("Your role does not allow this."))
                 payload = None
                 if body is not None:
                     data = request.get_json(silent=True)
                     if data is None:
-                        raise Invalid("Send a JSON object body (Content-Type: application/json).")
+                        raise Invalid(
+                            N_("Send a JSON object body (Content-Type: application/json).")
+                        )
                     payload = parse(body, data)
                 result = view(actor=actor, payload=payload, **params)
                 db.session.commit()
@@ -106,7 +109,9 @@ def api_route(
             except (OperationalError, DBAPIError):
                 db.session.rollback()
                 log.warning("database unavailable for %s %s", method, path, exc_info=True)
-                return error_response(Unavailable("The database is unavailable; try again soon."))
+                return error_response(
+                    Unavailable(N_("The database is unavailable; try again soon."))
+                )
             if isinstance(result, Response):
                 return result
             if isinstance(result, tuple):
@@ -163,10 +168,10 @@ def register_error_handlers(app) -> None:
     def unexpected(exc: Exception):
         db.session.rollback()
         if isinstance(exc, (OperationalError, DBAPIError)):
-            error = Unavailable("The database is unavailable; try again soon.")
+            error = Unavailable(N_("The database is unavailable; try again soon."))
         else:
             log.exception("unexpected error on %s %s", request.method, request.path)
-            error = Unavailable("Something went wrong on the server; try again.")
+            error = Unavailable(N_("Something went wrong on the server; try again."))
         if wants_json():
             return error_response(error)
         return render_template("error.html", status=503, message=error.message), 503

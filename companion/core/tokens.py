@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from .errors import Unauthorized
+from .i18n import N_
 
 KINDS = ("participant", "registration", "staff")
 
@@ -35,13 +36,13 @@ class TokenSigner:
     def verify(self, token: object) -> TokenClaims:
         """Return the claims of a valid token or raise Unauthorized with the reason."""
         if not isinstance(token, str) or not token or len(token) > 512:
-            raise Unauthorized("A token is required.")
+            raise Unauthorized(N_("A token is required."))
         try:
             data, _ = self._serializer.loads(token, max_age=None, return_timestamp=True)
             kind = data["k"]
             self._serializer.loads(token, max_age=self._max_age[kind])
         except SignatureExpired:
-            raise Unauthorized("This token has expired; join or log in again.") from None
+            raise Unauthorized(N_("This token has expired; join or log in again.")) from None
         except (BadSignature, KeyError, TypeError, ValueError):
-            raise Unauthorized("This token is not valid.") from None
+            raise Unauthorized(N_("This token is not valid.")) from None
         return TokenClaims(kind=kind, subject_id=int(data["s"]), version=int(data.get("v", 0)))

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..core.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from ..core.i18n import N_
 from ..core.passwords import hash_password, verify_password
 from ..extensions import db
 from ..programme.models import Event, LiveSession
@@ -50,7 +51,7 @@ def register(event: Event, data: RegistrationIn) -> Registration:
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        raise Conflict("This email is already registered for this event.") from None
+        raise Conflict(N_("This email is already registered for this event.")) from None
     return registration
 
 
@@ -64,13 +65,13 @@ def join_session(session: LiveSession, data: JoinIn) -> Participant:
     if data.registration_token:
         claims = signer().verify(data.registration_token)
         if claims.kind != "registration":
-            raise Unauthorized("This is not a registration link.")
+            raise Unauthorized(N_("This is not a registration link."))
         registration = db.session.get(Registration, claims.subject_id)
         if registration is None or registration.token_version != claims.version:
-            raise Unauthorized("This registration link is no longer valid.")
+            raise Unauthorized(N_("This registration link is no longer valid."))
         if registration.event_id != event.id or session.id not in registration.session_ids:
             raise Forbidden(
-                "You did not register for this session. Register for it first, then join."
+                N_("You did not register for this session. Register for it first, then join.")
             )
         participant = db.session.scalar(
             select(Participant).where(
@@ -86,21 +87,23 @@ def join_session(session: LiveSession, data: JoinIn) -> Participant:
             )
             db.session.add(participant)
         elif participant.banned_at is not None:
-            raise Forbidden("You have been removed from this session by a moderator.")
+            raise Forbidden(N_("You have been removed from this session by a moderator."))
         db.session.flush()
         return participant
 
     if event.registration_required and not event.code_join_allowed:
         raise Forbidden(
-            "Registration is required for this event: join with your personal registration link."
+            N_(
+                "Registration is required for this event: join with your personal registration link."
+            )
         )
     if event.code_join_allowed or event.registration_required:
         if not data.code:
-            raise Invalid("Give the session's join code.")
+            raise Invalid(N_("Give the session's join code."))
         if data.code.strip().upper() != session.join_code:
-            raise Forbidden("This join code is not the session's.")
+            raise Forbidden(N_("This join code is not the session's."))
     if not data.name:
-        raise Invalid("Give a display name to join.")
+        raise Invalid(N_("Give a display name to join."))
     participant = Participant(session_id=session.id, display_name=data.name)
     db.session.add(participant)
     db.session.flush()
@@ -112,10 +115,10 @@ def create_staff(email: str, password: str, role: str, name: str = "") -> StaffU
     if role not in STAFF_ROLES:
         raise Invalid(f"role must be one of {', '.join(STAFF_ROLES)}")
     if len(password) < 8:
-        raise Invalid("The password must have at least 8 characters.")
+        raise Invalid(N_("The password must have at least 8 characters."))
     email = email.strip().lower()
     if "@" not in email:
-        raise Invalid("Give a valid email address.")
+        raise Invalid(N_("Give a valid email address."))
     staff = db.session.scalar(select(StaffUser).where(StaffUser.email == email))
     if staff is None:
         staff = StaffUser(
@@ -134,9 +137,9 @@ def authenticate(email: str, password: str) -> StaffUser:
     # Hash even when the account is unknown, so timing does not tell which emails exist.
     if staff is None:
         verify_password(_dummy_hash(), password)
-        raise Unauthorized("Wrong email or password.")
+        raise Unauthorized(N_("Wrong email or password."))
     if not verify_password(staff.password_hash, password):
-        raise Unauthorized("Wrong email or password.")
+        raise Unauthorized(N_("Wrong email or password."))
     return staff
 
 
@@ -148,5 +151,5 @@ def _dummy_hash() -> str:
 def get_participant(participant_id: int) -> Participant:
     participant = db.session.get(Participant, participant_id)
     if participant is None:
-        raise NotFound("No such participant.")
+        raise NotFound(N_("No such participant."))
     return participant

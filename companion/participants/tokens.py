@@ -6,6 +6,7 @@ from flask import current_app
 
 from ..core.actors import ATTENDEE, Actor
 from ..core.errors import Forbidden, Unauthorized
+from ..core.i18n import N_
 from ..core.tokens import TokenClaims, TokenSigner
 from ..extensions import db
 from .models import Participant, Registration, StaffUser
@@ -33,9 +34,9 @@ def actor_for(claims: TokenClaims) -> Actor:
     if claims.kind == "participant":
         participant = db.session.get(Participant, claims.subject_id)
         if participant is None or participant.token_version != claims.version:
-            raise Unauthorized("This token is no longer valid; join the session again.")
+            raise Unauthorized(N_("This token is no longer valid; join the session again."))
         if participant.banned_at is not None:
-            raise Forbidden("You have been removed from this session by a moderator.")
+            raise Forbidden(N_("You have been removed from this session by a moderator."))
         return Actor(
             kind="participant",
             id=participant.id,
@@ -46,9 +47,9 @@ def actor_for(claims: TokenClaims) -> Actor:
     if claims.kind == "staff":
         staff = db.session.get(StaffUser, claims.subject_id)
         if staff is None or staff.token_version != claims.version:
-            raise Unauthorized("This token is no longer valid; log in again.")
+            raise Unauthorized(N_("This token is no longer valid; log in again."))
         return Actor(kind="staff", id=staff.id, name=staff.name or staff.email, role=staff.role)
-    raise Unauthorized("A registration link is not a session token: join the session first.")
+    raise Unauthorized(N_("A registration link is not a session token: join the session first."))
 
 
 def actor_from_token(token: object) -> Actor:

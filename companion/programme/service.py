@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..core.errors import Conflict, Invalid, NotFound
+from ..core.i18n import N_
 from ..core.timeutil import as_utc, iso, utcnow
 from ..extensions import db
 from ..realtime import hub
@@ -138,7 +139,7 @@ def parse_programme(text: str) -> ProgrammeFile:
         problem = getattr(exc, "problem", None) or str(exc)
         raise Invalid(f"The programme file is not valid YAML — {where}{problem}") from None
     if not isinstance(raw, dict):
-        raise Invalid("The programme file must be a mapping with event, speakers and sessions.")
+        raise Invalid(N_("The programme file must be a mapping with event, speakers and sessions."))
     lines = _line_map(root)
     try:
         return ProgrammeFile.model_validate(raw)
@@ -310,7 +311,7 @@ def load_event_tree(slug: str) -> Event:
 def start_session(session: LiveSession, *, actor) -> LiveSession:
     """Put a scheduled (or ended, to resume) session live."""
     if session.status == SessionStatus.LIVE:
-        raise Conflict("This session is already live.")
+        raise Conflict(N_("This session is already live."))
     session.status = SessionStatus.LIVE
     session.started_at = session.started_at or utcnow()
     session.ended_at = None
@@ -325,7 +326,7 @@ def start_session(session: LiveSession, *, actor) -> LiveSession:
 def end_session(session: LiveSession, *, actor) -> LiveSession:
     """End a live session; its summary becomes final."""
     if session.status != SessionStatus.LIVE:
-        raise Conflict("Only a live session can be ended.")
+        raise Conflict(N_("Only a live session can be ended."))
     session.status = SessionStatus.ENDED
     session.ended_at = utcnow()
     db.session.flush()
@@ -337,7 +338,7 @@ def end_session(session: LiveSession, *, actor) -> LiveSession:
 def advance_agenda(session: LiveSession, item: AgendaItem | None, *, actor) -> LiveSession:
     """Make ``item`` the agenda item under way (None: between items)."""
     if session.status == SessionStatus.ENDED:
-        raise Conflict("This session has ended.")
+        raise Conflict(N_("This session has ended."))
     session.current_agenda_item_id = item.id if item else None
     db.session.flush()
     agenda_advanced.send(session, item=item, actor=actor)

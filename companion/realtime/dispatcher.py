@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from ..core.actors import Actor
 from ..core.errors import DomainError, Forbidden, Invalid, Unauthorized, Unavailable
+from ..core.i18n import N_
 from ..core.schemas import Schema, parse
 from ..extensions import db, socketio
 from .connections import connections
@@ -96,7 +97,7 @@ def dispatch(spec: SocketEvent, data: Any, sid: str, extra: tuple = ()) -> dict:
     """Run one client event through every step and return its acknowledgement."""
     try:
         if extra:
-            raise Invalid("Send one payload object per event.")
+            raise Invalid(N_("Send one payload object per event."))
         actor = current_actor(sid)
         if not actor.has_role(spec.roles):
             raise Forbidden(f"{spec.name} is not allowed for your role.")
@@ -129,15 +130,15 @@ def dispatch(spec: SocketEvent, data: Any, sid: str, extra: tuple = ()) -> dict:
             if previous is not None:
                 return previous
         log.warning("integrity error in %s", spec.name, exc_info=True)
-        return failure(Invalid("This change conflicts with another one; try again."))
+        return failure(Invalid(N_("This change conflicts with another one; try again.")))
     except (OperationalError, DBAPIError):
         db.session.rollback()
         log.warning("database unavailable during %s", spec.name, exc_info=True)
-        return failure(Unavailable("The database is unavailable; try again in a moment."))
+        return failure(Unavailable(N_("The database is unavailable; try again in a moment.")))
     except Exception:
         db.session.rollback()
         log.exception("unexpected error in %s", spec.name)
-        return failure(Unavailable("Something went wrong on the server; try again."))
+        return failure(Unavailable(N_("Something went wrong on the server; try again.")))
 
 
 def current_actor(sid: str) -> Actor:
@@ -146,7 +147,7 @@ def current_actor(sid: str) -> Actor:
 
     conn = connections.get(sid)
     if conn is None:
-        raise Unauthorized("This connection is not authenticated; reconnect with a token.")
+        raise Unauthorized(N_("This connection is not authenticated; reconnect with a token."))
     return actor_for(conn.claims)
 
 
@@ -155,7 +156,7 @@ def _check_size(data: Any) -> None:
     try:
         size = len(json.dumps(data, ensure_ascii=False, default=str).encode())
     except (TypeError, ValueError, RecursionError):
-        raise Invalid("The payload is not valid JSON.") from None
+        raise Invalid(N_("The payload is not valid JSON.")) from None
     if size > limit:
         raise Invalid(f"The payload is too large ({size} bytes; at most {limit}).")
 

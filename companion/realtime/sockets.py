@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from ..core.actors import Actor
 from ..core.errors import DomainError, Forbidden
+from ..core.i18n import N_
 from ..core.schemas import Id, Schema
 from ..extensions import db, socketio
 from ..programme import service as programme
@@ -69,7 +70,7 @@ def join_session(actor: Actor, payload: JoinIn) -> dict:
     """Enter a session's rooms; answer a snapshot, or the broadcasts missed since ``since_seq``."""
     session = programme.get_session(payload.session_id)
     if not actor.may_attend(session.id):
-        raise Forbidden("You are not a participant of this session.")
+        raise Forbidden(N_("You are not a participant of this session."))
     seq = session.seq  # read before the state, so a racing change is replayed, never lost
     sid = request.sid
     join_room(session_room(session.id), sid=sid)

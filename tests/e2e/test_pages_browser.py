@@ -1,0 +1,93 @@
+"""A person in a real browser: register, join a session, watch the agenda move live."""
+
+import re
+
+import pytest
+
+from tests.e2e.conftest import staff_login_in_browser
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+
+
+@pytest.mark.parametrize(
+    ("locale", "texts"),
+    [
+        ("fr-FR", {"register": "S'inscrire", "done": "Vous êtes inscrit·e", "connected": "Connecté",
+                   "live": "En direct"}),
+        ("en-GB", {"register": "Register", "done": "You are registered", "connected": "Connected",
+                   "live": "Live"}),
+    ],
+)
+def test_register_join_and_see_the_agenda_advance_live(
+    server, make_client, new_page, locale, texts
+):
+    programme = server.programme()
+    session = programme["sessions"][0]
+    page = new_page(locale=locale, phone=True)
+    page.goto(f"{server.url}/events/{programme['slug']}/register")
+    assert page.locator("h1").inner_text() == texts["register"]
+    page.fill("#reg-name", "Élise Fournier")
+    page.fill("#reg-email", f"elise.{locale}@example.org")
+    page.fill("#reg-organisation", "Commune de Saillans")
+    page.select_option("#reg-profile", "elu")
+    for box in page.locator("input[name=session_ids]").all()[1:]:
+        box.uncheck()
+    page.click("#register-form button[type=submit]")
+    page.wait_for_selector("#register-done:not([hidden])")
+    assert texts["done"] in page.locator("#register-done h2").inner_text()
+    links = page.locator("#register-links a")
+    assert links.count() == 1
+    links.first.click()
+    page.wait_for_url(re.compile(rf"/sessions/{session['id']}$"))  # the token left the address bar
+    status = page.locator("#attendee [data-conn-status]")
+    status.wait_for()
+    page.wait_for_function(
+        "() => document.querySelector('#attendee [data-conn-status]').dataset.state === 'connected'"
+    )
+    assert status.inner_text() == texts["connected"]
+
+    moderator = make_client(server, server.login())
+    moderator.ok("session.start", {"session_id": session["id"]})
+    testimony = next(i for i in session["agenda"] if i["kind"] == "testimony")
+    moderator.ok("agenda.advance", {"session_id": session["id"], "agenda_item_id": testimony["id"]})
+    current = page.locator(".now-card [data-current-item]")
+    page.wait_for_function(
+        "title => document.querySelector('.now-card [data-current-item]').textContent === title",
+        arg=testimony["title"],
+    )
+    assert current.inner_text() == testimony["title"]
+    assert page.locator("#attendee [data-session-status]").inner_text() == texts["live"]
+    highlighted = page.locator(f"[data-agenda-item='{testimony['id']}']")
+    assert highlighted.get_attribute("aria-current") == "step"
+    # The phone-sized page does not scroll sideways.
+    assert page.evaluate("document.documentElement.scrollWidth <= 360")
+    assert page.errors == []
+
+
+def test_attendee_of_another_session_is_refused_with_a_reason(server, new_page):
+    programme = server.programme()
+    first, second = programme["sessions"][:2]
+    page = new_page()
+    reg = server.api(
+        f"/events/{programme['slug']}/registrations",
+        "POST",
+        {"name": "Paul", "email": "paul@example.org", "session_ids": [first["id"]]},
+    ).json()
+    page.goto(f"{server.url}/sessions/{second['id']}?t={reg['token']}")
+    page.wait_for_selector("#needs-join:not([hidden])")
+    assert "inscrit" in page.locator("[data-join-message]").inner_text()
+
+
+def test_moderator_console_advances_the_agenda(server, new_page):
+    session = server.programme()["sessions"][0]
+    page = new_page(locale="fr-FR")
+    staff_login_in_browser(page, server, next_path=f"/console/{session['id']}")
+    page.wait_for_function(
+        "() => document.querySelector('#console [data-conn-status]').dataset.state === 'connected'"
+    )
+    page.click('[data-action="session.start"]')
+    page.wait_for_selector("#console .status-live")
+    item = session["agenda"][2]
+    page.click(f"[data-advance='{item['id']}']")
+    page.wait_for_selector(f"#console [data-agenda-item='{item['id']}'].is-current")
+    assert page.errors == []
