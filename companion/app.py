@@ -83,6 +83,11 @@ def create_app(config: Config | None = None) -> Flask:
     )
     if config.is_sqlite:
         (ROOT / "instance").mkdir(exist_ok=True)
+    if config.proxy_count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = config.proxy_count
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)
 
     _import_domains()
 
@@ -92,6 +97,7 @@ def create_app(config: Config | None = None) -> Flask:
     from .pages.routes import pages
     from .realtime.presence import presence
     from .security.headers import install_security_headers
+    from .security.ratelimit import init_rate_limits
 
     db.init_app(app)
     migrate.init_app(
@@ -137,6 +143,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(pages)
     register_error_handlers(app)
     install_security_headers(app)
+    init_rate_limits(app)
     _register_template_filters(app)
     return app
 

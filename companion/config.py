@@ -39,6 +39,8 @@ class Config:
     # Past this many missed broadcasts, session.join answers a fresh snapshot instead.
     replay_limit: int = 500
     rate_limits_enabled: bool = True
+    # Reverse proxies in front (nginx): trust that many X-Forwarded-* hops for client addresses.
+    proxy_count: int = 0
     # One SQLite connection per process by default (see app._engine_options).
     sqlite_pool_size: int = 1
     testing: bool = False
@@ -61,6 +63,7 @@ class Config:
             port=int(env.get("COMPANION_PORT", "5000")),
             allowed_origins=_origins(env.get("COMPANION_ALLOWED_ORIGINS")),
             rate_limits_enabled=env.get("COMPANION_RATE_LIMITS", "on") != "off",
+            proxy_count=int(env.get("COMPANION_PROXY_COUNT", "0")),
         )
         config.validate()
         return config

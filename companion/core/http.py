@@ -77,6 +77,7 @@ def api_route(
     produces: tuple[str, ...] = ("application/json",),
     description: str = "",
     blueprint: Blueprint = api,
+    rate_limit: str | None = None,
 ):
     """Register an API route; the view gets ``actor`` (or None) and ``payload`` keywords."""
 
@@ -90,6 +91,10 @@ def api_route(
 
         def endpoint(**params):
             try:
+                if rate_limit:
+                    from ..security.ratelimit import limit_http
+
+                    limit_http(rate_limit)
                 actor = bearer_actor(required=roles is not None) if roles is not None else None
                 if roles is not None and not actor.has_role(roles):
                     raise Forbidden(N_("Your role does not allow this."))

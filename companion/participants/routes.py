@@ -35,6 +35,7 @@ def participant_dict(participant) -> dict:
     tag="people",
     body=RegistrationIn,
     responses={"status": 201},
+    rate_limit="registration",
 )
 def create_registration(actor, payload: RegistrationIn, slug: str):
     event = programme.get_event(slug)
@@ -105,6 +106,7 @@ def _safe_cell(value: str) -> str:
     summary="Join a session with a registration token, or a join code and a name",
     tag="people",
     body=JoinIn,
+    rate_limit="join",
 )
 def join(actor, payload: JoinIn, session_id: int):
     session = programme.get_session(session_id)
@@ -122,6 +124,7 @@ def join(actor, payload: JoinIn, session_id: int):
     summary="Staff login: a token for moderators and facilitators",
     tag="people",
     body=LoginIn,
+    rate_limit="login",
 )
 def login(actor, payload: LoginIn):
     staff = service.authenticate(payload.email, payload.password)
