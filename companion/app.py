@@ -16,7 +16,7 @@ LANGUAGES = ("fr", "en")
 MAX_HTTP_BODY = 1024 * 1024
 
 
-def _import_domains() -> None:
+def import_domains() -> None:
     """Import every module that registers models, socket events, routes or snapshot parts.
 
     Runs before the first ``socketio.init_app`` so handlers registered by decorators are kept
@@ -89,7 +89,7 @@ def create_app(config: Config | None = None) -> Flask:
         n = config.proxy_count
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)
 
-    _import_domains()
+    import_domains()
 
     from .core.http import api, ops, register_error_handlers
     from .core.models import render_migration_item

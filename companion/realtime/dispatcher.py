@@ -71,10 +71,15 @@ def socket_event(
     return decorator
 
 
+_bound: set[str] = set()
+
+
 def bind_events() -> None:
-    """Attach every registered event to the Socket.IO server (called by create_app)."""
+    """Attach every registered event to the Socket.IO object, once (create_app calls it)."""
     for spec in EVENTS.values():
-        socketio.on_event(spec.name, _make_entry(spec))
+        if spec.name not in _bound:
+            socketio.on_event(spec.name, _make_entry(spec))
+            _bound.add(spec.name)
 
 
 def _make_entry(spec: SocketEvent):
