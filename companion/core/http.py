@@ -113,7 +113,7 @@ def api_route(
                 return error_response(error)
             except (OperationalError, DBAPIError):
                 db.session.rollback()
-                log.warning("database unavailable for %s %s", method, path, exc_info=True)
+                log.warning("database unavailable for %s %s", method, path)
                 return error_response(
                     Unavailable(N_("The database is unavailable; try again soon."))
                 )

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable, Iterable
 
 from flask import Flask
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from ..extensions import db, socketio
 
@@ -70,6 +71,11 @@ class Coalescer:
                 continue
             try:
                 flusher(keys)
+            except (OperationalError, DBAPIError) as exc:
+                # The database is away (restart, failover): keep the marks, try next tick.
+                log.warning("coalesced flush of %s postponed: %s", kind, exc.__class__.__name__)
+                db.session.rollback()
+                self.mark_many(kind, keys)
             except Exception:
                 log.exception("coalesced flush of %s failed; will retry", kind)
                 db.session.rollback()

@@ -138,7 +138,7 @@ def dispatch(spec: SocketEvent, data: Any, sid: str, extra: tuple = ()) -> dict:
         return failure(Invalid(N_("This change conflicts with another one; try again.")))
     except (OperationalError, DBAPIError):
         db.session.rollback()
-        log.warning("database unavailable during %s", spec.name, exc_info=True)
+        log.warning("database unavailable during %s", spec.name)
         return failure(Unavailable(N_("The database is unavailable; try again in a moment.")))
     except Exception:
         db.session.rollback()

@@ -251,21 +251,39 @@ def drop_postgres_database(name: str) -> None:
 
 
 @pytest.fixture
-def cluster(tmp_path):
-    """Two Companion processes sharing PostgreSQL and a Redis message queue.
+def cluster_on(tmp_path):
+    """Start two Companion processes sharing a fresh PostgreSQL database and ``redis_url``.
 
     Each cluster has its own database and Redis channel, so runs side by side never mix.
     """
-    name = f"companion_e2e_{uuid.uuid4().hex[:10]}"
-    url = fresh_postgres_database(name)
-    env = base_env(url, COMPANION_MESSAGE_QUEUE=REDIS_URL, COMPANION_QUEUE_CHANNEL=name)
-    run_command(env, "db-upgrade")
-    run_command(env, "init-demo")
-    servers = [ServerProcess(env, tmp_path / f"server{i}.log").start() for i in range(2)]
-    yield servers
-    for proc in servers:
+    started: list[ServerProcess] = []
+    databases: list[str] = []
+
+    def _start(redis_url: str = REDIS_URL, count: int = 2) -> list[ServerProcess]:
+        name = f"companion_e2e_{uuid.uuid4().hex[:10]}"
+        databases.append(name)
+        env = base_env(
+            fresh_postgres_database(name),
+            COMPANION_MESSAGE_QUEUE=redis_url,
+            COMPANION_QUEUE_CHANNEL=name,
+        )
+        run_command(env, "db-upgrade")
+        run_command(env, "init-demo")
+        servers = [ServerProcess(env, tmp_path / f"{name}-{i}.log").start() for i in range(count)]
+        started.extend(servers)
+        return servers
+
+    yield _start
+    for proc in started:
         proc.stop()
-    drop_postgres_database(name)
+    for name in databases:
+        drop_postgres_database(name)
+
+
+@pytest.fixture
+def cluster(cluster_on):
+    """Two Companion processes sharing PostgreSQL and the Redis message queue."""
+    return cluster_on()
 
 
 @pytest.fixture(scope="session")
