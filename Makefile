@@ -82,7 +82,7 @@ migration: setup
 # Extract the shared catalogue's messages (core templates and pages) and merge them into fr.
 messages: setup
 	$(VENV)/bin/pybabel -q extract -F babel.cfg -k N_ -o companion/translations/messages.pot \
-		companion/app.py companion/core companion/realtime companion/pages companion/programme companion/participants templates/*.html
+		companion/app.py companion/core companion/realtime companion/security companion/pages companion/programme companion/participants templates/*.html
 	$(VENV)/bin/pybabel -q update -i companion/translations/messages.pot -d companion/translations -l fr
 
 # Re-resolve the lock files from the *.in sources in throw-away venvs.

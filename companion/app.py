@@ -42,6 +42,7 @@ DOMAIN_MODULES = [
     "programme.sockets",
     "programme.routes",
     "participants.routes",
+    "participants.sockets",
     "polls.models",
     "polls.sockets",
     "polls.routes",

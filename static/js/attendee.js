@@ -58,6 +58,11 @@ async function main() {
     store.remove(tokenKey);
     needJoin(error && error.message ? error.message : t("refused"));
   });
+  client.on("session.removed", () => {
+    store.remove(tokenKey);
+    client.socket.disconnect();
+    needJoin(t("removed"));
+  });
   startPanels(client, { role: "attendee", sessionId, root });
   client.connect();
 }

@@ -1,0 +1,57 @@
+"""Socket events about people: a moderator removes a participant from a session."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_socketio import disconnect
+
+from ..core.actors import Actor
+from ..core.errors import Conflict, NotFound
+from ..core.i18n import N_
+from ..core.schemas import Id, Schema
+from ..core.timeutil import utcnow
+from ..extensions import db
+from ..realtime import hub
+from ..realtime.connections import connections
+from ..realtime.dispatcher import STAFF, socket_event
+from .models import Participant
+
+
+class RemoveIn(Schema):
+    session_id: Id
+    participant_id: Id
+
+
+@socket_event("participant.remove", RemoveIn, roles=STAFF)
+def remove_participant(actor: Actor, payload: RemoveIn) -> dict:
+    """Ban a participant from the session: their token stops working at once, everywhere.
+
+    Every event re-checks the token's participant, so an open connection on any process can do
+    nothing more; this process also closes that participant's sockets, and the participant is
+    told why.
+    """
+    participant = db.session.get(Participant, payload.participant_id)
+    if participant is None or participant.session_id != payload.session_id:
+        raise NotFound(N_("No such participant in this session."))
+    if participant.banned_at is not None:
+        raise Conflict(N_("This participant was already removed."))
+    participant.banned_at = utcnow()
+    participant.token_version += 1
+    db.session.flush()
+    hub.notify_participant(
+        participant.session_id,
+        participant.id,
+        "session.removed",
+        {"session_id": participant.session_id},
+    )
+    hub.publish(
+        participant.session_id,
+        "participant.removed",
+        {"participant_id": participant.id, "name": participant.display_name, "by": actor.name},
+        audience="staff",
+    )
+    db.session.commit()
+    for sid in connections.sids_for("participant", participant.id):
+        if sid != request.sid:
+            disconnect(sid=sid, namespace="/")
+    return {"participant_id": participant.id, "removed": True}
