@@ -1,0 +1,119 @@
+"""In a real Chromium: questions that look like HTML show as typed and run nothing, anywhere.
+
+Also drives the console's queue from the keyboard alone (select, pin, answer).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.e2e.conftest import staff_login_in_browser
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.timeout(180)]
+
+SCRIPT = "<script>alert(1)</script>"
+IMAGE = "<img src=x onerror=alert(2)>"
+REPLY = '"><svg onload=alert(3)> & <b>bold?</b>'
+
+
+def watch(page) -> list[str]:
+    """Record every dialog (alert, confirm…) the page opens: an injected script would."""
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: dialogs.append(dialog.message))
+    return dialogs
+
+
+def assert_shown_as_text(page, selector: str, texts: list[str]) -> None:
+    shown = page.locator(selector).all_inner_texts()
+    for text in texts:
+        assert text in shown, (text, shown)
+    # Nothing typed became markup: no injected element exists anywhere in the page.
+    assert page.locator("img[src='x']").count() == 0
+    assert page.locator("svg").count() == 0
+    assert page.locator("[data-qa] script").count() == 0
+    assert page.evaluate("() => document.body.innerHTML.includes('<img src=\"x\"')") is False
+
+
+def test_html_in_questions_is_shown_as_typed_and_never_runs(server, new_page, make_client):
+    session_id = server.programme()["sessions"][0]["id"]
+    attendee_token = server.attendee(session_id, "Camille")
+
+    # The attendee types both questions into the Q&A panel.
+    attendee = new_page(locale="en-US")
+    attendee_dialogs = watch(attendee)
+    attendee.goto(server.url + "/")
+    attendee.evaluate(
+        "([key, token]) => localStorage.setItem(key, JSON.stringify(token))",
+        [f"companion:participant:{session_id}", attendee_token],
+    )
+    attendee.goto(f"{server.url}/sessions/{session_id}")
+    attendee.wait_for_selector("[data-conn-status][data-state='connected']")
+    attendee.wait_for_selector("[data-qa-submit]:not([disabled])")
+    for text in (SCRIPT, IMAGE):
+        attendee.fill("#qa-text", text)
+        attendee.click("[data-qa-submit]")
+        attendee.wait_for_function(
+            "text => [...document.querySelectorAll('.qa-text')].some(n => n.textContent === text)",
+            arg=text,
+        )
+    assert_shown_as_text(attendee, "#qa-attendee .qa-text", [SCRIPT, IMAGE])
+
+    # The moderator works the queue from the keyboard: Live tab, select, pin, answer.
+    console = new_page(locale="en-US")
+    console_dialogs = watch(console)
+    staff_login_in_browser(console, server, next_path=f"/console/{session_id}")
+    console.wait_for_selector("#qa-console [data-qa-tab='live']")
+    console.locator("#qa-tab-pending").focus()
+    console.keyboard.press("ArrowRight")
+    assert console.locator("#qa-tab-live").get_attribute("aria-selected") == "true"
+    console.wait_for_function(
+        "() => document.querySelectorAll('#qa-console .qa-item').length === 2"
+    )
+    assert_shown_as_text(console, "#qa-console .qa-text", [SCRIPT, IMAGE])
+    console.keyboard.press("Tab")  # into the queue: the selected row takes the focus
+    focused = console.evaluate("() => document.activeElement.dataset.questionId")
+    assert focused
+    texts = console.locator("#qa-console .qa-item .qa-text").all_inner_texts()
+    target = texts[0]
+    console.keyboard.press("p")
+    console.wait_for_selector("#qa-console .qa-item.is-pinned")
+    assert console.locator("#qa-console .qa-item.is-pinned .qa-text").inner_text() == target
+
+    # The projector shows the pinned one large, as text.
+    projector = console.context.new_page()
+    projector_dialogs = watch(projector)
+    projector.goto(f"{server.url}/projector/{session_id}")
+    projector.wait_for_function(
+        "text => document.querySelector('[data-qa-big-text]').textContent === text", arg=target
+    )
+    assert_shown_as_text(projector, "[data-qa-big-text]", [target])
+    assert_shown_as_text(projector, "[data-qa-next] li", [])
+
+    # Answering from the keyboard: Enter opens the reply, Enter sends it.
+    row = console.locator("#qa-console .qa-item.is-pinned")
+    row.focus()
+    console.keyboard.press("Enter")
+    console.keyboard.type(REPLY)
+    console.keyboard.press("Enter")
+    console.wait_for_function(
+        "() => document.querySelectorAll('#qa-console .qa-item').length === 1"
+    )
+    # The focus stays in the queue, on the remaining question.
+    assert console.evaluate("() => document.activeElement.classList.contains('qa-item')")
+    attendee.wait_for_selector("#qa-attendee .qa-reply")
+    assert REPLY in attendee.locator("#qa-attendee .qa-reply").inner_text()
+    assert_shown_as_text(attendee, "#qa-attendee .qa-text", [SCRIPT, IMAGE])
+
+    # The answered tab shows the reply as text too.
+    console.click("#qa-tab-answered")
+    console.wait_for_selector("#qa-console .qa-reply")
+    assert REPLY in console.locator("#qa-console .qa-reply").inner_text()
+    assert_shown_as_text(console, "#qa-console .qa-text", [target])
+
+    for page in (attendee, console, projector):
+        assert page.locator("img[src='x']").count() == 0
+    assert attendee_dialogs == console_dialogs == projector_dialogs == []
+    errors = [e for p in (attendee, console) for e in p.errors]
+    assert errors == [], json.dumps(errors)
