@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from blinker import Namespace
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -15,6 +16,10 @@ from ..programme.models import Event, LiveSession
 from .models import STAFF_ROLES, Participant, Registration, RegistrationSession, StaffUser
 from .schemas import JoinIn, RegistrationIn
 from .tokens import signer
+
+signals = Namespace()
+#: Sent inside the transaction when a moderator removes a participant: (participant, actor).
+participant_removed = signals.signal("participant-removed")
 
 
 def register(event: Event, data: RegistrationIn) -> Registration:

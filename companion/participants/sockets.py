@@ -15,6 +15,7 @@ from ..realtime import hub
 from ..realtime.connections import connections
 from ..realtime.dispatcher import STAFF, socket_event
 from .models import Participant
+from .service import participant_removed
 
 
 class RemoveIn(Schema):
@@ -38,6 +39,7 @@ def remove_participant(actor: Actor, payload: RemoveIn) -> dict:
     participant.banned_at = utcnow()
     participant.token_version += 1
     db.session.flush()
+    participant_removed.send(participant, actor=actor)
     hub.notify_participant(
         participant.session_id,
         participant.id,

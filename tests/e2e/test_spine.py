@@ -22,7 +22,7 @@ def test_a_change_on_one_process_reaches_a_client_of_the_other(cluster, make_cli
     moderator.ok("agenda.advance", {"session_id": session["id"], "agenda_item_id": target})
     update = attendee.wait_for(lambda events: [d for _, e, d in events if e == "agenda.updated"])[0]
     assert update["agenda_item_id"] == target
-    assert update["seq"] == 1
+    assert update["seq"] >= 1
 
 
 def test_presence_is_counted_across_processes(cluster, make_client):
@@ -52,9 +52,11 @@ def test_a_reconnecting_client_gets_every_missed_change(server, make_client):
     time.sleep(0.2)
     again = make_client(server, token)
     data = again.ok("session.join", {"session_id": session["id"], "since_seq": seq})
-    assert [e["event"] for e in data["events"]] == ["session.updated"] + ["agenda.updated"] * 4
-    assert [e["data"]["seq"] for e in data["events"]] == list(range(seq + 1, seq + 6))
-    assert data["events"][-1]["data"]["agenda_item_id"] == session["agenda"][4]["id"]
+    names = [e["event"] for e in data["events"]]
+    assert [n for n in names if n != "floor.updated"] == ["session.updated"] + ["agenda.updated"] * 4
+    assert [e["data"]["seq"] for e in data["events"]] == list(range(seq + 1, data["seq"] + 1))
+    advanced = [e for e in data["events"] if e["event"] == "agenda.updated"]
+    assert advanced[-1]["data"]["agenda_item_id"] == session["agenda"][4]["id"]
 
 
 def test_healthz_names_the_parts(cluster):

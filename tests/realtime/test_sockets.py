@@ -61,11 +61,10 @@ def test_moderator_advances_the_agenda_and_attendees_see_it_with_seq(
     item = first_session.agenda[3]
     moderator.ok("session.start", {"session_id": first_session.id})
     moderator.ok("agenda.advance", {"session_id": first_session.id, "agenda_item_id": item.id})
-    got = attendee.received()
-    names = [m["event"] for m in got if m["event"] != "presence.updated"]
-    assert names == ["session.updated", "agenda.updated"]
-    seqs = [m["data"]["seq"] for m in got if m["event"] != "presence.updated"]
-    assert seqs == [1, 2]
+    got = [m for m in attendee.received() if m["event"] in ("session.updated", "agenda.updated")]
+    assert [m["event"] for m in got] == ["session.updated", "agenda.updated"]
+    seqs = [m["data"]["seq"] for m in got]
+    assert seqs == sorted(seqs) and seqs[0] >= 1
     assert got[-1]["data"]["agenda_item_id"] == item.id
     assert _session(first_session.id).current_agenda_item_id == item.id
 
@@ -84,11 +83,11 @@ def test_replay_since_seq_returns_every_missed_change_in_order(
     again = connect(token)
     data = again.ok("session.join", {"session_id": first_session.id, "since_seq": seq})
     assert "snapshot" not in data
-    assert [e["data"]["seq"] for e in data["events"]] == [seq + 1, seq + 2, seq + 3]
-    assert [e["data"]["agenda_item_id"] for e in data["events"]] == [
-        i.id for i in first_session.agenda[1:4]
-    ]
-    assert data["seq"] == seq + 3
+    seqs = [e["data"]["seq"] for e in data["events"]]
+    # Every broadcast since, in order and without a gap (all of them are public).
+    assert seqs == list(range(seq + 1, data["seq"] + 1))
+    advanced = [e["data"]["agenda_item_id"] for e in data["events"] if e["event"] == "agenda.updated"]
+    assert advanced == [i.id for i in first_session.agenda[1:4]]
 
 
 def test_replay_too_far_behind_answers_a_snapshot(
@@ -101,7 +100,7 @@ def test_replay_too_far_behind_answers_a_snapshot(
         moderator.ok("agenda.advance", {"session_id": first_session.id, "agenda_item_id": item.id})
     data = connect(token).ok("session.join", {"session_id": first_session.id, "since_seq": 0})
     assert data["snapshot"]["session"]["current_agenda_item_id"] == first_session.agenda[3].id
-    assert data["seq"] == 4
+    assert data["seq"] == _session(first_session.id).seq > 2
 
 
 def test_staff_only_broadcasts_are_not_replayed_to_attendees(app, connect, people, first_session):

@@ -1,0 +1,1 @@
+"""Speaker handovers: who has the floor, for how long, who is next."""
