@@ -55,6 +55,8 @@ def base_env(database_url: str, **extra: str) -> dict[str, str]:
         COMPANION_DATABASE_URL=database_url,
         COMPANION_SECRET_KEY=SECRET,
         COMPANION_ASYNC_MODE=os.environ.get("COMPANION_TEST_ASYNC_MODE", "eventlet"),
+        # Crowds of test clients come from one address; the rate-limit tests turn this back on.
+        COMPANION_RATE_LIMITS="off",
         PYTHONUNBUFFERED="1",
     )
     env.update(extra)
@@ -259,13 +261,14 @@ def cluster_on(tmp_path):
     started: list[ServerProcess] = []
     databases: list[str] = []
 
-    def _start(redis_url: str = REDIS_URL, count: int = 2) -> list[ServerProcess]:
+    def _start(redis_url: str = REDIS_URL, count: int = 2, **extra: str) -> list[ServerProcess]:
         name = f"companion_e2e_{uuid.uuid4().hex[:10]}"
         databases.append(name)
         env = base_env(
             fresh_postgres_database(name),
             COMPANION_MESSAGE_QUEUE=redis_url,
             COMPANION_QUEUE_CHANNEL=name,
+            **extra,
         )
         run_command(env, "db-upgrade")
         run_command(env, "init-demo")

@@ -71,3 +71,23 @@ def test_production_without_a_secret_key_does_not_start(tmp_path):
     )
     assert result.returncode != 0
     assert "COMPANION_SECRET_KEY" in result.stderr
+
+
+def test_rate_limits_are_shared_across_processes(cluster_on):
+    one, two = cluster_on(COMPANION_RATE_LIMITS="on")
+    programme = one.programme()
+    session_id = programme["sessions"][0]["id"]
+    from companion.security.ratelimit import LIMITS
+
+    budget = LIMITS["registration"].amount
+    statuses = []
+    for index in range(budget + 2):
+        server = (one, two)[index % 2]
+        response = server.api(
+            f"/events/{programme['slug']}/registrations",
+            "POST",
+            {"name": f"R{index}", "email": f"r{index}@example.org", "session_ids": [session_id]},
+        )
+        statuses.append(response.status_code)
+    # One budget of registrations per address and minute, whichever process answers.
+    assert statuses == [201] * budget + [429, 429]
