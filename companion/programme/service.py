@@ -244,6 +244,9 @@ def import_programme(text: str) -> Event:
 
 def export_programme(event: Event) -> str:
     """Write an event back as a programme file that import_programme reads."""
+    # Imported here: the polls domain builds on the programme, not the other way round.
+    from ..polls.service import export_prepared_polls
+
     speakers = sorted(event.speakers, key=lambda s: s.id)
     tz = ZoneInfo(event.timezone)
     data = {
@@ -285,6 +288,9 @@ def export_programme(event: Event) -> str:
         }
         if session.settings:
             entry["settings"] = dict(session.settings)
+        polls = export_prepared_polls(session)
+        if polls:
+            entry["polls"] = polls
         data["sessions"].append(entry)
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
 

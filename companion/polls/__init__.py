@@ -1,0 +1,1 @@
+"""Live polls: single and multiple choice, word cloud, rating, open text, ranking, quiz."""
