@@ -96,6 +96,7 @@ def create_app(config: Config | None = None) -> Flask:
     from .core.models import render_migration_item
     from .core.tokens import TokenSigner
     from .pages.routes import pages
+    from .realtime.coalesce import coalescer
     from .realtime.presence import presence
     from .security.headers import install_security_headers
     from .security.ratelimit import init_rate_limits
@@ -119,6 +120,7 @@ def create_app(config: Config | None = None) -> Flask:
         )
     app.extensions["companion_redis"] = redis_client
     presence.configure(redis_client, prefix=config.queue_channel)
+    coalescer.reset()
     socketio.init_app(
         app,
         async_mode=config.async_mode,

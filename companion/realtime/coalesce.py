@@ -50,6 +50,11 @@ class Coalescer:
         with self._lock:
             self._dirty.setdefault(kind, set()).update(keys)
 
+    def reset(self) -> None:
+        """Forget every dirty mark (a new application starts with none)."""
+        with self._lock:
+            self._dirty = {}
+
     def start(self, app: Flask) -> None:
         """Start the flushing task once per process (idempotent)."""
         self._app = app
