@@ -94,6 +94,7 @@ def create_app(config: Config | None = None) -> Flask:
 
     from .core.http import api, ops, register_error_handlers
     from .core.models import render_migration_item
+    from .core.passwords import use_profile
     from .core.tokens import TokenSigner
     from .pages.routes import pages
     from .realtime.coalesce import coalescer
@@ -121,6 +122,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.extensions["companion_redis"] = redis_client
     presence.configure(redis_client, prefix=config.queue_channel)
     coalescer.reset()
+    use_profile(config.password_hashing)
     socketio.init_app(
         app,
         async_mode=config.async_mode,

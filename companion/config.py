@@ -41,6 +41,8 @@ class Config:
     rate_limits_enabled: bool = True
     # Reverse proxies in front (nginx): trust that many X-Forwarded-* hops for client addresses.
     proxy_count: int = 0
+    # Argon2 parameters: "standard", or "fast" for test suites.
+    password_hashing: str = "standard"
     # One SQLite connection per process by default (see app._engine_options).
     sqlite_pool_size: int = 1
     testing: bool = False

@@ -18,9 +18,12 @@ from companion import create_app
 from companion.config import ROOT, Config
 from companion.extensions import db, socketio
 
-PG_URL = os.environ.get(
-    "COMPANION_TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test"
+# By default each run creates (and drops) a database of its own through this server.
+PG_ADMIN = os.environ.get(
+    "COMPANION_TEST_PG_ADMIN_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
 )
+# Or point the suite at one given database (its schema is reset at the start of the run).
+PG_URL_OVERRIDE = os.environ.get("COMPANION_TEST_POSTGRES_URL")
 DATABASES = [
     d for d in os.environ.get("COMPANION_TEST_DATABASES", "sqlite,postgresql").split(",") if d
 ]
@@ -36,6 +39,7 @@ def make_config(database_url: str, **overrides) -> Config:
         testing=True,
         sqlite_pool_size=5,
         rate_limits_enabled=False,
+        password_hashing="fast",
     )
     for key, value in overrides.items():
         setattr(config, key, value)
@@ -59,30 +63,51 @@ def sqlite_template(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def postgres_schema() -> str:
-    engine = create_engine(PG_URL)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-    _upgrade(PG_URL)
-    return PG_URL
+def postgres_schema():
+    """A PostgreSQL database of this test run's own, migrated once, dropped at the end.
+
+    Its own database (not a shared one) lets several runs and xdist workers go side by side.
+    """
+    if PG_URL_OVERRIDE:
+        engine = create_engine(PG_URL_OVERRIDE)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+        _upgrade(PG_URL_OVERRIDE)
+        yield PG_URL_OVERRIDE
+        return
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    name = f"companion_test_{worker}_{os.getpid()}"
+    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = PG_ADMIN.rsplit("/", 1)[0] + "/" + name
+    _upgrade(url)
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
-def _truncate_postgres(url: str) -> None:
+def _empty_postgres(url: str) -> None:
+    """Delete every row and restart the ids (DELETE is far quicker than TRUNCATE here)."""
     engine = create_engine(url)
     with engine.begin() as conn:
-        tables = [
-            row[0]
-            for row in conn.execute(
-                text(
-                    "SELECT tablename FROM pg_tables WHERE schemaname='public' "
-                    "AND tablename <> 'alembic_version'"
-                )
+        tables = conn.execute(
+            text(
+                "SELECT tablename FROM pg_tables WHERE schemaname='public' "
+                "AND tablename <> 'alembic_version'"
             )
-        ]
-        if tables:
-            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        ).scalars()
+        conn.execute(text("SET LOCAL session_replication_role = replica"))  # skip FK triggers
+        for table in list(tables):
+            conn.execute(text(f'DELETE FROM "{table}"'))
+        for sequence in conn.execute(
+            text("SELECT sequencename FROM pg_sequences WHERE schemaname='public'")
+        ).scalars():
+            conn.execute(text(f'ALTER SEQUENCE "{sequence}" RESTART'))
     engine.dispose()
 
 
@@ -95,7 +120,7 @@ def database_url(request, tmp_path) -> str:
         shutil.copy(template, target)
         return f"sqlite:///{target}"
     url = request.getfixturevalue("postgres_schema")
-    _truncate_postgres(url)
+    _empty_postgres(url)
     return url
 
 

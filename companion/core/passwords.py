@@ -3,7 +3,19 @@
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+# Cheap parameters for test suites only: each hash records its own parameters, so a hash
+# made with either profile verifies with both.
+PROFILES = {
+    "standard": PasswordHasher,
+    "fast": lambda: PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1),
+}
 _hasher = PasswordHasher()
+
+
+def use_profile(name: str) -> None:
+    """Hash new passwords with the ``standard`` or ``fast`` (tests) parameters."""
+    global _hasher
+    _hasher = PROFILES[name]()
 
 
 def hash_password(password: str) -> str:
