@@ -101,6 +101,7 @@ def create_app(config: Config | None = None) -> Flask:
     from .realtime.presence import presence
     from .security.headers import install_security_headers
     from .security.ratelimit import init_rate_limits
+    from .summaries.pages import summaries_pages
 
     db.init_app(app)
     migrate.init_app(
@@ -146,6 +147,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(api)
     app.register_blueprint(ops)
     app.register_blueprint(pages)
+    app.register_blueprint(summaries_pages)
     register_error_handlers(app)
     install_security_headers(app)
     init_rate_limits(app)

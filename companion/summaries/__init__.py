@@ -1,0 +1,1 @@
+"""Summaries: the session summary, the event synthesis, their exports, and data retention."""

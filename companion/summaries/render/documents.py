@@ -1,0 +1,109 @@
+"""Readable documents from a summary dict: Markdown and HTML (Jinja), PDF (WeasyPrint).
+
+The templates (templates/summaries/) receive the dict as ``doc`` and a few helpers: ``when``
+(an ISO time in the event's timezone and the document's language), ``duration``, ``md``
+(escape people's text for Markdown), ``chart`` (a poll's SVG) and ``limit`` (the longest list a
+readable document shows: the CSV, XLSX and JSON exports hold every entry).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from babel import dates, numbers
+from flask import render_template
+
+from . import charts
+
+LIST_LIMIT = 50
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~&])")
+# At the start of a line these would begin a list or a quote.
+_MD_LEADING = re.compile(r"^(\d+)([.)])|^([-+=>])")
+
+
+def when(value: str | None, form: str = "datetime", *, tz: str, lang: str) -> str:
+    """Show an ISO 8601 time in ``tz`` and ``lang``: datetime, date, short_date or time."""
+    if not value:
+        return "—"
+    local = datetime.fromisoformat(value).astimezone(ZoneInfo(tz))
+    if form == "date":
+        return dates.format_date(local.date(), format="full", locale=lang)
+    if form == "short_date":
+        return dates.format_date(local.date(), format="medium", locale=lang)
+    if form == "time":
+        return dates.format_time(local.time(), format="short", locale=lang)
+    return dates.format_datetime(local, format="medium", tzinfo=local.tzinfo, locale=lang)
+
+
+def duration(seconds: float | None) -> str:
+    """A duration as people say it: 45 s, 12 min 30 s, 1 h 05 min."""
+    if seconds is None:
+        return "—"
+    minutes, secs = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    if minutes:
+        return f"{minutes} min {secs:02d} s" if secs else f"{minutes} min"
+    return f"{secs} s"
+
+
+def md(text: str | None) -> str:
+    """Escape people's text for Markdown, on one line: nothing they typed becomes markup."""
+    if text is None:
+        return ""
+    escaped = _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    return _MD_LEADING.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", escaped)
+
+
+def percent(part: float, whole: float) -> str:
+    return f"{round(100 * part / whole)} %" if whole else "—"
+
+
+def _context(doc: dict, lang: str) -> dict:
+    tz = doc["event"]["timezone"]
+
+    def local(value, form="datetime"):
+        return when(value, form, tz=tz, lang=lang)
+
+    def number(value) -> str:
+        return "—" if value is None else numbers.format_decimal(value, locale=lang)
+
+    return {
+        "doc": doc,
+        "lang": lang,
+        "when": local,
+        "number": number,
+        "duration": duration,
+        "md": md,
+        "percent": percent,
+        "chart": charts.poll_chart,
+        "attendance_chart": charts.attendance_bars,
+        "mean_chart": charts.mean_chart,
+        "limit": LIST_LIMIT,
+    }
+
+
+def markdown(kind: str, doc: dict, lang: str) -> str:
+    text = render_template(f"summaries/{kind}.md", **_context(doc, lang))
+    # Templates keep blank lines generous for readability; collapse runs of them.
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def html(kind: str, doc: dict, lang: str) -> str:
+    """The standalone HTML document (its @page and print rules also serve the PDF)."""
+    return render_template(f"summaries/{kind}.html", **_context(doc, lang))
+
+
+def pdf(kind: str, doc: dict, lang: str) -> bytes:
+    """Typeset the HTML document as PDF (A4, page numbers); charts stay vectors."""
+    # WeasyPrint reports its steps and every CSS property it ignores (some at import); those
+    # are not errors.
+    for name in ("weasyprint", "weasyprint.progress", "fontTools"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    from weasyprint import HTML
+
+    return HTML(string=html(kind, doc, lang)).write_pdf()

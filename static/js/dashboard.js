@@ -1,0 +1,229 @@
+// The facilitator's dashboard: each session's status and figures, a preview of its summary,
+// and the downloads (fetched with the staff token, saved through an object URL).
+import { api, el } from "./api.js";
+import { announce, lang, t } from "./i18n.js";
+import { forgetStaff, staffToken } from "./staff.js";
+
+const root = document.getElementById("dashboard");
+const slug = root.dataset.eventSlug;
+const docLang = root.dataset.lang || lang;
+const errorBox = root.querySelector("[data-dash-error]");
+const FIGURES = ["registered", "joined", "peak_online", "contributors", "questions", "answered",
+  "unanswered", "carried_forward", "moderated_out", "polls", "ballots", "floor_turns", "agenda_overruns"];
+const REFRESH_MS = 60000;
+let token = null;
+let refreshTimer = null;
+
+function showError(error) {
+  errorBox.hidden = !error;
+  errorBox.textContent = error ? error.message || t("error") : "";
+}
+
+function handleError(error) {
+  if (error.status === 401) { forgetStaff(root); return; }
+  showError(error.status === 403 ? { message: t("forbidden") } : error);
+}
+
+function formatDate(iso) {
+  if (!iso) return "";
+  return new Intl.DateTimeFormat(docLang, { dateStyle: "long" }).format(new Date(iso));
+}
+
+// ---------------------------------------------------------------- downloads
+
+function filenameOf(response, fallback) {
+  const header = response.headers.get("Content-Disposition") || "";
+  const match = header.match(/filename="([^"]+)"/);
+  return match ? match[1] : fallback;
+}
+
+async function download(path, fallback, button) {
+  showError(null);
+  button.disabled = true;
+  announce(t("downloading", { name: fallback }));
+  try {
+    let response;
+    try {
+      response = await fetch(`/api/v1${path}?lang=${encodeURIComponent(docLang)}`, {
+        headers: { Authorization: `Bearer ${token}` },
+      });
+    } catch (err) {
+      throw { code: "unavailable", message: t("error"), status: 0 };
+    }
+    if (!response.ok) {
+      let body = null;
+      try { body = await response.json(); } catch (err) { body = null; }
+      throw { ...((body && body.error) || { message: response.statusText }), status: response.status };
+    }
+    const name = filenameOf(response, fallback);
+    const url = URL.createObjectURL(await response.blob());
+    const link = el("a", { href: url, download: name, class: "visually-hidden" });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 30000);
+    announce(t("downloaded", { name }));
+  } catch (error) {
+    handleError(error);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function bindDownloads() {
+  for (const button of root.querySelectorAll("[data-download]")) {
+    const fmt = button.dataset.format;
+    button.addEventListener("click", () => {
+      if (button.dataset.download === "event") {
+        download(`/events/${encodeURIComponent(slug)}/synthesis.${fmt}`, `${slug}-synthesis.${fmt}`, button);
+      } else {
+        const id = button.closest("[data-session-id]").dataset.sessionId;
+        download(`/sessions/${id}/summary.${fmt}`, `session-${id}-summary.${fmt}`, button);
+      }
+    });
+  }
+}
+
+// ---------------------------------------------------------------- figures
+
+function figureList(figures) {
+  const items = [];
+  for (const key of FIGURES) {
+    if (figures[key] === undefined) continue;
+    items.push(el("div", { class: "dash-figure" }, el("dt", { text: t(key) }), el("dd", { text: String(figures[key]) })));
+  }
+  return items;
+}
+
+function showSynthesis(doc) {
+  const ended = doc.sessions.filter((s) => s.final).length;
+  root.querySelector("[data-event-status]").textContent = doc.final
+    ? t("final") : t("provisional", { ended, total: doc.sessions.length });
+  const retention = doc.event.retention;
+  let line = t("retention_keep");
+  if (retention.purged_at) line = t("purged", { date: formatDate(retention.purged_at) });
+  else if (retention.retention_days !== null) {
+    line = t("retention_due", { days: retention.retention_days, date: formatDate(retention.purge_due_at) });
+  }
+  root.querySelector("[data-retention]").textContent = line;
+  for (const session of doc.sessions) {
+    const card = root.querySelector(`[data-session-id="${session.id}"]`);
+    if (!card) continue;
+    const status = card.querySelector("[data-status]");
+    status.textContent = t(session.status);
+    status.className = `status status-${session.status}`;
+    const figures = { ...session.figures };
+    const list = card.querySelector("[data-figures]");
+    list.replaceChildren(...figureList(figures));
+    if (session.evaluation && session.evaluation.mean !== null) {
+      list.append(el("div", { class: "dash-figure" }, el("dt", { text: t("evaluation") }),
+        el("dd", { text: String(session.evaluation.mean) })));
+    }
+  }
+  clearTimeout(refreshTimer);
+  if (doc.sessions.some((s) => s.status === "live")) {
+    // Live figures: refresh while a session runs.
+    refreshTimer = setTimeout(loadSynthesis, REFRESH_MS);
+  }
+}
+
+async function loadSynthesis() {
+  try {
+    showSynthesis(await api(`/events/${encodeURIComponent(slug)}/synthesis.json`, { token }));
+  } catch (error) {
+    root.querySelector("[data-event-status]").textContent = "";
+    handleError(error);
+  }
+}
+
+// ---------------------------------------------------------------- preview
+
+function section(title, ...children) {
+  return el("section", { class: "dash-preview-part" }, el("h3", { text: title }), ...children);
+}
+
+function pollPreview(poll) {
+  const rows = [];
+  let entries = [];
+  if (["single", "multiple", "quiz"].includes(poll.kind)) entries = poll.results.map((r) => [r.text, r.count]);
+  else if (poll.kind === "ranking") entries = poll.results.map((r) => [r.text, r.score]);
+  else if (poll.kind === "rating") entries = Object.entries(poll.results.histogram);
+  else if (poll.kind === "wordcloud") entries = poll.results.slice(0, 10).map((r) => [r.word, r.count]);
+  const top = Math.max(1, ...entries.map(([, v]) => v));
+  for (const [label, value] of entries) {
+    const fill = el("span", { class: "dash-bar-fill" });
+    fill.style.width = `${Math.round((100 * value) / top)}%`;
+    rows.push(el("li", { class: "dash-bar" },
+      el("span", { class: "dash-bar-label", text: `${label} · ${value}` }),
+      el("span", { class: "dash-bar-track" }, fill)));
+  }
+  const meta = [t("answers_n", { n: poll.total })];
+  if (poll.kind === "rating" && poll.results.mean !== null) meta.push(t("mean", { mean: poll.results.mean }));
+  return el("li", { class: "dash-poll" },
+    el("p", { class: "dash-poll-question", text: poll.question }),
+    el("p", { class: "hint", text: meta.join(" · ") }),
+    rows.length ? el("ul", { class: "dash-bars" }, rows) : null);
+}
+
+function renderPreview(box, doc) {
+  const names = (list) => list.map((p) => p.name).join(", ");
+  const agenda = doc.agenda;
+  const parts = [
+    el("dl", { class: "dash-people" },
+      el("dt", { text: t("moderators") }), el("dd", { text: names(doc.moderators) || t("not_recorded") }),
+      el("dt", { text: t("speakers") }), el("dd", { text: names(doc.speakers) || "—" })),
+    section(t("agenda"), el("p", {
+      text: t("agenda_line", { run: agenda.items_run, items: agenda.items.length, over: agenda.overruns }),
+    })),
+    section(t("polls_title"), doc.polls.length
+      ? el("ul", { class: "dash-polls" }, doc.polls.map(pollPreview))
+      : el("p", { class: "hint", text: t("none") })),
+    section(t("most_upvoted"), doc.questions.most_upvoted.length
+      ? el("ol", {}, doc.questions.most_upvoted.slice(0, 5).map((q) =>
+        el("li", { text: `${q.text} (${q.upvotes})` })))
+      : el("p", { class: "hint", text: t("none") })),
+    section(t("themes"), doc.themes.keyphrases.length
+      ? el("ul", { class: "dash-themes" }, doc.themes.keyphrases.map((k) => el("li", { text: k.phrase, lang: k.lang })))
+      : el("p", { class: "hint", text: t("none") })),
+  ];
+  box.replaceChildren(...parts);
+}
+
+function bindPreviews() {
+  for (const button of root.querySelectorAll("[data-preview]")) {
+    const card = button.closest("[data-session-id]");
+    const box = card.querySelector("[data-preview-box]");
+    button.addEventListener("click", async () => {
+      const open = button.getAttribute("aria-expanded") === "true";
+      if (open) {
+        box.hidden = true;
+        button.setAttribute("aria-expanded", "false");
+        button.textContent = t("preview");
+        return;
+      }
+      box.hidden = false;
+      box.replaceChildren(el("p", { class: "hint", text: t("loading") }));
+      button.setAttribute("aria-expanded", "true");
+      button.textContent = t("hide_preview");
+      try {
+        renderPreview(box, await api(`/sessions/${card.dataset.sessionId}/summary.json`, { token }));
+      } catch (error) {
+        box.hidden = true;
+        button.setAttribute("aria-expanded", "false");
+        button.textContent = t("preview");
+        handleError(error);
+      }
+    });
+  }
+}
+
+function main() {
+  const staff = staffToken(root);
+  if (!staff) return;
+  token = staff.token;
+  bindDownloads();
+  bindPreviews();
+  loadSynthesis();
+}
+
+main();
