@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 18:37:29.424256
+Create Date: 2026-11-26 18:56:41.354630
 
 """
 from alembic import op
@@ -58,6 +58,23 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_staff_users')),
     sa.UniqueConstraint('email', name=op.f('uq_staff_users_email'))
     )
+    op.create_table('data_purges',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('event_id', sa.Integer(), nullable=False),
+    sa.Column('purged_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('forced', sa.Boolean(), nullable=False),
+    sa.Column('registrations', sa.Integer(), nullable=False),
+    sa.Column('participants', sa.Integer(), nullable=False),
+    sa.Column('questions', sa.Integer(), nullable=False),
+    sa.Column('question_edits', sa.Integer(), nullable=False),
+    sa.Column('receipts', sa.Integer(), nullable=False),
+    sa.Column('broadcasts', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_data_purges_event_id_events'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_data_purges'))
+    )
+    with op.batch_alter_table('data_purges', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_data_purges_event_id'), ['event_id'], unique=False)
+
     op.create_table('live_sessions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('event_id', sa.Integer(), nullable=False),
@@ -164,6 +181,14 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_session_broadcasts')),
     sa.UniqueConstraint('session_id', 'seq', name=op.f('uq_session_broadcasts_session_id_seq'))
     )
+    op.create_table('session_moderators',
+    sa.Column('session_id', sa.Integer(), nullable=False),
+    sa.Column('staff_id', sa.Integer(), nullable=False),
+    sa.Column('first_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['session_id'], ['live_sessions.id'], name=op.f('fk_session_moderators_session_id_live_sessions'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['staff_id'], ['staff_users.id'], name=op.f('fk_session_moderators_staff_id_staff_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('session_id', 'staff_id', name=op.f('pk_session_moderators'))
+    )
     op.create_table('agenda_item_speakers',
     sa.Column('agenda_item_id', sa.Integer(), nullable=False),
     sa.Column('speaker_id', sa.Integer(), nullable=False),
@@ -172,12 +197,246 @@ def upgrade():
     sa.ForeignKeyConstraint(['speaker_id'], ['speakers.id'], name=op.f('fk_agenda_item_speakers_speaker_id_speakers'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('agenda_item_id', 'speaker_id', name=op.f('pk_agenda_item_speakers'))
     )
+    op.create_table('floor_agenda_runs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('session_id', sa.Integer(), nullable=False),
+    sa.Column('agenda_item_id', sa.Integer(), nullable=False),
+    sa.Column('started_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('ended_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['agenda_item_id'], ['agenda_items.id'], name=op.f('fk_floor_agenda_runs_agenda_item_id_agenda_items'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['session_id'], ['live_sessions.id'], name=op.f('fk_floor_agenda_runs_session_id_live_sessions'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_floor_agenda_runs'))
+    )
+    with op.batch_alter_table('floor_agenda_runs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_floor_agenda_runs_agenda_item_id'), ['agenda_item_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_floor_agenda_runs_session_id'), ['session_id'], unique=False)
+
+    op.create_table('floor_requests',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('session_id', sa.Integer(), nullable=False),
+    sa.Column('agenda_item_id', sa.Integer(), nullable=True),
+    sa.Column('participant_id', sa.Integer(), nullable=True),
+    sa.Column('speaker_id', sa.Integer(), nullable=True),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('client_id', sa.String(length=64), nullable=True),
+    sa.Column('requested_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('sort_key', sa.Float(), nullable=False),
+    sa.Column('withdrawn_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('removed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('began_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('ended_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('paused_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('paused_total_s', sa.Float(), nullable=False),
+    sa.Column('allotted_s', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['agenda_item_id'], ['agenda_items.id'], name=op.f('fk_floor_requests_agenda_item_id_agenda_items'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['participant_id'], ['participants.id'], name=op.f('fk_floor_requests_participant_id_participants'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['session_id'], ['live_sessions.id'], name=op.f('fk_floor_requests_session_id_live_sessions'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['speaker_id'], ['speakers.id'], name=op.f('fk_floor_requests_speaker_id_speakers'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_floor_requests')),
+    sa.UniqueConstraint('participant_id', 'client_id', name=op.f('uq_floor_requests_participant_id_client_id'))
+    )
+    with op.batch_alter_table('floor_requests', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_floor_requests_participant_id'), ['participant_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_floor_requests_session_id'), ['session_id'], unique=False)
+        batch_op.create_index('uq_floor_requests_one_speaking', ['session_id'], unique=True, sqlite_where=sa.text('began_at IS NOT NULL AND ended_at IS NULL'), postgresql_where=sa.text('began_at IS NOT NULL AND ended_at IS NULL'))
+        batch_op.create_index('uq_floor_requests_one_waiting', ['session_id', 'participant_id'], unique=True, sqlite_where=sa.text('began_at IS NULL AND withdrawn_at IS NULL AND removed_at IS NULL AND participant_id IS NOT NULL'), postgresql_where=sa.text('began_at IS NULL AND withdrawn_at IS NULL AND removed_at IS NULL AND participant_id IS NOT NULL'))
+
+    op.create_table('polls',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('session_id', sa.Integer(), nullable=False),
+    sa.Column('agenda_item_id', sa.Integer(), nullable=True),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('question', sa.String(length=500), nullable=False),
+    sa.Column('settings', sa.JSON(), nullable=False),
+    sa.Column('state', sa.Enum('draft', 'open', 'closed', name='pollstate', native_enum=False, length=16), nullable=False),
+    sa.Column('revealed', sa.Boolean(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('opened_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['agenda_item_id'], ['agenda_items.id'], name=op.f('fk_polls_agenda_item_id_agenda_items'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['session_id'], ['live_sessions.id'], name=op.f('fk_polls_session_id_live_sessions'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_polls'))
+    )
+    with op.batch_alter_table('polls', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_polls_session_id'), ['session_id'], unique=False)
+
+    op.create_table('question_bans',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('session_id', sa.Integer(), nullable=False),
+    sa.Column('participant_id', sa.Integer(), nullable=False),
+    sa.Column('staff_id', sa.Integer(), nullable=True),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['participant_id'], ['participants.id'], name=op.f('fk_question_bans_participant_id_participants'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['session_id'], ['live_sessions.id'], name=op.f('fk_question_bans_session_id_live_sessions'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['staff_id'], ['staff_users.id'], name=op.f('fk_question_bans_staff_id_staff_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_question_bans')),
+    sa.UniqueConstraint('session_id', 'participant_id', name=op.f('uq_question_bans_session_id_participant_id'))
+    )
+    op.create_table('questions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('session_id', sa.Integer(), nullable=False),
+    sa.Column('participant_id', sa.Integer(), nullable=True),
+    sa.Column('author_name', sa.String(length=200), nullable=True),
+    sa.Column('anonymous', sa.Boolean(), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('agenda_item_id', sa.Integer(), nullable=True),
+    sa.Column('speaker_id', sa.Integer(), nullable=True),
+    sa.Column('state', sa.Enum('pending', 'approved', 'rejected', 'answered', 'archived', name='questionstate', native_enum=False, length=16), nullable=False),
+    sa.Column('pinned', sa.Boolean(), nullable=False),
+    sa.Column('reply', sa.Text(), nullable=True),
+    sa.Column('answered_live', sa.Boolean(), nullable=False),
+    sa.Column('upvotes', sa.Integer(), nullable=False),
+    sa.Column('votes_version', sa.Integer(), nullable=False),
+    sa.Column('carried_votes', sa.Integer(), nullable=False),
+    sa.Column('held_reason', sa.String(length=40), nullable=True),
+    sa.Column('similar_ids', sa.JSON(), nullable=False),
+    sa.Column('merged_into_id', sa.Integer(), nullable=True),
+    sa.Column('carried_from_session_id', sa.Integer(), nullable=True),
+    sa.Column('carried_from_question_id', sa.Integer(), nullable=True),
+    sa.Column('carried_to_session_id', sa.Integer(), nullable=True),
+    sa.Column('edited_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['agenda_item_id'], ['agenda_items.id'], name=op.f('fk_questions_agenda_item_id_agenda_items'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['carried_from_question_id'], ['questions.id'], name=op.f('fk_questions_carried_from_question_id_questions'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['carried_from_session_id'], ['live_sessions.id'], name=op.f('fk_questions_carried_from_session_id_live_sessions'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['carried_to_session_id'], ['live_sessions.id'], name=op.f('fk_questions_carried_to_session_id_live_sessions'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['merged_into_id'], ['questions.id'], name=op.f('fk_questions_merged_into_id_questions'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['participant_id'], ['participants.id'], name=op.f('fk_questions_participant_id_participants'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['session_id'], ['live_sessions.id'], name=op.f('fk_questions_session_id_live_sessions'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['speaker_id'], ['speakers.id'], name=op.f('fk_questions_speaker_id_speakers'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_questions'))
+    )
+    with op.batch_alter_table('questions', schema=None) as batch_op:
+        batch_op.create_index('ix_questions_participant_id_created_at', ['participant_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_questions_session_id_state', ['session_id', 'state'], unique=False)
+
+    op.create_table('ballots',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('poll_id', sa.Integer(), nullable=False),
+    sa.Column('participant_id', sa.Integer(), nullable=False),
+    sa.Column('answer', sa.JSON(), nullable=False),
+    sa.Column('correct', sa.Boolean(), nullable=True),
+    sa.Column('approved', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['participant_id'], ['participants.id'], name=op.f('fk_ballots_participant_id_participants'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['poll_id'], ['polls.id'], name=op.f('fk_ballots_poll_id_polls'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_ballots')),
+    sa.UniqueConstraint('poll_id', 'participant_id', name=op.f('uq_ballots_poll_id_participant_id'))
+    )
+    with op.batch_alter_table('ballots', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ballots_participant_id'), ['participant_id'], unique=False)
+
+    op.create_table('floor_pauses',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('request_id', sa.Integer(), nullable=False),
+    sa.Column('paused_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('resumed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['request_id'], ['floor_requests.id'], name=op.f('fk_floor_pauses_request_id_floor_requests'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_floor_pauses'))
+    )
+    with op.batch_alter_table('floor_pauses', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_floor_pauses_request_id'), ['request_id'], unique=False)
+
+    op.create_table('poll_options',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('poll_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('text', sa.String(length=200), nullable=False),
+    sa.ForeignKeyConstraint(['poll_id'], ['polls.id'], name=op.f('fk_poll_options_poll_id_polls'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_poll_options'))
+    )
+    with op.batch_alter_table('poll_options', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_poll_options_poll_id'), ['poll_id'], unique=False)
+
+    op.create_table('poll_tallies',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('poll_id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=120), nullable=False),
+    sa.Column('count', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['poll_id'], ['polls.id'], name=op.f('fk_poll_tallies_poll_id_polls'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_poll_tallies')),
+    sa.UniqueConstraint('poll_id', 'key', name=op.f('uq_poll_tallies_poll_id_key'))
+    )
+    op.create_table('question_edits',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('question_id', sa.Integer(), nullable=False),
+    sa.Column('old_text', sa.Text(), nullable=False),
+    sa.Column('new_text', sa.Text(), nullable=False),
+    sa.Column('staff_id', sa.Integer(), nullable=True),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['question_id'], ['questions.id'], name=op.f('fk_question_edits_question_id_questions'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['staff_id'], ['staff_users.id'], name=op.f('fk_question_edits_staff_id_staff_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_question_edits'))
+    )
+    with op.batch_alter_table('question_edits', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_question_edits_question_id'), ['question_id'], unique=False)
+
+    op.create_table('question_votes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('question_id', sa.Integer(), nullable=False),
+    sa.Column('participant_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['participant_id'], ['participants.id'], name=op.f('fk_question_votes_participant_id_participants'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['question_id'], ['questions.id'], name=op.f('fk_question_votes_question_id_questions'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_question_votes')),
+    sa.UniqueConstraint('question_id', 'participant_id', name=op.f('uq_question_votes_question_id_participant_id'))
+    )
+    with op.batch_alter_table('question_votes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_question_votes_participant_id'), ['participant_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('question_votes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_question_votes_participant_id'))
+
+    op.drop_table('question_votes')
+    with op.batch_alter_table('question_edits', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_question_edits_question_id'))
+
+    op.drop_table('question_edits')
+    op.drop_table('poll_tallies')
+    with op.batch_alter_table('poll_options', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_poll_options_poll_id'))
+
+    op.drop_table('poll_options')
+    with op.batch_alter_table('floor_pauses', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_floor_pauses_request_id'))
+
+    op.drop_table('floor_pauses')
+    with op.batch_alter_table('ballots', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_ballots_participant_id'))
+
+    op.drop_table('ballots')
+    with op.batch_alter_table('questions', schema=None) as batch_op:
+        batch_op.drop_index('ix_questions_session_id_state')
+        batch_op.drop_index('ix_questions_participant_id_created_at')
+
+    op.drop_table('questions')
+    op.drop_table('question_bans')
+    with op.batch_alter_table('polls', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_polls_session_id'))
+
+    op.drop_table('polls')
+    with op.batch_alter_table('floor_requests', schema=None) as batch_op:
+        batch_op.drop_index('uq_floor_requests_one_waiting', sqlite_where=sa.text('began_at IS NULL AND withdrawn_at IS NULL AND removed_at IS NULL AND participant_id IS NOT NULL'), postgresql_where=sa.text('began_at IS NULL AND withdrawn_at IS NULL AND removed_at IS NULL AND participant_id IS NOT NULL'))
+        batch_op.drop_index('uq_floor_requests_one_speaking', sqlite_where=sa.text('began_at IS NOT NULL AND ended_at IS NULL'), postgresql_where=sa.text('began_at IS NOT NULL AND ended_at IS NULL'))
+        batch_op.drop_index(batch_op.f('ix_floor_requests_session_id'))
+        batch_op.drop_index(batch_op.f('ix_floor_requests_participant_id'))
+
+    op.drop_table('floor_requests')
+    with op.batch_alter_table('floor_agenda_runs', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_floor_agenda_runs_session_id'))
+        batch_op.drop_index(batch_op.f('ix_floor_agenda_runs_agenda_item_id'))
+
+    op.drop_table('floor_agenda_runs')
     op.drop_table('agenda_item_speakers')
+    op.drop_table('session_moderators')
     op.drop_table('session_broadcasts')
     op.drop_table('registration_sessions')
     with op.batch_alter_table('participants', schema=None) as batch_op:
@@ -200,6 +459,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_live_sessions_event_id'))
 
     op.drop_table('live_sessions')
+    with op.batch_alter_table('data_purges', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_data_purges_event_id'))
+
+    op.drop_table('data_purges')
     op.drop_table('staff_users')
     op.drop_table('events')
     with op.batch_alter_table('client_receipts', schema=None) as batch_op:
