@@ -63,7 +63,7 @@ run: setup
 
 # pytest exits 5 when no test was collected; ALLOW_NO_TESTS=1 turns that into success.
 test: setup system-deps
-	@rc=0; $(VPY) -m pytest $(PYTEST_ARGS) || rc=$$?; \
+	@rc=0; $(VPY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ] && [ -n "$(ALLOW_NO_TESTS)" ]; then \
 		echo "make test: no tests collected (ALLOW_NO_TESTS set)"; exit 0; fi; \
 	exit $$rc

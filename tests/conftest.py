@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, text
 from companion import create_app
 from companion.config import ROOT, Config
 from companion.extensions import db, socketio
+from companion.participants.tokens import actor_from_token
 
 # By default each run creates (and drops) a database of its own through this server.
 PG_ADMIN = os.environ.get(
@@ -213,6 +214,29 @@ class People:
 @pytest.fixture
 def people(http, event) -> People:
     return People(http, event)
+
+
+class Attendee:
+    """A participant joined through the HTTP API: its token and its Actor."""
+
+    def __init__(self, token: str):
+        self.token = token
+        self.actor = actor_from_token(token)
+
+
+@pytest.fixture
+def join(people):
+    """Join an attendee to a session: ``join(session_id, name=None) -> Attendee``."""
+
+    def _join(session_id: int, name: str | None = None) -> Attendee:
+        return Attendee(people.join(session_id, name=name)["token"])
+
+    return _join
+
+
+@pytest.fixture
+def moderator(moderator_token):
+    return actor_from_token(moderator_token)
 
 
 class SocketClient:

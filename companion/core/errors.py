@@ -4,6 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+#: Every error code of the contract.
+ERROR_CODES = (
+    "invalid",
+    "unauthorized",
+    "forbidden",
+    "not_found",
+    "conflict",
+    "closed",
+    "rate_limited",
+    "unavailable",
+)
+
 # Contract error code -> HTTP status.
 HTTP_STATUS = {
     "invalid": 400,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .errors import ERROR_CODES
 from .http import ROUTES, openapi_path
 
 ERROR_SCHEMA = {
@@ -17,16 +18,7 @@ ERROR_SCHEMA = {
             "properties": {
                 "code": {
                     "type": "string",
-                    "enum": [
-                        "invalid",
-                        "unauthorized",
-                        "forbidden",
-                        "not_found",
-                        "conflict",
-                        "closed",
-                        "rate_limited",
-                        "unavailable",
-                    ],
+                    "enum": list(ERROR_CODES),
                 },
                 "message": {"type": "string"},
                 "details": {},

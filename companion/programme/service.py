@@ -100,18 +100,22 @@ def session_dict(session: LiveSession) -> dict[str, Any]:
     }
 
 
+#: The event's public fields, as in GET /events/{slug} and in programme files.
+EVENT_FIELDS = (
+    "slug",
+    "title",
+    "description",
+    "timezone",
+    "language",
+    "registration_required",
+    "code_join_allowed",
+    "contact",
+    "follow_up",
+)
+
+
 def event_dict(event: Event, *, with_sessions: bool = True) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "slug": event.slug,
-        "title": event.title,
-        "description": event.description,
-        "timezone": event.timezone,
-        "language": event.language,
-        "registration_required": event.registration_required,
-        "code_join_allowed": event.code_join_allowed,
-        "contact": event.contact,
-        "follow_up": event.follow_up,
-    }
+    data: dict[str, Any] = {name: getattr(event, name) for name in EVENT_FIELDS}
     if with_sessions:
         data["sessions"] = [
             {**session_dict(s), "agenda": [agenda_item_dict(i) for i in s.agenda]}
@@ -251,15 +255,7 @@ def export_programme(event: Event) -> str:
     tz = ZoneInfo(event.timezone)
     data = {
         "event": {
-            "slug": event.slug,
-            "title": event.title,
-            "description": event.description,
-            "timezone": event.timezone,
-            "language": event.language,
-            "registration_required": event.registration_required,
-            "code_join_allowed": event.code_join_allowed,
-            "contact": event.contact,
-            "follow_up": event.follow_up,
+            **{name: getattr(event, name) for name in EVENT_FIELDS},
             "retention_days": event.retention_days,
         },
         "speakers": [

@@ -24,7 +24,8 @@ from sqlalchemy import create_engine, text
 
 from tests.e2e.conftest import ServerProcess, base_env
 
-pytestmark = [pytest.mark.e2e]
+# Crowds run one at a time (xdist group): two at once would measure each other.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("crowd")]
 CROWD = 300
 COALESCE_INTERVAL_S = 0.3  # Config.coalesce_interval_s
 

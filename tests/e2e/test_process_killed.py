@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, text
 
 from tests.e2e.balancer import Balancer
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("crowd")]
 
 ATTENDEES = 40
 

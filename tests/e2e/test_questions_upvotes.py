@@ -18,7 +18,8 @@ from tests.e2e.conftest import (
 
 CROWD = 200
 
-pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]
+# Crowds run one at a time (xdist group): two at once would measure each other.
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240), pytest.mark.xdist_group("crowd")]
 
 
 def _all_at_once(clients, event: str, payload: dict) -> tuple[list[dict], float]:

@@ -7,7 +7,6 @@ import pytest
 from sqlalchemy import func, select
 
 from companion.extensions import db
-from companion.participants.tokens import actor_from_token
 from companion.polls import service
 from companion.polls.models import Ballot, Poll, PollOption, PollTally
 from companion.polls.schemas import SettingsIn
@@ -19,29 +18,6 @@ from companion.realtime.models import ClientReceipt, SessionBroadcast
 def _no_stale_marks(app):
     """Send now whatever an earlier test left marked, before any client of this test listens."""
     coalescer.flush()
-
-
-class Attendee:
-    """A participant joined through the HTTP API: its token and its Actor."""
-
-    def __init__(self, token: str):
-        self.token = token
-        self.actor = actor_from_token(token)
-
-
-@pytest.fixture
-def join(people):
-    """Join an attendee to a session: ``join(session_id, name=None) -> Attendee``."""
-
-    def _join(session_id: int, name: str | None = None) -> Attendee:
-        return Attendee(people.join(session_id, name=name)["token"])
-
-    return _join
-
-
-@pytest.fixture
-def moderator(moderator_token):
-    return actor_from_token(moderator_token)
 
 
 OPTIONS = {

@@ -2,36 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import func, select
 
 from companion.extensions import db
-from companion.participants.tokens import actor_from_token
 from companion.questions.models import Question, QuestionBan, QuestionEdit, QuestionVote
 from companion.realtime.models import SessionBroadcast
-
-
-class Attendee:
-    """A participant joined through the HTTP API: its token and its Actor."""
-
-    def __init__(self, token: str):
-        self.token = token
-        self.actor = actor_from_token(token)
-
-
-@pytest.fixture
-def join(people):
-    """Join an attendee to a session: ``join(session_id, name=None) -> Attendee``."""
-
-    def _join(session_id: int, name: str | None = None) -> Attendee:
-        return Attendee(people.join(session_id, name=name)["token"])
-
-    return _join
-
-
-@pytest.fixture
-def moderator(moderator_token):
-    return actor_from_token(moderator_token)
 
 
 def counts() -> dict:

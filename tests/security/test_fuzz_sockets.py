@@ -7,20 +7,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from companion.app import import_domains
+from companion.core.errors import ERROR_CODES
 from companion.realtime.dispatcher import EVENTS
 
 import_domains()  # every domain registers its events before collection
 
-CODES = {
-    "invalid",
-    "unauthorized",
-    "forbidden",
-    "not_found",
-    "conflict",
-    "closed",
-    "rate_limited",
-    "unavailable",
-}
+CODES = set(ERROR_CODES)
 
 scalars = st.one_of(
     st.none(),

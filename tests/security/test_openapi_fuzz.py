@@ -4,18 +4,10 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
+from companion.core.errors import ERROR_CODES
 from companion.extensions import db
 
-CODES = {
-    "invalid",
-    "unauthorized",
-    "forbidden",
-    "not_found",
-    "conflict",
-    "closed",
-    "rate_limited",
-    "unavailable",
-}
+CODES = set(ERROR_CODES)
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
