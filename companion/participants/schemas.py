@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import EmailStr, Field, StringConstraints
 
@@ -16,7 +16,7 @@ class RegistrationIn(Schema):
     name: Name
     email: EmailStr = Field(max_length=254)
     organisation: Annotated[str, StringConstraints(max_length=200)] = ""
-    profile: Annotated[str, Field(json_schema_extra={"enum": list(PROFILES)})] = "autre"
+    profile: Literal[PROFILES] = "autre"  # type: ignore[valid-type]
     session_ids: list[Id] = Field(min_length=1, max_length=50)
 
 
