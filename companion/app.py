@@ -210,7 +210,13 @@ def _engine_options(config: Config) -> dict:
             "pool_timeout": 30,
             "connect_args": {"timeout": 15, "check_same_thread": False},
         }
-    return {"pool_size": 10, "max_overflow": 20, "pool_pre_ping": True, "pool_timeout": 10}
+    # A vote burst queues greenlets on the pool: waiting is cheap, failing a vote is not.
+    return {
+        "pool_size": config.db_pool_size,
+        "max_overflow": config.db_pool_size,
+        "pool_pre_ping": True,
+        "pool_timeout": 30,
+    }
 
 
 @sa_event.listens_for(Engine, "connect")

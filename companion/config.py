@@ -41,6 +41,8 @@ class Config:
     rate_limits_enabled: bool = True
     # Reverse proxies in front (nginx): trust that many X-Forwarded-* hops for client addresses.
     proxy_count: int = 0
+    # PostgreSQL connections per process (and as many again in overflow under bursts).
+    db_pool_size: int = 10
     # Argon2 parameters: "standard", or "fast" for test suites.
     password_hashing: str = "standard"
     # One SQLite connection per process by default (see app._engine_options).
@@ -66,6 +68,7 @@ class Config:
             allowed_origins=_origins(env.get("COMPANION_ALLOWED_ORIGINS")),
             rate_limits_enabled=env.get("COMPANION_RATE_LIMITS", "on") != "off",
             proxy_count=int(env.get("COMPANION_PROXY_COUNT", "0")),
+            db_pool_size=int(env.get("COMPANION_DB_POOL_SIZE", "10")),
         )
         config.validate()
         return config

@@ -15,6 +15,7 @@ from typing import Any
 from flask import current_app, request
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from ..core.actors import Actor
 from ..core.errors import DomainError, Forbidden, Invalid, Unauthorized, Unavailable
@@ -136,7 +137,7 @@ def dispatch(spec: SocketEvent, data: Any, sid: str, extra: tuple = ()) -> dict:
                 return previous
         log.warning("integrity error in %s", spec.name, exc_info=True)
         return failure(Invalid(N_("This change conflicts with another one; try again.")))
-    except (OperationalError, DBAPIError):
+    except (OperationalError, DBAPIError, PoolTimeout):
         db.session.rollback()
         log.warning("database unavailable during %s", spec.name)
         return failure(Unavailable(N_("The database is unavailable; try again in a moment.")))
