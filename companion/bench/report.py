@@ -1,0 +1,108 @@
+"""The bench's output: a readable table, one JSON line, and the targets of issue 7."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .runner import Run
+
+#: (figure, unit, explanation) in the order of the table.
+FIGURES: tuple[tuple[str, str, str], ...] = (
+    ("attendees", "", "simulated attendees"),
+    ("lost", "", "expected broadcasts (and join snapshots) that never arrived"),
+    ("join_s", "s", "all attendees connect and session.join at once"),
+    ("poll_burst_acked_s", "s", "first vote sent → last vote acknowledged"),
+    ("final_tally_s", "s", "last vote ack → every attendee saw the full total"),
+    ("fanout_p50_ms", "ms", "question.submit sent → question.updated arrived (median)"),
+    ("fanout_p99_ms", "ms", "same, 99th percentile"),
+    ("upvote_acked_s", "s", "first upvote sent → last upvote acknowledged"),
+    ("upvote_final_s", "s", "last upvote ack → every attendee saw the exact count"),
+    ("floor_p50_ms", "ms", "floor.next sent → floor.updated arrived (median)"),
+    ("floor_p99_ms", "ms", "same, 99th percentile"),
+    ("cpu_us_per_delivery", "µs", "Companion server CPU per message delivered (question burst)"),
+    ("baseline_cpu_us_per_delivery", "µs", "raw relay CPU per delivery, same clients and payload"),
+    ("cpu_ratio", "×", "Companion over the raw relay"),
+    ("rss_kb_per_connection", "KB", "server memory growth during the join, per connection"),
+    ("join_cpu_ms_each", "ms", "server CPU per connect + session.join (snapshot)"),
+    ("vote_cpu_ms_each", "ms", "server CPU per poll.vote during the burst"),
+    ("baseline_fanout_p50_ms", "ms", "raw relay send → arrival (median)"),
+    ("deliveries", "", "messages received by attendees during the question burst"),
+    ("other_load_pct", "%", "CPU taken by other processes on this machine during the run"),
+    ("server_wait_pct", "%", "time the server process was ready to run but had no core"),
+    ("generator_wait_pct", "%", "same for each load generator"),
+    ("setup_s", "s", "registering attendees over HTTP (not a target)"),
+    ("elapsed_s", "s", "whole run"),
+)
+
+#: Targets on the 2-core reference machine, load generators included (issue 7).
+TARGETS: dict[str, tuple[str, float]] = {
+    "lost": ("==", 0),
+    "poll_burst_acked_s": ("<=", 2.0),
+    "final_tally_s": ("<=", 1.0),
+    "cpu_ratio": ("<=", 1.3),
+    "rss_kb_per_connection": ("<=", 150.0),
+}
+
+
+#: Past this share of the CPU used by others during the run, the table says so.
+BUSY_MACHINE_PCT = 10
+
+
+def targets_met(figures: dict[str, Any]) -> dict[str, bool]:
+    met = {}
+    for name, (op, bound) in TARGETS.items():
+        value = figures.get(name)
+        if value is not None:
+            met[name] = value == bound if op == "==" else value <= bound
+    return met
+
+
+def as_json(run: Run) -> str:
+    o = run.options
+    record = {
+        "attendees": o.attendees,
+        "processes": o.processes,
+        "async_mode": o.async_mode,
+        "database": "sqlite" if o.database == "sqlite" else "postgresql",
+        "generators": o.generators,
+        "scenarios": list(o.scenarios),
+        **run.figures,
+        "lost": run.lost,
+        "errors": run.errors,
+        "targets_met": targets_met(run.figures),
+    }
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+
+def as_table(run: Run) -> str:
+    o = run.options
+    database = "SQLite" if o.database == "sqlite" else "PostgreSQL"
+    lines = [
+        f"Companion bench — {o.attendees} attendees, {o.processes} process(es), {o.async_mode}, "
+        f"{database}{', Redis' if o.processes > 1 else ''}, {o.generators} load generators",
+        "",
+        f"{'figure':<30} {'value':>10}  {'target':<8}  meaning",
+        f"{'-' * 30} {'-' * 10}  {'-' * 8}  {'-' * 40}",
+    ]
+    met = targets_met(run.figures)
+    for name, unit, meaning in FIGURES:
+        value = run.figures.get(name)
+        shown = "—" if value is None else f"{value}{(' ' + unit) if unit else ''}"
+        target = ""
+        if name in TARGETS:
+            op, bound = TARGETS[name]
+            target = f"{op} {bound:g}" + (" ✓" if met.get(name) else " ✗" if name in met else "")
+        lines.append(f"{name:<30} {shown:>10}  {target:<8}  {meaning}")
+    other = run.figures.get("other_load_pct") or 0
+    waited = run.figures.get("server_wait_pct") or 0
+    if other > BUSY_MACHINE_PCT and waited > BUSY_MACHINE_PCT:
+        lines += [
+            "",
+            f"warning: other processes took {other}% of this machine's CPU and the server "
+            f"waited for a core {waited}% of the time: timings are pessimistic "
+            "(measure again on a quiet machine).",
+        ]
+    if run.errors:
+        lines += ["", "errors:"] + [f"  - {e}" for e in run.errors[:20]]
+    return "\n".join(lines)
