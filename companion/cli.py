@@ -78,7 +78,13 @@ def serve(host: str, port: int | None, async_mode: str | None) -> None:
         f"{'SQLite' if config.is_sqlite else 'PostgreSQL'}"
         f"{', message queue ' + config.message_queue if config.message_queue else ''})"
     )
-    socketio.run(app, host=host, port=port, log_output=False, use_reloader=False, debug=False)
+    options = {}
+    if config.async_mode == "eventlet":
+        # eventlet.wsgi serves at most 1,024 connections by default; attendees stay connected.
+        options["max_size"] = 20_000
+    socketio.run(
+        app, host=host, port=port, log_output=False, use_reloader=False, debug=False, **options
+    )
 
 
 @main.command("db-upgrade")

@@ -114,8 +114,9 @@ class AgendaItem(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
 
     session: Mapped[LiveSession] = relationship(back_populates="agenda", foreign_keys=[session_id])
+    # selectin: a session's whole agenda loads its speakers in one query, not one per item.
     speaker_links: Mapped[list[AgendaItemSpeaker]] = relationship(
-        order_by="AgendaItemSpeaker.position", cascade="all, delete-orphan"
+        order_by="AgendaItemSpeaker.position", cascade="all, delete-orphan", lazy="selectin"
     )
 
     @property

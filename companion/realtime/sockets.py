@@ -7,6 +7,8 @@ import logging
 from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, join_room, leave_room
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from ..core.actors import Actor
 from ..core.errors import DomainError, Forbidden
@@ -38,6 +40,11 @@ def on_connect(auth=None):
         actor_for(claims)
     except DomainError as error:
         raise ConnectionRefusedError({"code": error.code, "message": error.message}) from None
+    except (OperationalError, DBAPIError, PoolTimeout):
+        db.session.rollback()
+        raise ConnectionRefusedError(
+            {"code": "unavailable", "message": "The database is unavailable; try again soon."}
+        ) from None
     connections.add(request.sid, claims)
     coalescer.start(current_app._get_current_object())
     return True

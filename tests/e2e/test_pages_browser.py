@@ -12,10 +12,24 @@ pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 @pytest.mark.parametrize(
     ("locale", "texts"),
     [
-        ("fr-FR", {"register": "S'inscrire", "done": "Vous êtes inscrit·e", "connected": "Connecté",
-                   "live": "En direct"}),
-        ("en-GB", {"register": "Register", "done": "You are registered", "connected": "Connected",
-                   "live": "Live"}),
+        (
+            "fr-FR",
+            {
+                "register": "S'inscrire",
+                "done": "Vous êtes inscrit·e",
+                "connected": "Connecté",
+                "live": "En direct",
+            },
+        ),
+        (
+            "en-GB",
+            {
+                "register": "Register",
+                "done": "You are registered",
+                "connected": "Connected",
+                "live": "Live",
+            },
+        ),
     ],
 )
 def test_register_join_and_see_the_agenda_advance_live(

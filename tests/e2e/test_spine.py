@@ -53,7 +53,9 @@ def test_a_reconnecting_client_gets_every_missed_change(server, make_client):
     again = make_client(server, token)
     data = again.ok("session.join", {"session_id": session["id"], "since_seq": seq})
     names = [e["event"] for e in data["events"]]
-    assert [n for n in names if n != "floor.updated"] == ["session.updated"] + ["agenda.updated"] * 4
+    assert [n for n in names if n != "floor.updated"] == ["session.updated"] + [
+        "agenda.updated"
+    ] * 4
     assert [e["data"]["seq"] for e in data["events"]] == list(range(seq + 1, data["seq"] + 1))
     advanced = [e for e in data["events"] if e["event"] == "agenda.updated"]
     assert advanced[-1]["data"]["agenda_item_id"] == session["agenda"][4]["id"]
@@ -64,3 +66,27 @@ def test_healthz_names_the_parts(cluster):
 
     body = requests.get(cluster[0].url + "/healthz", timeout=5).json()
     assert body["checks"] == {"database": "ok", "message_queue": "ok"}
+
+
+def test_gevent_serves_the_live_spine_too(demo_sqlite, tmp_path, make_client):
+    """COMPANION_ASYNC_MODE=gevent: the same server, the same protocol."""
+    from tests.e2e.conftest import ServerProcess, base_env
+
+    server = ServerProcess(
+        base_env(demo_sqlite, COMPANION_ASYNC_MODE="gevent"), tmp_path / "gevent.log"
+    ).start()
+    try:
+        session = _first_session(server)
+        moderator = make_client(server, server.login())
+        attendee = make_client(server, server.attendee(session["id"], "Gaëlle"))
+        attendee.ok("session.join", {"session_id": session["id"]})
+        target = session["agenda"][2]["id"]
+        moderator.ok("agenda.advance", {"session_id": session["id"], "agenda_item_id": target})
+        attendee.wait_for(
+            lambda events: any(
+                e == "agenda.updated" and d["agenda_item_id"] == target for _, e, d in events
+            )
+        )
+        assert "gevent" in server.output()
+    finally:
+        server.stop()

@@ -86,7 +86,9 @@ def test_replay_since_seq_returns_every_missed_change_in_order(
     seqs = [e["data"]["seq"] for e in data["events"]]
     # Every broadcast since, in order and without a gap (all of them are public).
     assert seqs == list(range(seq + 1, data["seq"] + 1))
-    advanced = [e["data"]["agenda_item_id"] for e in data["events"] if e["event"] == "agenda.updated"]
+    advanced = [
+        e["data"]["agenda_item_id"] for e in data["events"] if e["event"] == "agenda.updated"
+    ]
     assert advanced == [i.id for i in first_session.agenda[1:4]]
 
 
