@@ -81,6 +81,13 @@ def _scenarios(_ctx, _param, value: str) -> tuple[str, ...]:
     default=None,
     help="Sample the servers with py-spy during each scenario; write summaries there.",
 )
+@click.option(
+    "--soak-minutes",
+    type=click.FloatRange(0, 240),
+    default=0,
+    show_default=True,
+    help="After the scenarios, repeat votes, questions and handovers this long; report memory.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Also print one JSON line with every figure.")
 def bench(
     attendees: int,
@@ -96,6 +103,7 @@ def bench(
     no_baseline: bool,
     log_dir: Path | None,
     profile_dir: Path | None,
+    soak_minutes: float,
     as_json: bool,
 ) -> None:
     """Measure Companion under N simulated attendees on loopback; exit 1 if anything is lost."""
@@ -125,6 +133,7 @@ def bench(
                 baseline=not no_baseline,
                 log_dir=log_dir,
                 profile_dir=profile_dir,
+                soak_minutes=soak_minutes,
             )
         )
     except asyncio.CancelledError:

@@ -103,6 +103,14 @@ def as_table(run: Run) -> str:
             f"waited for a core {waited}% of the time: timings are pessimistic "
             "(measure again on a quiet machine).",
         ]
+    samples = run.figures.get("soak_rss_mb")
+    if samples:
+        lines += [
+            "",
+            f"soak: {run.figures['soak_rounds']} rounds of votes, questions and handovers; "
+            f"servers' RSS growth {run.figures.get('soak_rss_growth_pct', '—')} %",
+            "  minutes  RSS MB",
+        ] + [f"  {minutes:>7}  {rss:>6}" for minutes, rss in samples]
     if run.errors:
         lines += ["", "errors:"] + [f"  - {e}" for e in run.errors[:20]]
     return "\n".join(lines)

@@ -62,6 +62,8 @@ class Options:
     baseline: bool = True
     log_dir: Path | None = None
     profile_dir: Path | None = None
+    # After the scenarios, repeat a realistic mix (poll, questions, handovers) this long.
+    soak_minutes: float = 0.0
 
 
 @dataclass
@@ -303,6 +305,8 @@ class Bench:
                 except (BenchError, OSError, TimeoutError, KeyError, TypeError) as exc:
                     self.fail(name, exc)
                 self.check_servers()
+            if o.soak_minutes > 0:
+                await self.soak()
             if o.baseline and self.relay_payload is not None:
                 try:
                     await self.baseline()
@@ -487,13 +491,16 @@ class Bench:
             spread=self.o.burst_s,
         )
         self._errors("question.submit", answers)
+        # This burst's questions only: a soak repeats the scenario with the tracker reset.
+        asked: dict[int, float] = {}
         for answer in answers:
-            self.questions.update(answer["questions"])
+            asked.update(answer["questions"])
+        self.questions.update(asked)
         waited = await self.gens.call(
             "wait",
             self.wait_timeout() + 10,
             within=self.wait_timeout(),
-            expected=list(self.questions),
+            expected=list(asked),
         )
         cpu1, gen1, wall1 = self.cpu(self.servers), self.gens.cpu_s(), time.time()
         # Whether the generators kept up: their CPU next to the server's over the same wall time.
@@ -502,14 +509,14 @@ class Bench:
         self.f["question_generators_cpu_s"] = round(gen1 - gen0, 2)
         deliveries = sum(w["received"] for w in waited)
         latencies = [
-            (arrival - self.questions[qid]) * 1000
+            (arrival - asked[qid]) * 1000
             for w in waited
             for qid, arrivals in w["arrivals"].items()
             for arrival in arrivals
         ]
         missing = sum(w["missing"] for w in waited)
         self.run.lost += missing
-        self.f["questions"] = len(self.questions)
+        self.f["questions"] = len(asked)
         self.f["deliveries"] = deliveries
         self.f["fanout_p50_ms"] = _ms(percentile(latencies, 0.5))
         self.f["fanout_p99_ms"] = _ms(percentile(latencies, 0.99))
@@ -517,7 +524,7 @@ class Bench:
             self.f["cpu_us_per_delivery"] = round((cpu1 - cpu0) * 1e6 / deliveries, 1)
         self.relay_payload = self._public_question(mark)
         log(
-            f"question: {len(self.questions)} asked, {deliveries} deliveries, p50 "
+            f"question: {len(asked)} asked, {deliveries} deliveries, p50 "
             f"{self.f['fanout_p50_ms']} ms p99 {self.f['fanout_p99_ms']} ms, "
             f"{self.f.get('cpu_us_per_delivery')} µs CPU each, {missing} lost"
         )
@@ -616,6 +623,33 @@ class Bench:
             f"floor: {handovers} handovers, {len(expected)} floor.updated each, p50 "
             f"{self.f['floor_p50_ms']} ms p99 {self.f['floor_p99_ms']} ms, {missing} lost"
         )
+
+    async def soak(self) -> None:
+        """Repeat votes, questions and handovers for ``soak_minutes``; sample memory each round.
+
+        Memory must stay flat: ``soak_rss_growth_pct`` compares the servers' resident memory at
+        the end with the first round's (the first round warms caches up).
+        """
+        deadline = time.time() + self.o.soak_minutes * 60
+        started = time.time()
+        samples: list[tuple[float, float]] = []
+        rounds = 0
+        while time.time() < deadline:
+            for name in ("poll", "question", "floor"):
+                try:
+                    await getattr(self, "scenario_" + name)()
+                except (BenchError, OSError, TimeoutError, KeyError, TypeError) as exc:
+                    self.fail(f"soak round {rounds + 1} {name}", exc)
+                self.check_servers()
+            rounds += 1
+            rss_mb = sum(server.rss() for server in self.servers) / 2**20
+            samples.append((round((time.time() - started) / 60, 2), round(rss_mb, 1)))
+            log(f"soak: round {rounds}, {samples[-1][0]} min, servers' RSS {rss_mb:.1f} MB")
+        self.f["soak_rounds"] = rounds
+        self.f["soak_rss_mb"] = samples
+        if len(samples) >= 2:
+            first, last = samples[0][1], samples[-1][1]
+            self.f["soak_rss_growth_pct"] = round((last - first) * 100 / first, 1)
 
     async def baseline(self) -> None:
         """The same fan-out through the raw relay: same clients, payload, spread and processes."""
