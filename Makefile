@@ -24,7 +24,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup system-deps run test lint fmt migration lock clean distclean messages
+.PHONY: setup system-deps run test lint fmt migration lock clean distclean messages audit
 
 setup: $(PY_STAMP) $(NODE_STAMP)
 	@for dir in $(TRANSLATIONS); do \
@@ -78,6 +78,10 @@ fmt: setup
 
 migration: setup
 	$(VPY) -m companion db-revision
+
+# Known vulnerabilities in the pinned dependencies (needs the PyPI JSON API / OSV on the network).
+audit: setup
+	$(VENV)/bin/pip-audit -r requirements.txt --disable-pip --no-deps --progress-spinner off
 
 # Extract the shared catalogue's messages (core templates and pages) and merge them into fr.
 messages: setup
