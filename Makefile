@@ -52,6 +52,7 @@ system-deps:
 	ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || missing="$$missing libpangoft2-1.0-0"; \
 	ldconfig -p | grep -q 'libharfbuzz-subset.so.0' || missing="$$missing libharfbuzz-subset0"; \
 	ldconfig -p | grep -q 'libfontconfig.so.1' || missing="$$missing libfontconfig1"; \
+	ldconfig -p | grep -q 'libzbar.so.0' || missing="$$missing libzbar0"; \
 	if [ -n "$$missing" ]; then \
 		echo "system-deps: installing$$missing"; \
 		$(SUDO) $(APT_GET) update && \
