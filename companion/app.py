@@ -142,6 +142,8 @@ def create_app(config: Config | None = None) -> Flask:
             "participant": config.participant_token_max_age_s,
             "registration": config.participant_token_max_age_s,
             "staff": config.staff_token_max_age_s,
+            "password": config.password_token_max_age_s,
+            "speaker": config.participant_token_max_age_s,
         },
     )
     app.register_blueprint(api)

@@ -31,6 +31,8 @@ class Config:
     # Tokens: participants keep theirs for the event's duration, staff for a working day.
     participant_token_max_age_s: int = 60 * 60 * 24 * 120
     staff_token_max_age_s: int = 60 * 60 * 12
+    # Set-password links (invitations and resets) expire after three days.
+    password_token_max_age_s: int = 60 * 60 * 24 * 3
     max_payload_bytes: int = 64 * 1024
     # None: the Socket.IO server accepts browsers from its own origin only.
     allowed_origins: list[str] | str | None = None

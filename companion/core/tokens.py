@@ -9,7 +9,9 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from .errors import Unauthorized
 from .i18n import N_
 
-KINDS = ("participant", "registration", "staff")
+# "password": a set-password link (staff invitation or reset), bound to the account's
+# token_version so that setting the password spends it. "speaker": a speaker's personal link.
+KINDS = ("participant", "registration", "staff", "password", "speaker")
 
 
 @dataclass(frozen=True)

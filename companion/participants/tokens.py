@@ -29,6 +29,20 @@ def staff_token(staff: StaffUser) -> str:
     return signer().sign("staff", staff.id, staff.token_version)
 
 
+def password_token(staff: StaffUser) -> str:
+    """Return a set-password token for ``staff``; setting the password spends it."""
+    return signer().sign("password", staff.id, staff.token_version)
+
+
+def staff_from_password_token(token: object) -> StaffUser:
+    """Return the account a set-password token is for, or raise Unauthorized."""
+    claims = signer().verify(token)
+    staff = db.session.get(StaffUser, claims.subject_id) if claims.kind == "password" else None
+    if staff is None or staff.token_version != claims.version:
+        raise Unauthorized(N_("This link is no longer valid; ask for a new one."))
+    return staff
+
+
 def actor_for(claims: TokenClaims) -> Actor:
     """Load the actor a token stands for, refusing revoked tokens and banned participants."""
     if claims.kind == "participant":

@@ -61,6 +61,8 @@ class LiveSession(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The Zoom/BigBlueButton/Jitsi/Teams link; shown only to people allowed into the session.
+    webconference_url: Mapped[str] = mapped_column(String(1000), default="")
     status: Mapped[SessionStatus] = mapped_column(
         Enum(
             SessionStatus,
