@@ -7,6 +7,7 @@ import logging
 from flask import Flask, request
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter
 
 from .config import ROOT, Config
 from .extensions import babel, db, migrate, socketio
@@ -90,9 +91,12 @@ def create_app(config: Config | None = None) -> Flask:
         n = config.proxy_count
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)
 
+    app.url_map.converters["int"] = BoundedIntConverter
     import_domains()
 
     from .core.http import api, ops, register_error_handlers
+    from .core.logs import install_request_log
+    from .core.metrics import init_metrics
     from .core.models import render_migration_item
     from .core.passwords import use_profile
     from .core.tokens import TokenSigner
@@ -151,6 +155,8 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(pages)
     app.register_blueprint(summaries_pages)
     register_error_handlers(app)
+    install_request_log(app)
+    init_metrics(app)
     install_security_headers(app)
     init_rate_limits(app)
     _register_template_filters(app)
@@ -186,6 +192,16 @@ def _register_template_filters(app: Flask) -> None:
         )
 
 
+class BoundedIntConverter(IntegerConverter):
+    """``<int:...>`` ids up to 2**53 (JSON-safe, as ``core.schemas.Id``): larger ones are 404s.
+
+    Unbounded, 4032039884534111010816 reached the database and overflowed its integer.
+    """
+
+    def __init__(self, map, fixed_digits=0, min=None, max=None, signed=False):
+        super().__init__(map, fixed_digits, min, 2**53 if max is None else max, signed)
+
+
 def translation_directories() -> str:
     """The shared catalogue first, then each domain's own (Flask-Babel merges them)."""
     package = ROOT / "companion"
@@ -207,6 +223,7 @@ def _engine_options(config: Config) -> dict:
         # writes one at a time anyway; queueing on the pool (a green lock) never blocks the hub
         # the way SQLite's busy-wait would.
         return {
+            "poolclass": _pool_class(),
             "pool_size": config.sqlite_pool_size,
             "max_overflow": 0,
             "pool_timeout": 30,
@@ -214,11 +231,19 @@ def _engine_options(config: Config) -> dict:
         }
     # A vote burst queues greenlets on the pool: waiting is cheap, failing a vote is not.
     return {
+        "poolclass": _pool_class(),
         "pool_size": config.db_pool_size,
         "max_overflow": config.db_pool_size,
         "pool_pre_ping": True,
         "pool_timeout": 30,
     }
+
+
+def _pool_class():
+    """A QueuePool that counts waits for a connection (companion_db_pool_waits)."""
+    from .core.metrics import MeteredQueuePool
+
+    return MeteredQueuePool
 
 
 @sa_event.listens_for(Engine, "connect")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from .config import ROOT, Config, ConfigError
+from .config import DEFAULT_SECRET, ROOT, Config, ConfigError
 
 DEMO_PROGRAMME = ROOT / "data" / "programme-innovation-sociale-2020.yaml"
 DEMO_STAFF = (
@@ -42,9 +42,14 @@ def _app(*, serving: bool = False, **overrides):
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Companion: live polls, Q&A and speaker handovers for webconference programmes."""
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    import os
+
+    from .core.logs import configure_logging
+
+    try:
+        configure_logging(os.environ.get("COMPANION_LOG_FORMAT") or "text")
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def upgrade_database(app) -> None:
@@ -73,6 +78,10 @@ def serve(host: str, port: int | None, async_mode: str | None) -> None:
     if config.is_sqlite:
         upgrade_database(app)
     port = port or config.port
+    warning = exposed_secret_warning(config, host)
+    if warning:
+        logging.getLogger("companion.serve").warning(warning)
+        click.secho(warning, err=True, fg="red", bold=True)
     click.echo(
         f"Companion on http://{host}:{port}/ ({config.async_mode}, "
         f"{'SQLite' if config.is_sqlite else 'PostgreSQL'}"
@@ -85,6 +94,29 @@ def serve(host: str, port: int | None, async_mode: str | None) -> None:
     socketio.run(
         app, host=host, port=port, log_output=False, use_reloader=False, debug=False, **options
     )
+
+
+def exposed_secret_warning(config: Config, host: str) -> str | None:
+    """A loud warning when the known development secret serves beyond this machine."""
+    if config.secret_key != DEFAULT_SECRET or is_loopback(host):
+        return None
+    return (
+        f"WARNING: serving on {host} with the public development secret key: anyone can forge "
+        "staff tokens. Set COMPANION_SECRET_KEY to a long random value "
+        "(COMPANION_ENV=production refuses to start without one)."
+    )
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (an address or name to bind) stays on this machine."""
+    import ipaddress
+
+    if host.strip().lower() in ("localhost", "ip6-localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 @main.command("db-upgrade")

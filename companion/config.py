@@ -50,6 +50,10 @@ class Config:
     # One SQLite connection per process by default (see app._engine_options).
     sqlite_pool_size: int = 1
     testing: bool = False
+    # Bearer token that opens GET /metrics to non-loopback scrapers (unset: loopback only).
+    metrics_token: str | None = None
+    # Application log: "text" lines, or "json" objects for log shippers.
+    log_format: str = "text"
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -71,6 +75,8 @@ class Config:
             rate_limits_enabled=env.get("COMPANION_RATE_LIMITS", "on") != "off",
             proxy_count=int(env.get("COMPANION_PROXY_COUNT", "0")),
             db_pool_size=int(env.get("COMPANION_DB_POOL_SIZE", "10")),
+            metrics_token=env.get("COMPANION_METRICS_TOKEN") or None,
+            log_format=env.get("COMPANION_LOG_FORMAT", "text"),
         )
         config.validate()
         return config
@@ -82,6 +88,8 @@ class Config:
                 f"COMPANION_ASYNC_MODE must be one of {', '.join(ASYNC_MODES)}, "
                 f"not {self.async_mode!r}"
             )
+        if self.log_format not in ("text", "json"):
+            raise ConfigError("COMPANION_LOG_FORMAT must be 'text' or 'json'")
         if self.env not in ("development", "production"):
             raise ConfigError("COMPANION_ENV must be 'development' or 'production'")
         if self.env == "production" and (

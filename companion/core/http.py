@@ -100,7 +100,7 @@ def api_route(
                     raise Forbidden(N_("Your role does not allow this."))
                 payload = None
                 if body is not None:
-                    data = request.get_json(silent=True)
+                    data = _json_body()
                     if data is None:
                         raise Invalid(
                             N_("Send a JSON object body (Content-Type: application/json).")
@@ -129,6 +129,14 @@ def api_route(
         return view
 
     return decorator
+
+
+def _json_body() -> Any:
+    """The request's JSON body, or None when it is missing or not JSON (nesting too deep too)."""
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:
+        raise Invalid(N_("The JSON body is nested too deeply.")) from None
 
 
 def wants_json() -> bool:

@@ -2,15 +2,62 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StringConstraints,
+    ValidationError,
+)
 
 from .errors import Invalid
 
 # Ids are opaque to clients; the server uses integers.
 Id = Annotated[int, Field(strict=True, ge=1, le=2**53)]
-ClientId = Annotated[str, StringConstraints(min_length=1, max_length=64, strip_whitespace=True)]
+#: Booleans are JSON true/false only: "yes", 1 or "true" are refused, never coerced.
+Bool = StrictBool
+
+# Control characters (C0, DEL, C1): NUL breaks PostgreSQL text, the others hide or garble text
+# in exports and screens. Multi-line text keeps tabs and line breaks; one-line text does not.
+_CONTROLS_IN_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROLS_IN_PROSE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _refuse(pattern: re.Pattern, what: str):
+    def check(value: str) -> str:
+        if pattern.search(value):
+            raise ValueError(f"control characters are not allowed in {what}")
+        return value
+
+    return check
+
+
+_line_check = AfterValidator(_refuse(_CONTROLS_IN_LINE, "a one-line text"))
+_prose_check = AfterValidator(_refuse(_CONTROLS_IN_PROSE, "a text"))
+
+
+def Line(max_length: int, min_length: int = 0, **constraints: Any) -> Any:
+    """A one-line text field (names, titles, codes): no control character, no line break."""
+    return Annotated[
+        str,
+        StringConstraints(min_length=min_length, max_length=max_length, **constraints),
+        _line_check,
+    ]
+
+
+def Prose(max_length: int, min_length: int = 0) -> Any:
+    """A text field that may span lines (questions, descriptions): no other control character."""
+    return Annotated[
+        str, StringConstraints(min_length=min_length, max_length=max_length), _prose_check
+    ]
+
+
+ClientId = Line(64, 1, strip_whitespace=True)
 
 
 class Schema(BaseModel):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, StrictBool, model_validator
+from pydantic import Field, model_validator
 
-from ..core.schemas import ClientId, Id, Schema
+from ..core.schemas import Bool, ClientId, Id, Schema
 
 Seconds = Annotated[int, Field(strict=True, ge=10, le=3 * 3600)]
 
@@ -50,6 +50,6 @@ class TimesIn(Schema):
 
 class SettingsIn(Schema):
     session_id: Id
-    fairness: StrictBool | None = None
+    fairness: Bool | None = None
     times: TimesIn | None = None
     warning_s: Annotated[int, Field(strict=True, ge=0, le=600)] | None = None

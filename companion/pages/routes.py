@@ -17,6 +17,7 @@ from werkzeug.exceptions import NotFound as HttpNotFound
 
 from ..config import ROOT
 from ..core.errors import NotFound
+from ..core.redirects import safe_next
 from ..extensions import db
 from ..programme import service as programme
 from ..programme.models import LiveSession
@@ -80,7 +81,7 @@ def session_page(session_id: int):
 
 @pages.get("/login")
 def login_page():
-    return render_template("login.html", next=request.args.get("next", ""))
+    return render_template("login.html", next=safe_next(request.args.get("next"), ""))
 
 
 @pages.get("/console/<int:session_id>")
@@ -100,10 +101,7 @@ def switch_language(code: str):
     """Remember the chosen language in a cookie and go back where the person was."""
     if code not in ("fr", "en"):
         abort(404)
-    target = request.args.get("next") or "/"
-    if not target.startswith("/") or target.startswith("//"):
-        target = "/"  # never redirect off-site
-    response = make_response(redirect(target))
+    response = make_response(redirect(safe_next(request.args.get("next"))))
     response.set_cookie("lang", code, max_age=60 * 60 * 24 * 365, samesite="Lax")
     return response
 

@@ -8,6 +8,7 @@ import io
 from flask import Response, url_for
 from sqlalchemy import select
 
+from ..core.csvsafe import csv_row
 from ..core.http import api_route
 from ..core.timeutil import iso
 from ..extensions import db
@@ -79,25 +80,17 @@ def registrations_csv(actor, payload, slug: str):
     for reg in rows:
         chosen = set(reg.session_ids)
         writer.writerow(
-            [
-                _safe_cell(reg.name),
-                reg.email,
-                _safe_cell(reg.organisation),
-                reg.profile,
-                iso(reg.created_at, event.timezone),
-            ]
-            + ["x" if s.id in chosen else "" for s in sessions]
+            csv_row(
+                [reg.name, reg.email, reg.organisation, reg.profile]
+                + [iso(reg.created_at, event.timezone)]
+                + ["x" if s.id in chosen else "" for s in sessions]
+            )
         )
     return Response(
         out.getvalue(),
-        mimetype="text/csv; charset=utf-8",
+        mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{slug}-registrations.csv"'},
     )
-
-
-def _safe_cell(value: str) -> str:
-    """Defuse spreadsheet formulas typed into a free-text field (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 @api_route(

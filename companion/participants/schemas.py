@@ -6,26 +6,24 @@ from typing import Annotated, Literal
 
 from pydantic import EmailStr, Field, StringConstraints
 
-from ..core.schemas import Id, Schema
+from ..core.schemas import Id, Line, Schema
 from .models import PROFILES
 
-Name = Annotated[str, StringConstraints(min_length=1, max_length=120, strip_whitespace=True)]
+Name = Line(120, 1, strip_whitespace=True)
 
 
 class RegistrationIn(Schema):
     name: Name
     email: EmailStr = Field(max_length=254)
-    organisation: Annotated[str, StringConstraints(max_length=200)] = ""
+    organisation: Line(200) = ""
     profile: Literal[PROFILES] = "autre"  # type: ignore[valid-type]
     session_ids: list[Id] = Field(min_length=1, max_length=50)
 
 
 class JoinIn(Schema):
     name: Name | None = None
-    code: Annotated[str, StringConstraints(min_length=4, max_length=16)] | None = None
-    registration_token: Annotated[str, StringConstraints(min_length=10, max_length=512)] | None = (
-        None
-    )
+    code: Line(16, 4) | None = None
+    registration_token: Line(512, 10) | None = None
 
 
 class LoginIn(Schema):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import Field, StrictInt, StringConstraints, model_validator
+from pydantic import Field, StrictInt, model_validator
 
-from ..core.schemas import ClientId, Id, Schema
+from ..core.schemas import Bool, ClientId, Id, Line, Prose, Schema
 from .models import POLL_KINDS, RESULTS_MODES
 
 QUESTION_MAX = 500
@@ -17,8 +17,8 @@ WORD_MAX = 40
 WORDS_MAX = 3
 SCALE_SPAN_MAX = 10  # at most 11 values on a rating scale
 
-Question = Annotated[str, StringConstraints(min_length=1, max_length=QUESTION_MAX)]
-OptionText = Annotated[str, StringConstraints(min_length=1, max_length=OPTION_MAX)]
+Question = Prose(QUESTION_MAX, 1)
+OptionText = Line(OPTION_MAX, 1)
 Kind = Literal[POLL_KINDS]  # type: ignore[valid-type]
 ResultsMode = Literal[RESULTS_MODES]  # type: ignore[valid-type]
 
@@ -28,9 +28,7 @@ class ScaleIn(Schema):
 
     min: StrictInt = Field(default=1, ge=-10, le=100)
     max: StrictInt = Field(default=5, ge=-10, le=100)
-    labels: dict[int, Annotated[str, StringConstraints(max_length=80)]] = Field(
-        default_factory=dict
-    )
+    labels: dict[int, Line(80)] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _sensible(self):
@@ -47,7 +45,7 @@ class ScaleIn(Schema):
 class SettingsFile(Schema):
     """Poll settings as written in a programme file (the agenda item is named by index)."""
 
-    anonymous: bool = True
+    anonymous: Bool = True
     results: ResultsMode = "live"
     max_choices: int | None = Field(default=None, ge=1, le=OPTIONS_MAX)
     max_words: int | None = Field(default=None, ge=1, le=WORDS_MAX)
@@ -129,9 +127,7 @@ class OptionsAnswer(Schema):
 class WordsAnswer(Schema):
     """wordcloud"""
 
-    words: list[Annotated[str, StringConstraints(max_length=WORD_MAX * 2)]] = Field(
-        min_length=1, max_length=WORDS_MAX
-    )
+    words: list[Line(WORD_MAX * 2)] = Field(min_length=1, max_length=WORDS_MAX)
 
 
 class RatingAnswer(Schema):
@@ -143,7 +139,7 @@ class RatingAnswer(Schema):
 class OpenAnswer(Schema):
     """open"""
 
-    text: Annotated[str, StringConstraints(min_length=1, max_length=TEXT_MAX)]
+    text: Prose(TEXT_MAX, 1)
 
 
 ANSWER_SCHEMAS: dict[str, type[Schema]] = {

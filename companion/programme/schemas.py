@@ -9,24 +9,24 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
-from ..core.schemas import Id, Schema
+from ..core.schemas import Bool, Id, Line, Prose, Schema
 from .models import AGENDA_KINDS
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,79}$")]
-Text = Annotated[str, StringConstraints(max_length=5000)]
-Title = Annotated[str, StringConstraints(min_length=1, max_length=300)]
+Text = Prose(5000)
+Title = Line(300, 1)
 
 
 class SpeakerFile(Schema):
     key: Key
-    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
-    role: Annotated[str, StringConstraints(max_length=300)] = ""
-    organisation: Annotated[str, StringConstraints(max_length=300)] = ""
+    name: Line(200, 1)
+    role: Line(300) = ""
+    organisation: Line(300) = ""
     bio: Text = ""
 
 
 class AgendaItemFile(Schema):
-    title: Annotated[str, StringConstraints(min_length=1, max_length=500)]
+    title: Line(500, 1)
     kind: Literal[AGENDA_KINDS] = "topic"  # type: ignore[valid-type]
     planned_minutes: int = Field(default=10, ge=0, le=600)
     description: Text = ""
@@ -57,8 +57,8 @@ class EventFile(Schema):
     description: Text = ""
     timezone: str = "Europe/Paris"
     language: Literal["fr", "en"] = "fr"
-    registration_required: bool = True
-    code_join_allowed: bool = False
+    registration_required: Bool = True
+    code_join_allowed: Bool = False
     contact: Text = ""
     follow_up: Text = ""
     retention_days: int | None = Field(default=90, ge=1, le=3650)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import Field, model_validator
 
-from ..core.schemas import ClientId, Id, Schema
+from ..core.schemas import Bool, ClientId, Id, Line, Prose, Schema
 
 #: Hard ceiling of a question's length; each session may set a lower one (default 500).
 MAX_TEXT = 2000
@@ -15,15 +15,15 @@ MAX_REPLY = 4000
 MODERATION_ACTIONS = ("approve", "reject", "pin", "unpin", "answer", "reopen", "archive")
 
 # Surrounding whitespace is stripped by Schema; what is inside is kept exactly as typed.
-QuestionText = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT)]
-Word = Annotated[str, StringConstraints(min_length=1, max_length=60)]
+QuestionText = Prose(MAX_TEXT, 1)
+Word = Line(60, 1)
 
 
 class SubmitIn(Schema):
     session_id: Id
     client_id: ClientId
     text: QuestionText
-    anonymous: bool = False
+    anonymous: Bool = False
     # Default: the agenda item under way when the question is asked.
     agenda_item_id: Id | None = None
     speaker_id: Id | None = None
@@ -37,7 +37,7 @@ class ModerateIn(Schema):
     question_id: Id
     action: Literal[MODERATION_ACTIONS]  # type: ignore[valid-type]
     # With "answer": the written reply; none means the question was answered live.
-    reply: Annotated[str, StringConstraints(max_length=MAX_REPLY)] | None = None
+    reply: Prose(MAX_REPLY) | None = None
 
 
 class EditIn(Schema):
@@ -75,14 +75,14 @@ class CarryForwardIn(Schema):
 
 class SettingsIn(Schema):
     session_id: Id
-    premoderation: bool | None = None
+    premoderation: Bool | None = None
     question_max_length: int | None = Field(default=None, ge=20, le=MAX_TEXT)
     # Questions a participant may ask per minute (0: no limit).
     rate_per_minute: int | None = Field(default=None, ge=0, le=100)
     # Extra words that hold a question for moderation, on top of the built-in lists.
     profanity_words: list[Word] | None = Field(default=None, max_length=500)
     # Whether the built-in French and English lists apply.
-    profanity_builtin: bool | None = None
+    profanity_builtin: Bool | None = None
 
 
 class SessionIdIn(Schema):

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable
 
 from flask import Flask
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from ..core import metrics
 from ..extensions import db, socketio
 
 log = logging.getLogger(__name__)
@@ -28,6 +30,8 @@ class Coalescer:
         self._flushers: dict[str, Flusher] = {}
         self._periodic: list[tuple[float, Callable[[], None]]] = []
         self._dirty: dict[str, set] = {}
+        # When the oldest change still waiting for its broadcast was marked (monotonic).
+        self._oldest: float | None = None
         self._lock = threading.Lock()
         self._app: Flask | None = None
         self._started = False
@@ -45,15 +49,25 @@ class Coalescer:
         """Note that ``key`` of ``kind`` changed and needs a broadcast soon."""
         with self._lock:
             self._dirty.setdefault(kind, set()).add(key)
+            if self._oldest is None:
+                self._oldest = time.monotonic()
 
     def mark_many(self, kind: str, keys: Iterable) -> None:
         with self._lock:
             self._dirty.setdefault(kind, set()).update(keys)
+            if self._oldest is None:
+                self._oldest = time.monotonic()
+
+    def lag(self) -> float:
+        """Seconds the oldest unflushed change has waited (0 when nothing waits)."""
+        oldest = self._oldest
+        return 0.0 if oldest is None else max(0.0, time.monotonic() - oldest)
 
     def reset(self) -> None:
         """Forget every dirty mark (a new application starts with none)."""
         with self._lock:
             self._dirty = {}
+            self._oldest = None
 
     def start(self, app: Flask) -> None:
         """Start the flushing task once per process (idempotent)."""
@@ -70,6 +84,9 @@ class Coalescer:
         """Run every flusher now for what is dirty (tests call it directly)."""
         with self._lock:
             dirty, self._dirty = self._dirty, {}
+            oldest, self._oldest = self._oldest, None
+        if oldest is not None and any(dirty.values()):
+            metrics.COALESCER_FLUSH_LAG.observe(time.monotonic() - oldest)
         for kind, keys in dirty.items():
             flusher = self._flushers.get(kind)
             if not flusher or not keys:
@@ -103,3 +120,8 @@ class Coalescer:
 
 
 coalescer = Coalescer()
+metrics.register_gauge(
+    "companion_coalescer_lag_seconds",
+    "How long the oldest change waiting for a coalesced broadcast has waited.",
+    coalescer.lag,
+)

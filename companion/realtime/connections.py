@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..core import metrics
 from ..core.tokens import TokenClaims
 
 
@@ -26,6 +27,9 @@ class ConnectionRegistry:
         self._by_sid[sid] = conn
         return conn
 
+    def __len__(self) -> int:
+        return len(self._by_sid)
+
     def get(self, sid: str) -> Connection | None:
         return self._by_sid.get(sid)
 
@@ -42,3 +46,6 @@ class ConnectionRegistry:
 
 
 connections = ConnectionRegistry()
+metrics.register_gauge(
+    "companion_connections", "Socket.IO connections open on this process.", connections.__len__
+)

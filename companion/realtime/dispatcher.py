@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from ..core.actors import Actor
 from ..core.errors import DomainError, Forbidden, Invalid, Unauthorized, Unavailable
 from ..core.i18n import N_
+from ..core.logs import record_event
 from ..core.schemas import Schema, parse
 from ..extensions import db, socketio
 from .connections import connections
@@ -85,10 +87,21 @@ def bind_events() -> None:
 
 def _make_entry(spec: SocketEvent):
     def entry(data=None, *extra):
-        return dispatch(spec, data, request.sid, extra)
+        started = time.perf_counter()
+        answer = dispatch(spec, data, request.sid, extra)
+        observe(spec.name, data, answer, time.perf_counter() - started)
+        return answer
 
     entry.__name__ = "on_" + spec.name.replace(".", "_")
     return entry
+
+
+def observe(name: str, data: Any, answer: dict, duration: float) -> None:
+    """Count and log an answered event; never let that disturb the acknowledgement."""
+    try:
+        record_event(name, data, answer, duration)
+    except Exception:
+        log.exception("could not record the outcome of %s", name)
 
 
 def ok(data: dict) -> dict:

@@ -14,6 +14,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import update
 from sqlalchemy.orm import Session as OrmSession
 
+from ..core import metrics
 from ..extensions import db, socketio
 from ..programme.models import LiveSession
 from .models import AUDIENCE_ALL, AUDIENCE_STAFF, SessionBroadcast
@@ -79,6 +80,7 @@ def publish_figures(session_id: int, event: str, payload: dict[str, Any], *, sta
     rooms = [staff_room(session_id)] if staff_only else [session_room(session_id)]
     for room in rooms:
         socketio.emit(event, data, to=room)
+        metrics.BROADCASTS.labels(event).inc()
 
 
 def notify_participant(session_id: int, participant_id: int, event: str, payload: dict[str, Any]):
@@ -116,6 +118,7 @@ def _emit_after_commit(session: OrmSession) -> None:
         for room in rooms:
             try:
                 socketio.emit(event, data, to=room)
+                metrics.BROADCASTS.labels(event).inc()
             except Exception:  # a broadcast failure must not undo a committed change
                 log.exception("could not emit %s to %s", event, room)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, join_room, leave_room
@@ -11,7 +12,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from ..core.actors import Actor
-from ..core.errors import DomainError, Forbidden
+from ..core.errors import DomainError, Forbidden, NotFound
 from ..core.i18n import N_
 from ..core.schemas import Id, Schema
 from ..extensions import db, socketio
@@ -19,7 +20,7 @@ from ..programme import service as programme
 from ..programme.models import LiveSession
 from .coalesce import coalescer
 from .connections import connections
-from .dispatcher import ANYONE, socket_event
+from .dispatcher import ANYONE, failure, observe, socket_event
 from .hub import visible_to
 from .models import SessionBroadcast
 from .presence import presence
@@ -57,6 +58,21 @@ def on_disconnect(*_args):
         return
     for session_id in conn.sessions:
         presence.left(session_id, _actor_key(conn), is_staff=conn.claims.kind == "staff")
+
+
+@socketio.on("*")
+def on_unknown_event(event, *_args):
+    """Answer an event name nobody registered with ``not_found`` (contract), never silence."""
+    started = time.perf_counter()
+    answer = failure(
+        NotFound(
+            N_("This server does not know this event."),
+            details={"event": str(event)[:100]},
+        )
+    )
+    # Counted under one name: a client must not be able to mint new metric series.
+    observe("(unknown)", None, answer, time.perf_counter() - started)
+    return answer
 
 
 def _actor_key(conn) -> str:

@@ -27,7 +27,7 @@ def _download(export: Export) -> Response:
     size = export.size
     response = Response(
         wrap_file(request.environ, export.body),
-        mimetype=export.mimetype,
+        content_type=export.mimetype,  # already carries its charset: mimetype= adds another
         direct_passthrough=True,
     )
     response.content_length = size

@@ -20,10 +20,10 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from ...core.csvsafe import csv_cell
 from ...programme.models import LiveSession
 from .. import service
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _BOLD = Font(bold=True)
 
 
@@ -31,9 +31,7 @@ def safe_csv(value: Any) -> Any:
     """Defuse spreadsheet formulas typed into free text (CSV injection)."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    return csv_cell(value)
 
 
 def write_csv(body: IO[bytes], rows: Iterable[dict[str, Any]]) -> int:
