@@ -4,6 +4,18 @@ import { api, store } from "./api.js";
 const form = document.getElementById("login-form");
 const errorBox = document.getElementById("login-error");
 
+// Only a path of this site: parsed as the browser will, not prefix-matched ("/\\evil.example"
+// and "/\t/evil.example" start with "/" yet leave the site).
+function sameOriginPath(next) {
+  if (!next || !next.startsWith("/") || /[\\\u0000-\u001f\u007f-\u009f]/.test(next)) return "/";
+  try {
+    const url = new URL(next, location.origin);
+    return url.origin === location.origin ? url.pathname + url.search + url.hash : "/";
+  } catch {
+    return "/";
+  }
+}
+
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
   errorBox.hidden = true;
@@ -13,8 +25,7 @@ form.addEventListener("submit", async (event) => {
       body: { email: form.elements.email.value, password: form.elements.password.value },
     });
     store.set("staff", { token: result.token, role: result.role, name: result.name });
-    const next = form.dataset.next;
-    location.assign(next && next.startsWith("/") && !next.startsWith("//") ? next : "/");
+    location.assign(sameOriginPath(form.dataset.next));
   } catch (error) {
     errorBox.textContent = error.message;
     errorBox.hidden = false;

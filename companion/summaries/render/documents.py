@@ -14,7 +14,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from babel import dates, numbers
-from flask import render_template
+from flask import current_app, render_template
 
 from . import charts
 
@@ -88,9 +88,24 @@ def _context(doc: dict, lang: str) -> dict:
 
 
 def markdown(kind: str, doc: dict, lang: str) -> str:
-    text = render_template(f"summaries/{kind}.md", **_context(doc, lang))
+    context = _context(doc, lang)
+    current_app.update_template_context(context)
+    text = _markdown_env().get_template(f"summaries/{kind}.md").render(context)
     # Templates keep blank lines generous for readability; collapse runs of them.
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def _markdown_env():
+    """The app's templates without HTML escaping: Markdown is escaped by ``md`` alone.
+
+    With Flask's environment, the label macros imported from ``_labels.html`` were
+    HTML-escaped on top of ``md``: "Motion d'ordre" came out as "Motion d&#39;ordre".
+    """
+    env = current_app.extensions.get("companion_markdown_env")
+    if env is None:
+        env = current_app.jinja_env.overlay(autoescape=False)
+        current_app.extensions["companion_markdown_env"] = env
+    return env
 
 
 def html(kind: str, doc: dict, lang: str) -> str:
