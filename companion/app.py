@@ -104,6 +104,7 @@ def create_app(config: Config | None = None) -> Flask:
     from .realtime.coalesce import coalescer
     from .realtime.presence import presence
     from .security.headers import install_security_headers
+    from .security.login_throttle import init_login_throttle
     from .security.ratelimit import init_rate_limits
     from .summaries.pages import summaries_pages
 
@@ -159,6 +160,7 @@ def create_app(config: Config | None = None) -> Flask:
     init_metrics(app)
     install_security_headers(app)
     init_rate_limits(app)
+    init_login_throttle(app)
     _register_template_filters(app)
     return app
 

@@ -14,6 +14,8 @@ from ..core.timeutil import iso
 from ..extensions import db
 from ..programme import service as programme
 from ..realtime.dispatcher import FACILITATOR, STAFF
+from ..security.login_throttle import login_throttle
+from ..security.ratelimit import client_address
 from . import service
 from .models import Registration
 from .schemas import JoinIn, LoginIn, RegistrationIn
@@ -120,7 +122,11 @@ def join(actor, payload: JoinIn, session_id: int):
     rate_limit="login",
 )
 def login(actor, payload: LoginIn):
-    staff = service.authenticate(payload.email, payload.password)
+    staff = login_throttle().guard(
+        payload.email,
+        client_address(),
+        lambda: service.authenticate(payload.email, payload.password),
+    )
     return {"token": staff_token(staff), "role": staff.role, "name": staff.name}
 
 
