@@ -10,9 +10,12 @@ config = context.config
 
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.
-# Keep the application's loggers: the default (disable_existing_loggers=True) silences every
-# ``companion.*`` logger created before the migrations run, so `serve` on SQLite logged nothing.
-fileConfig(config.config_file_name, disable_existing_loggers=False)
+# Only when nothing configured logging yet (the `flask db` command line): under `serve` and the
+# other commands the application's log is set up already, and fileConfig would replace its
+# handlers (root at WARN) and, by default, disable every ``companion.*`` logger — `serve` on
+# SQLite, which migrates at start, then logged nothing at all.
+if not logging.getLogger().handlers:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 

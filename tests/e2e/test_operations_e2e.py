@@ -90,3 +90,16 @@ def test_two_processes_expose_their_own_moving_counters_and_log_json_without_pii
         line["route"] == "/api/v1/sessions/<int:session_id>/join" and line["status"] == 200
         for line in requests_logged
     )
+
+
+def test_serve_on_sqlite_logs_its_requests_after_migrating(server):
+    """`serve` on SQLite runs the migrations at start: they must not silence the log."""
+    assert requests.get(server.url + "/api/v1/events", timeout=10).status_code == 200
+    missing = requests.post(server.url + "/api/v1/sessions/4032039884534111010816/join", json={})
+    assert missing.status_code == 404
+    deadline = time.monotonic() + 5
+    while "companion.access" not in server.output() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    lines = [line for line in server.output().splitlines() if "companion.access" in line]
+    assert any("INFO companion.access: GET /api/v1/events 200" in line for line in lines), lines
+    assert any("POST (unrouted) 404" in line for line in lines), lines
