@@ -28,6 +28,72 @@ ERROR_SCHEMA = {
 }
 
 
+def operation_id(method: str, path: str) -> str:
+    """The operationId of ``method path`` (path in OpenAPI form)."""
+    return re.sub(r"\W+", "_", f"{method}_{path}").strip("_")
+
+
+def _to(method: str, path: str, **parameters: str) -> dict[str, Any]:
+    return {
+        "operationId": operation_id(method, "/api/v1" + path),
+        "parameters": parameters,
+    }
+
+
+#: OpenAPI links: where an answer's ids lead (stateful clients and fuzzers follow them).
+#: Keyed by (method, path, status) of the answering operation.
+LINKS: dict[tuple[str, str, str], dict[str, Any]] = {
+    ("GET", "/api/v1/events", "200"): {
+        "Programme": _to("GET", "/events/{slug}", slug="$response.body#/events/0/slug"),
+        "Calendar": _to("GET", "/events/{slug}/calendar.ics", slug="$response.body#/events/0/slug"),
+        "Register": _to(
+            "POST", "/events/{slug}/registrations", slug="$response.body#/events/0/slug"
+        ),
+        "Registrations": _to(
+            "GET", "/events/{slug}/registrations.csv", slug="$response.body#/events/0/slug"
+        ),
+        "Synthesis": _to(
+            "GET", "/events/{slug}/synthesis.{fmt}", slug="$response.body#/events/0/slug"
+        ),
+    },
+    ("GET", "/api/v1/events/{slug}", "200"): {
+        "Join": _to(
+            "POST", "/sessions/{session_id}/join", session_id="$response.body#/sessions/0/id"
+        ),
+        "Summary": _to(
+            "GET",
+            "/sessions/{session_id}/summary.{fmt}",
+            session_id="$response.body#/sessions/0/id",
+        ),
+        "Polls": _to(
+            "GET", "/sessions/{session_id}/polls", session_id="$response.body#/sessions/0/id"
+        ),
+        "LastSessionSummary": _to(
+            "GET",
+            "/sessions/{session_id}/summary.{fmt}",
+            session_id="$response.body#/sessions/3/id",
+        ),
+    },
+    ("POST", "/api/v1/events/{slug}/registrations", "201"): {
+        "JoinRegistered": {
+            **_to(
+                "POST",
+                "/sessions/{session_id}/join",
+                session_id="$response.body#/registration/session_ids/0",
+            ),
+            "requestBody": {"registration_token": "$response.body#/token"},
+        },
+    },
+    ("POST", "/api/v1/sessions/{session_id}/join", "200"): {
+        "SessionPolls": _to(
+            "GET",
+            "/sessions/{session_id}/polls",
+            session_id="$response.body#/participant/session_id",
+        ),
+    },
+}
+
+
 def build_openapi(version: str) -> dict[str, Any]:
     """Return the OpenAPI document of every registered route."""
     components: dict[str, Any] = {"Error": ERROR_SCHEMA}
@@ -37,7 +103,7 @@ def build_openapi(version: str) -> dict[str, Any]:
         op: dict[str, Any] = {
             "summary": route.summary,
             "tags": [route.tag],
-            "operationId": re.sub(r"\W+", "_", f"{route.method}_{path}").strip("_"),
+            "operationId": operation_id(route.method, path),
             "responses": {},
         }
         if route.description:
@@ -81,6 +147,9 @@ def build_openapi(version: str) -> dict[str, Any]:
                 "description": "Error",
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
             }
+        links = LINKS.get((route.method, path, ok_status))
+        if links:
+            op["responses"][ok_status]["links"] = links
         paths.setdefault(path, {})[route.method.lower()] = op
     return {
         "openapi": "3.1.0",

@@ -39,6 +39,13 @@ def _refuse(pattern: re.Pattern, what: str):
 
 _line_check = AfterValidator(_refuse(_CONTROLS_IN_LINE, "a one-line text"))
 _prose_check = AfterValidator(_refuse(_CONTROLS_IN_PROSE, "a text"))
+# The same rules in the OpenAPI document (the validators above give the readable message).
+_line_doc = Field(json_schema_extra={"pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"})
+_prose_doc = Field(
+    json_schema_extra={
+        "pattern": "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"
+    }
+)
 
 
 def Line(max_length: int, min_length: int = 0, **constraints: Any) -> Any:
@@ -47,13 +54,17 @@ def Line(max_length: int, min_length: int = 0, **constraints: Any) -> Any:
         str,
         StringConstraints(min_length=min_length, max_length=max_length, **constraints),
         _line_check,
+        _line_doc,
     ]
 
 
 def Prose(max_length: int, min_length: int = 0) -> Any:
     """A text field that may span lines (questions, descriptions): no other control character."""
     return Annotated[
-        str, StringConstraints(min_length=min_length, max_length=max_length), _prose_check
+        str,
+        StringConstraints(min_length=min_length, max_length=max_length),
+        _prose_check,
+        _prose_doc,
     ]
 
 
