@@ -43,6 +43,9 @@ def delay_after(failures: int) -> int:
 class _MemoryStore:
     """Failures and known addresses of this process, expiring like their Redis twins."""
 
+    #: Past this many keys, expired ones are swept (strangers choose the e-mails they try).
+    SWEEP_ABOVE = 50_000
+
     def __init__(self, clock: Callable[[], float]):
         self.clock = clock
         self._values: dict[str, tuple[float, float]] = {}  # key -> (value, expires at)
@@ -58,7 +61,13 @@ class _MemoryStore:
 
     def set(self, key: str, value: float, ttl: int) -> None:
         with self._lock:
+            self._sweep()
             self._values[key] = (value, self.clock() + ttl)
+
+    def _sweep(self) -> None:
+        if len(self._values) > self.SWEEP_ABOVE:
+            now = self.clock()
+            self._values = {k: v for k, v in self._values.items() if v[1] > now}
 
     def incr(self, key: str, ttl: int) -> int:
         with self._lock:

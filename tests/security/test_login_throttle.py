@@ -5,6 +5,7 @@ import itertools
 import pytest
 
 from companion import create_app
+from companion.core.errors import RateLimited
 from companion.extensions import db
 from companion.participants import service
 from companion.security.login_throttle import MAX_DELAY_S, delay_after, init_login_throttle
@@ -86,3 +87,31 @@ def test_a_stranger_cannot_lock_staff_out_of_their_usual_address(throttled):
     assert _login(http, "guess").status_code == 429  # strangers wait ...
     answer = _login(http, PASSWORD, desk)  # ... the staff member at their desk does not
     assert answer.status_code == 200, answer.get_json()
+
+
+def test_processes_share_the_count_through_redis():
+    """With a message queue, every process reads the same per-account count from Redis."""
+    import uuid
+
+    import redis
+
+    from companion.security.login_throttle import LoginThrottle, _RedisStore
+    from tests.e2e.conftest import REDIS_URL
+
+    client = redis.Redis.from_url(REDIS_URL)
+    prefix = f"test-throttle-{uuid.uuid4().hex[:8]}"
+    clock = Clock()
+    one, two = (LoginThrottle(_RedisStore(client), prefix, True, clock) for _ in range(2))
+    try:
+        for index in range(5):
+            (one if index % 2 else two).failed(EMAIL, f"198.51.100.{index}")
+        with pytest.raises(RateLimited):
+            one.check(EMAIL, "203.0.113.1")
+        with pytest.raises(RateLimited):
+            two.check(EMAIL, "203.0.113.2")
+        clock.now += 1
+        two.check(EMAIL, "203.0.113.2")
+    finally:
+        for key in client.scan_iter(f"{prefix}:*"):
+            client.delete(key)
+        client.close()
