@@ -1,0 +1,26 @@
+"""The login page in Chromium: only a path of this site is followed after logging in."""
+
+import pytest
+
+from tests.e2e.conftest import DEMO_MODERATOR
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+
+
+def test_login_never_leaves_the_site_even_with_a_tampered_next(server, new_page):
+    page = new_page()
+    for target in ("/\\evil.example", "/\t/evil.example", "//evil.example", "/events/x?y=1"):
+        page.goto(f"{server.url}/login")
+        # The server hands an empty next for the bad ones; the script must refuse them too.
+        page.eval_on_selector(
+            "#login-form", "(form, next) => { form.dataset.next = next; }", target
+        )
+        page.fill("#login-email", DEMO_MODERATOR[0])
+        page.fill("#login-password", DEMO_MODERATOR[1])
+        page.click("#login-form button[type=submit]")
+        page.wait_for_url(lambda url: "/login" not in url)
+        assert page.url.startswith(server.url + "/"), (target, page.url)
+        assert "evil.example" not in page.url
+        if target.startswith("/events/"):
+            assert page.url == f"{server.url}/events/x?y=1"
+    assert page.errors == []
