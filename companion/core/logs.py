@@ -37,6 +37,8 @@ FIELDS = (
     "session_id",
     "duration_ms",
 )
+# Methods counted by name; any other (a client may send anything) is counted as OTHER.
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 # Quiet at INFO: static files and the health check answer many times a minute.
 QUIET_PREFIXES = ("/static/", "/vendor/", "/healthz", "/metrics", "/favicon")
 
@@ -95,7 +97,8 @@ def install_request_log(app: Flask) -> None:
             return response
         duration = time.perf_counter() - started
         route = request.url_rule.rule if request.url_rule is not None else "(unrouted)"
-        metrics.HTTP_REQUESTS.labels(request.method, route, str(response.status_code)).inc()
+        method = request.method if request.method in METHODS else "OTHER"
+        metrics.HTTP_REQUESTS.labels(method, route, str(response.status_code)).inc()
         metrics.HTTP_LATENCY.labels(route).observe(duration)
         quiet = request.path.startswith(QUIET_PREFIXES) and response.status_code < 400
         session_id = _session_of(request.view_args)

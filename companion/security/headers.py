@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Flask, request
 
 # The projector view is meant to be embedded (screen-sharing tools, slides); nothing else is.
@@ -9,13 +11,21 @@ EMBEDDABLE_PREFIXES = ("/projector/",)
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self' {websocket}; font-src 'self'; object-src 'none'; base-uri 'self'; "
+    "connect-src {connect}; font-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors {ancestors}"
 )
 
 
+_HOST = re.compile(r"^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$")
+
+
 def websocket_origin() -> str:
-    """This site's own WebSocket origin (``'self'`` does not cover ws: in every browser)."""
+    """This site's own WebSocket origin (``'self'`` does not cover ws: in every browser).
+
+    The Host header is the client's: anything but a plain host[:port] adds nothing.
+    """
+    if not _HOST.match(request.host):
+        return ""
     scheme = "wss" if request.scheme == "https" else "ws"
     return f"{scheme}://{request.host}"
 
@@ -26,7 +36,10 @@ def install_security_headers(app: Flask) -> None:
         embeddable = request.path.startswith(EMBEDDABLE_PREFIXES)
         response.headers.setdefault(
             "Content-Security-Policy",
-            CSP.format(ancestors="*" if embeddable else "'none'", websocket=websocket_origin()),
+            CSP.format(
+                ancestors="*" if embeddable else "'none'",
+                connect=" ".join(filter(None, ("'self'", websocket_origin()))),
+            ),
         )
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")

@@ -181,6 +181,9 @@ def test_csp_allows_only_this_sites_websocket(http):
     assert connect_src == "connect-src 'self' wss://companion.example"
     plain = http.get("/login", base_url="http://127.0.0.1:5000").headers["Content-Security-Policy"]
     assert "connect-src 'self' ws://127.0.0.1:5000;" in plain
+    forged = http.get("/login", headers={"Host": "a.example; script-src *"})
+    assert "connect-src 'self';" in forged.headers["Content-Security-Policy"]
+    assert "script-src *" not in forged.headers["Content-Security-Policy"]
 
 
 @SQLITE
