@@ -101,6 +101,7 @@ def create_app(config: Config | None = None) -> Flask:
     from .core.passwords import use_profile
     from .core.tokens import TokenSigner
     from .pages.routes import pages
+    from .realtime import wirejson
     from .realtime.coalesce import coalescer
     from .realtime.presence import presence
     from .security.headers import install_security_headers
@@ -140,6 +141,7 @@ def create_app(config: Config | None = None) -> Flask:
         ping_timeout=20,
         logger=False,
         engineio_logger=False,
+        json=wirejson,
     )
     app.extensions["companion_tokens"] = TokenSigner(
         config.secret_key,

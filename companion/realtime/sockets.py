@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from ..core.actors import Actor
-from ..core.errors import DomainError, Forbidden, NotFound
+from ..core.errors import DomainError, Forbidden, Invalid, NotFound
 from ..core.i18n import N_
 from ..core.schemas import Id, Schema
 from ..extensions import db, socketio
@@ -26,6 +26,7 @@ from .models import SessionBroadcast
 from .presence import presence
 from .rooms import participant_room, session_room, staff_room
 from .snapshot import build_snapshot, snapshot_part
+from .wirejson import INVALID_PAYLOAD
 
 log = logging.getLogger(__name__)
 
@@ -64,14 +65,19 @@ def on_disconnect(*_args):
 def on_unknown_event(event, *_args):
     """Answer an event name nobody registered with ``not_found`` (contract), never silence."""
     started = time.perf_counter()
-    answer = failure(
-        NotFound(
-            N_("This server does not know this event."),
-            details={"event": str(event)[:100]},
+    if event == INVALID_PAYLOAD:
+        name = "(invalid)"
+        answer = failure(Invalid(N_("The payload is not valid JSON or is nested too deeply.")))
+    else:
+        # Counted under one name: a client must not be able to mint new metric series.
+        name = "(unknown)"
+        answer = failure(
+            NotFound(
+                N_("This server does not know this event."),
+                details={"event": str(event)[:100]},
+            )
         )
-    )
-    # Counted under one name: a client must not be able to mint new metric series.
-    observe("(unknown)", None, answer, time.perf_counter() - started)
+    observe(name, None, answer, time.perf_counter() - started)
     return answer
 
 

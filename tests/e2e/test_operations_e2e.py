@@ -103,3 +103,38 @@ def test_serve_on_sqlite_logs_its_requests_after_migrating(server):
     lines = [line for line in server.output().splitlines() if "companion.access" in line]
     assert any("INFO companion.access: GET /api/v1/events 200" in line for line in lines), lines
     assert any("POST (unrouted) 404" in line for line in lines), lines
+
+
+def test_a_socket_packet_that_does_not_decode_is_answered_invalid(server):
+    """50,000 nested arrays, broken JSON, a 200-digit integer: each gets its ack, no trace."""
+    import websocket
+
+    token = server.login()
+    ws = websocket.create_connection(
+        server.url.replace("http", "ws") + "/socket.io/?EIO=4&transport=websocket", timeout=10
+    )
+    try:
+        assert ws.recv().startswith("0")
+        ws.send("40" + json.dumps({"token": token}))
+        assert ws.recv().startswith("40")
+        deep = "[" * 50_000 + "]" * 50_000
+        bad = {
+            "7": f'["session.join",{deep}]',
+            "8": '["session.join",{"session_id":1',
+            "9": '["session.join",{"session_id":' + "9" * 200 + "}]",
+        }
+        for ack_id, body in bad.items():
+            ws.send("42" + ack_id + body)
+            answer = ws.recv()
+            while not answer.startswith("43"):  # skip broadcasts and pings
+                answer = ws.recv()
+            assert answer.startswith("43" + ack_id + "["), answer
+            assert json.loads(answer[len("43" + ack_id) :])[0]["error"]["code"] == "invalid"
+        ws.send('4210["session.join",{"session_id":1}]')
+        answer = ws.recv()
+        while not answer.startswith("4310"):
+            answer = ws.recv()
+        assert json.loads(answer[4:])[0]["ok"] is True  # the connection still serves
+    finally:
+        ws.close()
+    assert "Traceback" not in server.output()
