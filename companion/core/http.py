@@ -47,7 +47,10 @@ ROUTES: list[ApiRoute] = []
 
 
 def error_response(error: DomainError) -> tuple[Response, int]:
-    return jsonify({"error": error.to_dict()}), error.http_status
+    response = jsonify({"error": error.to_dict()})
+    if isinstance(error.details, dict) and "retry_after_s" in error.details:
+        response.headers["Retry-After"] = str(error.details["retry_after_s"])
+    return response, error.http_status
 
 
 def bearer_actor(required: bool = True) -> Actor | None:

@@ -59,6 +59,7 @@ def test_failures_from_many_addresses_slow_the_account_down(throttled):
     assert refused.status_code == 429
     assert refused.get_json()["error"]["code"] == "rate_limited"
     assert refused.get_json()["error"]["details"]["retry_after_s"] >= 1
+    assert int(refused.headers["Retry-After"]) >= 1
     clock.now += 1
     assert _login(http, "guess").status_code == 401  # 6th failure: now 2 s
     assert _login(http, "guess").status_code == 429
