@@ -41,7 +41,9 @@ DOMAIN_MODULES = [
     "realtime.sockets",
     "programme.sockets",
     "programme.routes",
+    "programme.workspace",
     "participants.routes",
+    "participants.workspace",
     "participants.sockets",
     "polls.models",
     "polls.sockets",
@@ -56,6 +58,7 @@ DOMAIN_MODULES = [
     "summaries.routes",
     "security.ratelimit",
     "pages.routes",
+    "pages.workspace",
 ]
 
 

@@ -14,7 +14,8 @@ form.addEventListener("submit", async (event) => {
     });
     store.set("staff", { token: result.token, role: result.role, name: result.name });
     const next = form.dataset.next;
-    location.assign(next && next.startsWith("/") && !next.startsWith("//") ? next : "/");
+    const home = result.role === "facilitator" ? "/manage" : "/";
+    location.assign(next && next.startsWith("/") && !next.startsWith("//") ? next : home);
   } catch (error) {
     errorBox.textContent = error.message;
     errorBox.hidden = false;
