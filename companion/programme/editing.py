@@ -368,13 +368,15 @@ def create_speaker(event: Event, data: SpeakerIn, *, actor) -> Speaker:
 
 
 def _sessions_with(speaker: Speaker) -> list[LiveSession]:
+    # Ids first: DISTINCT over whole rows fails on PostgreSQL's json column (settings).
+    ids = (
+        select(AgendaItem.session_id)
+        .join(AgendaItemSpeaker, AgendaItemSpeaker.agenda_item_id == AgendaItem.id)
+        .where(AgendaItemSpeaker.speaker_id == speaker.id)
+    )
     return list(
         db.session.scalars(
-            select(LiveSession)
-            .join(AgendaItem, AgendaItem.session_id == LiveSession.id)
-            .join(AgendaItemSpeaker, AgendaItemSpeaker.agenda_item_id == AgendaItem.id)
-            .where(AgendaItemSpeaker.speaker_id == speaker.id)
-            .distinct()
+            select(LiveSession).where(LiveSession.id.in_(ids)).order_by(LiveSession.starts_at)
         )
     )
 
