@@ -112,10 +112,10 @@ def update_event(event: Event, data: EventPatch, *, actor) -> Event:
     changes = _given(data)
     for name in ("slug", "title", "timezone", "language"):
         if name in changes and changes[name] is None:
-            raise Invalid(N_("This field cannot be empty.") + f" ({name})")
+            raise _empty(name)
     for name in ("description", "contact", "follow_up", "registration_required"):
         if name in changes and changes[name] is None:
-            raise Invalid(N_("This field cannot be empty.") + f" ({name})")
+            raise _empty(name)
     if "slug" in changes and changes["slug"] != event.slug:
         _slug_free(changes["slug"])
     for name, value in changes.items():
@@ -132,6 +132,14 @@ def _slug_free(slug: str) -> None:
         raise Conflict(
             translate(N_("An event with the address %(slug)s already exists.")) % {"slug": slug}
         )
+
+
+def _empty(name: str) -> Invalid:
+    """The error for a field sent as null that must keep a value."""
+    return Invalid(
+        translate(N_("This field cannot be empty: %(field)s.")) % {"field": name},
+        details=[{"field": name, "problem": "may not be null"}],
+    )
 
 
 def _given(data) -> dict[str, Any]:
@@ -183,7 +191,7 @@ def update_session(session: LiveSession, data: SessionPatch, *, actor) -> LiveSe
     changes = _given(data)
     for name in ("title", "starts_at", "ends_at", "description", "webconference_url"):
         if name in changes and changes[name] is None:
-            raise Invalid(N_("This field cannot be empty.") + f" ({name})")
+            raise _empty(name)
     tz = session.event.timezone
     for name in ("starts_at", "ends_at"):
         if name in changes:
@@ -306,7 +314,7 @@ def update_agenda_item(item: AgendaItem, data: AgendaItemPatch, *, actor) -> Age
     changes = _given(data)
     for name in ("title", "kind", "planned_minutes", "description", "speaker_ids"):
         if name in changes and changes[name] is None:
-            raise Invalid(N_("This field cannot be empty.") + f" ({name})")
+            raise _empty(name)
     speaker_ids = changes.pop("speaker_ids", None)
     for name, value in changes.items():
         setattr(item, name, value)
@@ -386,7 +394,7 @@ def update_speaker(speaker: Speaker, data: SpeakerPatch, *, actor) -> Speaker:
     changes = _given(data)
     for name, value in changes.items():
         if value is None:
-            raise Invalid(N_("This field cannot be empty.") + f" ({name})")
+            raise _empty(name)
         setattr(speaker, name, value)
     db.session.flush()
     for session in _sessions_with(speaker):
