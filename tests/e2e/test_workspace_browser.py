@@ -203,4 +203,15 @@ def test_editor_screenshot_and_english(server, new_page):
     english.goto(f"{server.url}/manage/events/{slug}/registrations")
     english.wait_for_selector("[data-count]:not(:empty)")
     assert english.locator("h1").inner_text() == "Registrations"
+
+    # Logging in with no destination lands a facilitator on the workspace.
+    home = new_page(locale="fr-FR")
+    home.goto(f"{server.url}/login")
+    home.fill("#login-email", DEMO_FACILITATOR[0])
+    home.fill("#login-password", DEMO_FACILITATOR[1])
+    home.click("#login-form button[type=submit]")
+    home.wait_for_url(f"{server.url}/manage")
+    home.wait_for_selector(f"[data-events] .manage-event[data-slug='{slug}']")
+    assert home.locator("h1").inner_text() == "Vos événements"
+    assert home.errors == []
     assert page.errors == [] and english.errors == []

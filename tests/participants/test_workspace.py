@@ -9,6 +9,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from flask_babel import refresh
 from sqlalchemy import func, select
 
 from companion.extensions import db
@@ -310,3 +311,21 @@ def test_removing_a_registration_stops_its_tokens(http, event, people, facilitat
     assert db.session.scalar(select(func.count()).select_from(Registration)) == 0
     # What the person did in the session stays: the participant outlives the registration.
     assert db.session.scalar(select(func.count()).select_from(Participant)) == 1
+
+
+def test_an_invitation_link_expires_and_a_new_one_replaces_it(http, app, facilitator_token):
+    first = _token_of(_invite(http, facilitator_token)["link"])
+    second = _token_of(_invite(http, facilitator_token)["link"])  # invited again
+    before = _staff_rows()
+    spent = http.post("/api/v1/auth/password", json={"token": first, "password": "long enough"})
+    assert spent.status_code == 401
+    app.extensions["companion_tokens"]._max_age["password"] = -1  # three days later
+    refresh()  # the test's requests share one app context: forget the cached locale
+    expired = http.post(
+        "/api/v1/auth/password",
+        json={"token": second, "password": "long enough"},
+        headers={"Accept-Language": "en"},
+    )
+    assert expired.status_code == 401
+    assert "expired" in expired.get_json()["error"]["message"]
+    assert _staff_rows() == before
