@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 import pytest
 
-from companion.config import ROOT
 from tests.e2e.conftest import DEMO_FACILITATOR, staff_login_in_browser
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+# A folder to keep the screenshots in (docs/screenshots/editor.png comes from there).
+SHOTS = os.environ.get("COMPANION_TEST_SCREENSHOTS")
 WEBCONF = "https://meet.example.org/tiers-lieux-atelier-1"
+
+
+def _shot(page, folder, name: str) -> None:
+    """Save a screenshot of the viewport where they are kept (else in the test's tmp folder)."""
+    page.screenshot(path=str(Path(SHOTS or folder) / f"{name}.png"))
 
 
 def _order(server, slug: str, index: int = 0) -> list[str]:
@@ -109,7 +116,7 @@ def test_an_event_from_nothing_to_a_live_session(server, new_page, make_client, 
     page.wait_for_function(
         "() => document.getElementById('live-announcer').textContent.includes('position 3 sur 3')"
     )
-    page.screenshot(path=str(tmp_path / "editor-new-event.png"))
+    _shot(page, tmp_path, "editor-new-event")
 
     # A moderator invited by email sets a password and logs in.
     page.goto(f"{server.url}/manage/staff")
@@ -179,10 +186,10 @@ def test_an_event_from_nothing_to_a_live_session(server, new_page, make_client, 
         lambda events: [d for _, e, d in events if e == "agenda.updated" and d.get("agenda")]
     )
     assert page.errors == [] and attendee.errors == []
-    attendee.screenshot(path=str(tmp_path / "attendee-webconference.png"))
+    _shot(attendee, tmp_path, "attendee-webconference")
 
 
-def test_editor_screenshot_and_english(server, new_page):
+def test_editor_screenshot_and_english(server, new_page, tmp_path):
     """The editor of the demo programme: the README's screenshot (French), and English."""
     slug = server.programme()["slug"]
     page = new_page(locale="fr-FR")
@@ -191,8 +198,7 @@ def test_editor_screenshot_and_english(server, new_page):
     page.wait_for_selector("[data-sessions] .session-editor")
     assert page.locator("#sessions-title").inner_text() == "Sessions"
     assert page.locator("[data-export]").inner_text() == "Télécharger le programme (YAML)"
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "editor.png"))
+    _shot(page, tmp_path, "editor")  # 1280×800, French: docs/screenshots/editor.png
     assert page.evaluate("document.documentElement.scrollWidth <= 1280")
 
     english = new_page(locale="en-GB", phone=True)
