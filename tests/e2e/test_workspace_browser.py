@@ -116,6 +116,15 @@ def test_an_event_from_nothing_to_a_live_session(server, new_page, make_client, 
     page.wait_for_function(
         "() => document.getElementById('live-announcer').textContent.includes('position 3 sur 3')"
     )
+    # And by drag and drop: "Accueil" dropped on the top half of the first item goes first.
+    items = page.locator(f"[data-session-id='{session_id}'] [data-item-id]")
+    items.nth(2).drag_to(items.nth(0), target_position={"x": 200, "y": 5})
+    page.wait_for_function(
+        "id => document.querySelector(`[data-session-id='${id}'] [data-item-id] .agenda-title`)"
+        ".textContent === 'Accueil'",
+        arg=session_id,
+    )
+    assert _order(server, slug) == ["Accueil", "Témoignage du PNR", "Débat"]
     _shot(page, tmp_path, "editor-new-event")
 
     # A moderator invited by email sets a password and logs in.
@@ -158,7 +167,7 @@ def test_an_event_from_nothing_to_a_live_session(server, new_page, make_client, 
     assert button.get_attribute("href") == WEBCONF
     assert button.get_attribute("target") == "_blank"
     titles = attendee.locator("[data-agenda] .agenda-title").all_inner_texts()
-    assert titles == ["Témoignage du PNR", "Débat", "Accueil"]
+    assert titles == ["Accueil", "Témoignage du PNR", "Débat"]
     # The public programme does not show the link itself.
     assert WEBCONF not in server.api(f"/events/{slug}").text
 
