@@ -58,7 +58,7 @@ function renderEventForm() {
         root.querySelector("[data-dashboard-link]").href = `/dashboard/${encodeURIComponent(slug)}`;
       }
       say(status, t("saved_ok"));
-      renderSessions();
+      await reload();  // times are shown in the event's time zone, which may have changed
     } catch (error) {
       showFormError(form, error, status);
     }

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from companion.config import ROOT
 from tests.e2e.conftest import DEMO_FACILITATOR, staff_login_in_browser
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -19,6 +20,15 @@ WEBCONF = "https://meet.example.org/tiers-lieux-atelier-1"
 def _shot(page, folder, name: str) -> None:
     """Save a screenshot of the viewport where they are kept (else in the test's tmp folder)."""
     page.screenshot(path=str(Path(SHOTS or folder) / f"{name}.png"))
+
+
+def _axe_violations(page) -> list:
+    """Run axe-core (WCAG 2.1 A and AA) on the page as it stands."""
+    page.evaluate((ROOT / "node_modules" / "axe-core" / "axe.min.js").read_text())
+    return page.evaluate(
+        """async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a',
+        'wcag21aa']})).violations.map(v => [v.id, v.nodes.map(n => n.target.join(' '))])"""
+    )
 
 
 def _order(server, slug: str, index: int = 0) -> list[str]:
@@ -208,6 +218,9 @@ def test_editor_screenshot_and_english(server, new_page, tmp_path):
     assert page.locator("#sessions-title").inner_text() == "Sessions"
     assert page.locator("[data-export]").inner_text() == "Télécharger le programme (YAML)"
     _shot(page, tmp_path, "editor")  # 1280×800, French: docs/screenshots/editor.png
+    page.locator(".session-editor details").first.locator("summary").click()
+    page.locator("[data-item-id] [data-edit]").first.click()
+    assert _axe_violations(page) == []
     assert page.evaluate("document.documentElement.scrollWidth <= 1280")
 
     english = new_page(locale="en-GB", phone=True)
@@ -218,6 +231,7 @@ def test_editor_screenshot_and_english(server, new_page, tmp_path):
     english.goto(f"{server.url}/manage/events/{slug}/registrations")
     english.wait_for_selector("[data-count]:not(:empty)")
     assert english.locator("h1").inner_text() == "Registrations"
+    assert _axe_violations(english) == []
 
     # Logging in with no destination lands a facilitator on the workspace.
     home = new_page(locale="fr-FR")
