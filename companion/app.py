@@ -42,7 +42,9 @@ DOMAIN_MODULES = [
     "realtime.sockets",
     "programme.sockets",
     "programme.routes",
+    "programme.workspace",
     "participants.routes",
+    "participants.workspace",
     "participants.sockets",
     "polls.models",
     "polls.sockets",
@@ -57,6 +59,7 @@ DOMAIN_MODULES = [
     "summaries.routes",
     "security.ratelimit",
     "pages.routes",
+    "pages.workspace",
 ]
 
 

@@ -266,6 +266,7 @@ def init_demo(base_url: str | None) -> None:
         click.echo(f"  Staff login          {base}/login")
         click.echo(f"  Moderator console    {base}/console/{first.id}")
         click.echo(f"  Projector view       {base}/projector/{first.id}")
+        click.echo(f"  Organiser workspace  {base}/manage")
         click.echo(f"  Facilitator          {base}/dashboard/{event.slug}")
         click.echo("Logins:")
         for email, role, _name, password in DEMO_STAFF:

@@ -89,3 +89,7 @@ class StaffUser(db.Model):
     password_hash: Mapped[str] = mapped_column(String(200))
     token_version: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when a facilitator revokes the account: it can no longer log in (kept for history).
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when an invitation is sent; cleared once the invitee has chosen a password.
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -132,6 +132,8 @@ def create_staff(email: str, password: str, role: str, name: str = "") -> StaffU
         db.session.add(staff)
     staff.role = role
     staff.password_hash = hash_password(password)
+    staff.revoked_at = None
+    staff.invited_at = None
     db.session.flush()
     return staff
 
@@ -143,7 +145,7 @@ def authenticate(email: str, password: str) -> StaffUser:
     if staff is None:
         verify_password(_dummy_hash(), password)
         raise Unauthorized(N_("Wrong email or password."))
-    if not verify_password(staff.password_hash, password):
+    if not verify_password(staff.password_hash, password) or staff.revoked_at is not None:
         raise Unauthorized(N_("Wrong email or password."))
     return staff
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 import segno
-from flask import Response, current_app, jsonify, url_for
+from flask import Response, current_app, jsonify, request, url_for
 from icalendar import Calendar
 from icalendar import Event as IcsEvent
 from sqlalchemy import text
 
+from ..core.errors import Unauthorized
 from ..core.http import api, api_route, ops
+from ..core.i18n import N_
 from ..core.openapi import build_openapi
 from ..core.timeutil import utcnow
 from ..extensions import db
@@ -47,11 +49,14 @@ def get_event(actor, payload, slug: str):
 @api_route(
     "/events/<slug>/calendar.ics",
     summary="The event's sessions as an iCalendar file",
+    description="With ?t=<personal registration token>: the webconference link of each "
+    "session the person registered for, as LOCATION and URL.",
     tag="programme",
     produces=("text/calendar",),
 )
 def event_calendar(actor, payload, slug: str):
     event = service.load_event_tree(slug)
+    allowed = _registered_sessions(event, request.args.get("t"))
     calendar = Calendar()
     calendar.add("prodid", "-//Companion//companion//FR")
     calendar.add("version", "2.0")
@@ -66,13 +71,36 @@ def event_calendar(actor, payload, slug: str):
         entry.add("dtstamp", utcnow())
         lines = [item.title for item in session.agenda]
         entry.add("description", "\n".join([session.description, "", *lines]).strip())
-        entry.add("url", url_for("pages.event_page", slug=event.slug, _external=True))
+        if session.id in allowed and session.webconference_url:
+            entry.add("url", session.webconference_url)
+            entry.add("location", session.webconference_url)
+        else:
+            entry.add("url", url_for("pages.event_page", slug=event.slug, _external=True))
         calendar.add_component(entry)
     return Response(
         calendar.to_ical(),
         mimetype="text/calendar",
         headers={"Content-Disposition": f'attachment; filename="{event.slug}.ics"'},
     )
+
+
+def _registered_sessions(event, token: str | None) -> set[int]:
+    """The sessions a personal registration token opens (none without a valid one)."""
+    if not token:
+        return set()
+    from ..participants.models import Registration
+    from ..participants.tokens import signer
+
+    claims = signer().verify(token)
+    registration = db.session.get(Registration, claims.subject_id)
+    if (
+        claims.kind != "registration"
+        or registration is None
+        or registration.token_version != claims.version
+        or registration.event_id != event.id
+    ):
+        raise Unauthorized(N_("This registration link is no longer valid."))
+    return set(registration.session_ids)
 
 
 @api_route(

@@ -39,6 +39,9 @@ class SessionFile(Schema):
     description: Text = ""
     starts_at: datetime
     ends_at: datetime
+    webconference_url: Annotated[
+        str, StringConstraints(max_length=1000, pattern=r"^(https?://[^\s<>\"]+)?$")
+    ] = ""
     agenda: list[AgendaItemFile] = Field(default_factory=list, max_length=100)
     settings: dict[str, Any] = Field(default_factory=dict)
     # Polls prepared in advance; validated by the polls domain on import.
@@ -109,3 +112,127 @@ class SessionIdIn(Schema):
 
 
 JOIN_CODE_RE = re.compile(r"^[A-Z0-9]{6}$")
+
+
+# ---------------------------------------------------------------- the organiser's workspace
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,79}$")]
+WebconferenceUrl = Annotated[
+    str, StringConstraints(max_length=1000, pattern=r"^(https?://[^\s<>\"]+)?$")
+]
+PlannedMinutes = Annotated[int, Field(ge=0, le=600)]
+AgendaKind = Literal[AGENDA_KINDS]  # type: ignore[valid-type]
+
+
+def _check_timezone(value: str | None) -> str | None:
+    if value is None:
+        return value
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown timezone {value!r}") from None
+    return value
+
+
+class EventIn(Schema):
+    """``POST /events``: a new event."""
+
+    slug: Slug
+    title: Title
+    description: Text = ""
+    timezone: str = "Europe/Paris"
+    language: Literal["fr", "en"] = "fr"
+    registration_required: bool = True
+    code_join_allowed: bool = False
+    contact: Text = ""
+    follow_up: Text = ""
+    retention_days: int | None = Field(default=90, ge=1, le=3650)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value):
+        return _check_timezone(value)
+
+
+class EventPatch(Schema):
+    """``PATCH /events/{slug}``: only the fields given change."""
+
+    slug: Slug | None = None
+    title: Title | None = None
+    description: Text | None = None
+    timezone: str | None = None
+    language: Literal["fr", "en"] | None = None
+    registration_required: bool | None = None
+    code_join_allowed: bool | None = None
+    contact: Text | None = None
+    follow_up: Text | None = None
+    retention_days: int | None = Field(default=None, ge=1, le=3650)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value):
+        return _check_timezone(value)
+
+
+class SessionIn(Schema):
+    """``POST /events/{slug}/sessions``; times with an offset, or the event's local time."""
+
+    title: Title
+    description: Text = ""
+    starts_at: datetime
+    ends_at: datetime
+    webconference_url: WebconferenceUrl = ""
+
+    @model_validator(mode="after")
+    def _ends_after_start(self):
+        if _naive(self.starts_at) != _naive(self.ends_at):
+            raise ValueError("give starts_at and ends_at both with an offset, or both without")
+        if self.ends_at <= self.starts_at:
+            raise ValueError("ends_at must come after starts_at")
+        return self
+
+
+class SessionPatch(Schema):
+    title: Title | None = None
+    description: Text | None = None
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    webconference_url: WebconferenceUrl | None = None
+
+
+def _naive(value: datetime) -> bool:
+    return value.tzinfo is None
+
+
+class AgendaItemIn(Schema):
+    title: Annotated[str, StringConstraints(min_length=1, max_length=500)]
+    kind: AgendaKind = "topic"
+    planned_minutes: PlannedMinutes = 10
+    description: Text = ""
+    speaker_ids: list[Id] = Field(default_factory=list, max_length=20)
+
+
+class AgendaItemPatch(Schema):
+    title: Annotated[str, StringConstraints(min_length=1, max_length=500)] | None = None
+    kind: AgendaKind | None = None
+    planned_minutes: PlannedMinutes | None = None
+    description: Text | None = None
+    speaker_ids: list[Id] | None = Field(default=None, max_length=20)
+
+
+class AgendaOrderIn(Schema):
+    agenda_item_ids: list[Id] = Field(max_length=100)
+
+
+class SpeakerIn(Schema):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    role: Annotated[str, StringConstraints(max_length=300)] = ""
+    organisation: Annotated[str, StringConstraints(max_length=300)] = ""
+    bio: Text = ""
+
+
+class SpeakerPatch(Schema):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
+    role: Annotated[str, StringConstraints(max_length=300)] | None = None
+    organisation: Annotated[str, StringConstraints(max_length=300)] | None = None
+    bio: Text | None = None

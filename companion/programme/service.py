@@ -83,7 +83,11 @@ def agenda_item_dict(item: AgendaItem) -> dict[str, Any]:
 
 
 def session_dict(session: LiveSession) -> dict[str, Any]:
-    """The contract's ``session`` shape."""
+    """The contract's ``session`` shape, for its participants and staff.
+
+    It carries the webconference link: send it only to people allowed into the session (the
+    public programme, :func:`event_dict`, leaves it out).
+    """
     tz = session.event.timezone
     return {
         "id": session.id,
@@ -97,7 +101,15 @@ def session_dict(session: LiveSession) -> dict[str, Any]:
         "timezone": tz,
         "status": session.status.value,
         "current_agenda_item_id": session.current_agenda_item_id,
+        "webconference_url": session.webconference_url or None,
     }
+
+
+def public_session_dict(session: LiveSession) -> dict[str, Any]:
+    """A session as anyone may see it: without the webconference link."""
+    data = session_dict(session)
+    del data["webconference_url"]
+    return data
 
 
 #: The event's public fields, as in GET /events/{slug} and in programme files.
@@ -118,7 +130,7 @@ def event_dict(event: Event, *, with_sessions: bool = True) -> dict[str, Any]:
     data: dict[str, Any] = {name: getattr(event, name) for name in EVENT_FIELDS}
     if with_sessions:
         data["sessions"] = [
-            {**session_dict(s), "agenda": [agenda_item_dict(i) for i in s.agenda]}
+            {**public_session_dict(s), "agenda": [agenda_item_dict(i) for i in s.agenda]}
             for s in event.sessions
         ]
     else:
@@ -219,6 +231,7 @@ def import_programme(text: str) -> Event:
             description=s.description,
             starts_at=_localise(s.starts_at, spec.timezone),
             ends_at=_localise(s.ends_at, spec.timezone),
+            webconference_url=s.webconference_url,
             join_code=new_join_code(),
             settings=dict(s.settings),
         )
@@ -271,6 +284,11 @@ def export_programme(event: Event) -> str:
             "description": session.description,
             "starts_at": session.starts_at.astimezone(tz).replace(tzinfo=None).isoformat(),
             "ends_at": session.ends_at.astimezone(tz).replace(tzinfo=None).isoformat(),
+            **(
+                {"webconference_url": session.webconference_url}
+                if session.webconference_url
+                else {}
+            ),
             "agenda": [
                 {
                     "title": item.title,

@@ -35,14 +35,15 @@ function main() {
   root.querySelector('[data-action="session.end"]').addEventListener("click", () => {
     if (confirm(t("confirm_end"))) run("session.end", { session_id: sessionId });
   });
-  for (const button of root.querySelectorAll("[data-advance]")) {
-    button.addEventListener("click", async () => {
-      const done = await run("agenda.advance", {
-        session_id: sessionId, agenda_item_id: Number(button.dataset.advance),
-      });
-      if (done) announce(t("advanced", { title: button.querySelector(".agenda-title").textContent }));
+  // Delegated: the agenda is redrawn when the organisers edit it during the session.
+  root.querySelector("[data-agenda]").addEventListener("click", async (event) => {
+    const button = event.target.closest("[data-advance]");
+    if (!button) return;
+    const done = await run("agenda.advance", {
+      session_id: sessionId, agenda_item_id: Number(button.dataset.advance),
     });
-  }
+    if (done) announce(t("advanced", { title: button.querySelector(".agenda-title").textContent }));
+  });
   const syncButtons = (session) => {
     root.querySelector('[data-action="session.start"]').disabled = session.status === "live";
     root.querySelector('[data-action="session.end"]').disabled = session.status !== "live";

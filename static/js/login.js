@@ -6,13 +6,13 @@ const errorBox = document.getElementById("login-error");
 
 // Only a path of this site: parsed as the browser will, not prefix-matched ("/\\evil.example"
 // and "/\t/evil.example" start with "/" yet leave the site).
-function sameOriginPath(next) {
-  if (!next || !next.startsWith("/") || /[\\\u0000-\u001f\u007f-\u009f]/.test(next)) return "/";
+function sameOriginPath(next, fallback) {
+  if (!next || !next.startsWith("/") || /[\\\u0000-\u001f\u007f-\u009f]/.test(next)) return fallback;
   try {
     const url = new URL(next, location.origin);
-    return url.origin === location.origin ? url.pathname + url.search + url.hash : "/";
+    return url.origin === location.origin ? url.pathname + url.search + url.hash : fallback;
   } catch {
-    return "/";
+    return fallback;
   }
 }
 
@@ -25,7 +25,9 @@ form.addEventListener("submit", async (event) => {
       body: { email: form.elements.email.value, password: form.elements.password.value },
     });
     store.set("staff", { token: result.token, role: result.role, name: result.name });
-    location.assign(sameOriginPath(form.dataset.next));
+    // Facilitators start from their workspace; moderators from the programme.
+    const home = result.role === "facilitator" ? "/manage" : "/";
+    location.assign(sameOriginPath(form.dataset.next, home));
   } catch (error) {
     errorBox.textContent = error.message;
     errorBox.hidden = false;

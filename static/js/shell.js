@@ -1,4 +1,5 @@
 // What every live page shows: session status, presence, and the agenda item under way.
+import { renderAgendaLists, showWebconference } from "./agenda-view.js";
 import { announce, t } from "./i18n.js";
 
 export function bindSessionShell(client, root) {
@@ -30,14 +31,23 @@ export function bindSessionShell(client, root) {
 
   client.on("snapshot", (snap) => {
     agenda = snap.agenda;
+    renderAgendaLists(root, agenda);
+    showWebconference(root, snap.session);
     showStatus(snap.session);
     showCurrent(snap.session.current_agenda_item_id, { quiet: true });
     showPresence(snap.presence);
   });
   client.on("session.updated", (data) => {
+    showWebconference(root, data.session);
     showStatus(data.session);
     showCurrent(data.session.current_agenda_item_id, { quiet: true });
   });
-  client.on("agenda.updated", (data) => showCurrent(data.agenda_item_id));
+  client.on("agenda.updated", (data) => {
+    if (!data.agenda) return showCurrent(data.agenda_item_id);
+    // The organisers edited the agenda: redraw it, the item under way stays marked.
+    agenda = data.agenda;
+    renderAgendaLists(root, agenda);
+    return showCurrent(data.agenda_item_id, { quiet: true });
+  });
   client.on("presence.updated", showPresence);
 }

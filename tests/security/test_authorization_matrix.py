@@ -33,6 +33,7 @@ def test_there_are_moderator_events_to_check():
 def _fill(path: str, session_id: int, slug: str) -> str:
     path = re.sub(r"<int:session_id>", str(session_id), path)
     path = path.replace("<slug>", slug)
+    path = re.sub(r"<int:\w+>", "1", path)  # other ids: the first row (agenda item, speaker ...)
     return re.sub(r"<fmt>", "json", path)
 
 

@@ -1,0 +1,481 @@
+// The event editor: the event's fields, its sessions with their agenda, and its speakers.
+// Everything is saved through the workspace API; a live session's room hears each change.
+import { el } from "./api.js";
+import { announce, t } from "./i18n.js";
+import {
+  bindLogout, check, clearFieldErrors, download, field, formValues, makeCaller,
+  refuseNonFacilitator, requireFacilitator, say, showFormError,
+} from "./manage-common.js";
+
+const root = document.getElementById("editor");
+let slug = root.dataset.eventSlug;
+const errorBox = root.querySelector("[data-page-error]");
+let call;
+let data;
+
+const kinds = () => t("kinds");
+const kindLabel = (kind) => kinds()[kind] || kind;
+
+// ---------------------------------------------------------------- the event
+
+function renderEventForm() {
+  const form = root.querySelector("[data-event-form]");
+  const language = el("select", { name: "language" },
+    el("option", { value: "fr", text: "Français" }), el("option", { value: "en", text: "English" }));
+  language.value = data.language;
+  form.replaceChildren(
+    field("ev-title", t("title"), el("input", { name: "title", value: data.title, required: true, maxlength: 300 })),
+    field("ev-slug", t("web_address"), el("input", { name: "slug", value: data.slug, required: true, maxlength: 80 })),
+    field("ev-description", t("description"), el("textarea", { name: "description", rows: 4 }, data.description)),
+    el("div", { class: "field-row" },
+      field("ev-timezone", t("timezone"), el("input", { name: "timezone", value: data.timezone, required: true })),
+      field("ev-language", t("language"), language)),
+    check("ev-registration", t("registration_required"), "registration_required", data.registration_required),
+    check("ev-code", t("code_join_allowed"), "code_join_allowed", data.code_join_allowed),
+    field("ev-contact", t("contact"), el("textarea", { name: "contact", rows: 2 }, data.contact)),
+    field("ev-follow-up", t("follow_up"), el("textarea", { name: "follow_up", rows: 2 }, data.follow_up)),
+    field("ev-retention", t("retention_days"),
+      el("input", { name: "retention_days", type: "number", min: 1, max: 3650, value: data.retention_days ?? "" }),
+      t("retention_hint")),
+    el("p", { class: "status-line", role: "status", hidden: true, "data-status": true }),
+    el("button", { class: "button primary", type: "submit", text: t("save_event") }));
+  form.onsubmit = async (submit) => {
+    submit.preventDefault();
+    clearFieldErrors(form);
+    const values = formValues(form);
+    values.retention_days = values.retention_days === "" ? null : Number(values.retention_days);
+    const status = form.querySelector("[data-status]");
+    try {
+      const previousSlug = slug;
+      data = await call(`/events/${encodeURIComponent(slug)}`, { method: "PATCH", body: values });
+      slug = data.slug;
+      root.querySelector("[data-event-title]").textContent = data.title;
+      document.title = document.title.replace(/—.*$/, `— ${data.title}`);
+      if (slug !== previousSlug) {
+        history.replaceState(null, "", `/manage/events/${encodeURIComponent(slug)}`);
+        root.querySelector("[data-public-link]").href = `/events/${encodeURIComponent(slug)}`;
+        root.querySelector("[data-registrations-link]").href = `/manage/events/${encodeURIComponent(slug)}/registrations`;
+        root.querySelector("[data-dashboard-link]").href = `/dashboard/${encodeURIComponent(slug)}`;
+      }
+      say(status, t("saved_ok"));
+      await reload();  // times are shown in the event's time zone, which may have changed
+    } catch (error) {
+      showFormError(form, error, status);
+    }
+  };
+}
+
+// ---------------------------------------------------------------- speakers
+
+function speakerFields(prefix, speaker = {}) {
+  return [
+    field(`${prefix}-name`, t("name"), el("input", { name: "name", value: speaker.name || "", required: true, maxlength: 200 })),
+    field(`${prefix}-role`, t("role"), el("input", { name: "role", value: speaker.role || "", maxlength: 300 })),
+    field(`${prefix}-org`, t("organisation"), el("input", { name: "organisation", value: speaker.organisation || "", maxlength: 300 })),
+    field(`${prefix}-bio`, t("bio"), el("textarea", { name: "bio", rows: 3 }, speaker.bio || "")),
+  ];
+}
+
+function renderSpeakers() {
+  const list = root.querySelector("[data-speakers]");
+  list.replaceChildren(...(data.speakers.length ? data.speakers.map(speakerRow) : [el("li", { class: "hint", text: t("none_yet") })]));
+  const form = root.querySelector("[data-new-speaker]");
+  form.replaceChildren(...speakerFields("new-speaker"),
+    el("p", { class: "status-line", role: "status", hidden: true, "data-status": true }),
+    el("button", { class: "button primary", type: "submit", text: t("add_speaker_button") }));
+  form.onsubmit = async (submit) => {
+    submit.preventDefault();
+    clearFieldErrors(form);
+    const status = form.querySelector("[data-status]");
+    try {
+      const speaker = await call(`/events/${encodeURIComponent(slug)}/speakers`, { method: "POST", body: formValues(form) });
+      data.speakers.push(speaker);
+      renderSpeakers();
+      renderSessions();
+      say(root.querySelector("[data-new-speaker] [data-status]"), t("saved_ok"));
+      root.querySelector("#new-speaker-name").focus();
+    } catch (error) {
+      showFormError(form, error, status);
+    }
+  };
+}
+
+function speakerRow(speaker) {
+  const details = [speaker.role, speaker.organisation].filter(Boolean).join(", ");
+  const editButton = el("button", { type: "button", class: "button small", text: t("edit"),
+    "aria-label": t("edit_label", { title: speaker.name }), "aria-expanded": "false" });
+  const removeButton = el("button", { type: "button", class: "button small danger", text: t("remove"),
+    "aria-label": t("remove_label", { title: speaker.name }) });
+  const status = el("p", { class: "status-line", role: "status", hidden: true });
+  const form = el("form", { class: "inline-form", hidden: true, novalidate: true },
+    ...speakerFields(`speaker-${speaker.id}`, speaker),
+    el("p", { class: "actions" },
+      el("button", { class: "button primary", type: "submit", text: t("save") }),
+      el("button", { class: "button", type: "button", text: t("cancel"), onclick: () => toggle(false) })));
+  const toggle = (open) => {
+    form.hidden = !open;
+    editButton.setAttribute("aria-expanded", String(open));
+    if (open) form.querySelector("input").focus();
+    else editButton.focus();
+  };
+  editButton.addEventListener("click", () => toggle(form.hidden));
+  form.addEventListener("submit", async (submit) => {
+    submit.preventDefault();
+    clearFieldErrors(form);
+    try {
+      const saved = await call(`/speakers/${speaker.id}`, { method: "PATCH", body: formValues(form) });
+      Object.assign(speaker, saved);
+      await reload();
+      say(errorBox, null);
+      announce(t("saved_ok"));
+    } catch (error) {
+      showFormError(form, error, status);
+    }
+  });
+  removeButton.addEventListener("click", async () => {
+    if (!confirm(t("confirm_remove", { name: speaker.name }))) return;
+    try {
+      await call(`/speakers/${speaker.id}`, { method: "DELETE" });
+      await reload();
+      announce(t("removed_ok"));
+    } catch (error) {
+      say(status, error.message, { error: true });
+    }
+  });
+  return el("li", { class: "speaker-row", dataset: { speakerId: speaker.id } },
+    el("div", { class: "speaker-line" },
+      el("div", {}, el("strong", { text: speaker.name }), details ? el("span", { class: "hint", text: ` — ${details}` }) : null),
+      el("div", { class: "row-actions" }, editButton, removeButton)),
+    status, form);
+}
+
+// ---------------------------------------------------------------- sessions
+
+const localInput = (iso) => (iso ? iso.slice(0, 16) : "");
+const withSeconds = (value) => (value && value.length === 16 ? `${value}:00` : value);
+
+function sessionFields(prefix, session = {}) {
+  return [
+    field(`${prefix}-title`, t("title"), el("input", { name: "title", value: session.title || "", required: true, maxlength: 300 })),
+    el("div", { class: "field-row" },
+      field(`${prefix}-starts`, t("starts_at"), el("input", { name: "starts_at", type: "datetime-local", value: localInput(session.starts_at), required: true }),
+        t("times_hint", { tz: data.timezone })),
+      field(`${prefix}-ends`, t("ends_at"), el("input", { name: "ends_at", type: "datetime-local", value: localInput(session.ends_at), required: true }))),
+    field(`${prefix}-url`, t("webconference_url"),
+      el("input", { name: "webconference_url", type: "url", value: session.webconference_url || "", maxlength: 1000, placeholder: "https://" }),
+      t("webconference_hint")),
+    field(`${prefix}-description`, t("description"), el("textarea", { name: "description", rows: 3 }, session.description || "")),
+  ];
+}
+
+function sessionBody(form) {
+  const values = formValues(form);
+  values.starts_at = withSeconds(values.starts_at);
+  values.ends_at = withSeconds(values.ends_at);
+  return values;
+}
+
+function renderSessions() {
+  const box = root.querySelector("[data-sessions]");
+  box.removeAttribute("aria-busy");
+  box.replaceChildren(...(data.sessions.length
+    ? data.sessions.map((s, index) => sessionCard(s, index))
+    : [el("p", { class: "hint", text: t("no_sessions") })]));
+  const form = root.querySelector("[data-new-session]");
+  form.replaceChildren(...sessionFields("new-session"),
+    el("p", { class: "status-line", role: "status", hidden: true, "data-status": true }),
+    el("button", { class: "button primary", type: "submit", text: t("add_session") }));
+  form.onsubmit = async (submit) => {
+    submit.preventDefault();
+    clearFieldErrors(form);
+    try {
+      const session = await call(`/events/${encodeURIComponent(slug)}/sessions`, { method: "POST", body: sessionBody(form) });
+      await reload();
+      const card = root.querySelector(`[data-session-id="${session.id}"]`);
+      if (card) card.querySelector("h3").focus();
+      announce(t("saved_ok"));
+    } catch (error) {
+      showFormError(form, error, form.querySelector("[data-status]"));
+    }
+  };
+}
+
+function sessionCard(session, index) {
+  const prefix = `session-${session.id}`;
+  const status = el("p", { class: "status-line", role: "status", hidden: true });
+  const form = el("form", { class: "session-form", novalidate: true }, ...sessionFields(prefix, session),
+    el("p", { class: "actions" },
+      el("button", { class: "button primary", type: "submit", text: t("save") }),
+      el("button", { class: "button danger", type: "button", text: t("remove_session"), "data-remove-session": true })),
+    status);
+  form.addEventListener("submit", async (submit) => {
+    submit.preventDefault();
+    clearFieldErrors(form);
+    try {
+      const saved = await call(`/sessions/${session.id}`, { method: "PATCH", body: sessionBody(form) });
+      Object.assign(session, saved);
+      say(status, t("saved_ok"));
+    } catch (error) {
+      showFormError(form, error, status);
+    }
+  });
+  form.querySelector("[data-remove-session]").addEventListener("click", async () => {
+    if (!confirm(t("confirm_remove", { name: session.title }))) return;
+    try {
+      await call(`/sessions/${session.id}`, { method: "DELETE" });
+      await reload();
+      announce(t("removed_ok"));
+      root.querySelector("#sessions-title").focus();
+    } catch (error) {
+      say(status, error.message, { error: true });
+    }
+  });
+  const statusLabel = t("status")[session.status] || session.status;
+  return el("section", { class: "card session-editor", dataset: { sessionId: session.id }, "aria-labelledby": `${prefix}-heading` },
+    el("div", { class: "session-editor-head" },
+      el("h3", { id: `${prefix}-heading`, tabindex: "-1" }, `${index + 1}. ${session.title}`),
+      el("p", { class: "hint" },
+        el("span", { class: `status status-${session.status}`, text: statusLabel }), " ",
+        `${t("join_code")} `, el("strong", { class: "join-code", text: session.join_code }), " · ",
+        el("a", { href: `/console/${session.id}`, text: t("open_console") }))),
+    session.status === "live" ? el("p", { class: "live-note", text: t("live_note") }) : null,
+    el("details", {}, el("summary", {}, el("h4", { text: t("session_details") })), form),
+    agendaEditor(session));
+}
+
+// ---------------------------------------------------------------- agenda
+
+function agendaEditor(session) {
+  const list = el("ol", { class: "agenda-editor", "aria-label": `${t("agenda")} — ${session.title}`, dataset: { agendaOf: session.id } });
+  const status = el("p", { class: "status-line", role: "status", hidden: true });
+  const draw = (focus) => {
+    list.replaceChildren(...(session.agenda.length
+      ? session.agenda.map((item, i) => agendaRow(session, item, i, draw, status))
+      : [el("li", { class: "hint", text: t("no_agenda") })]));
+    if (focus) {
+      const target = list.querySelector(`[data-item-id="${focus.id}"] [data-move="${focus.direction}"]`);
+      const fallback = list.querySelector(`[data-item-id="${focus.id}"] [data-move]:not(:disabled)`);
+      const node = target && !target.disabled ? target : fallback;
+      if (node) node.focus();
+    }
+  };
+  draw();
+  bindDragAndDrop(session, list, draw, status);
+  return el("div", { class: "agenda-box" },
+    el("h4", { text: t("agenda") }),
+    el("p", { class: "hint", text: t("agenda_hint") }),
+    list, status, newItemForm(session, draw, status));
+}
+
+async function saveOrder(session, ids, draw, status, moved) {
+  try {
+    const answer = await call(`/sessions/${session.id}/agenda/order`, { method: "PUT", body: { agenda_item_ids: ids } });
+    session.agenda = answer.agenda;
+    draw(moved);
+    const position = session.agenda.findIndex((i) => i.id === moved.id) + 1;
+    const item = session.agenda[position - 1];
+    announce(t("moved", { title: item.title, position, count: session.agenda.length }));
+    say(status, null);
+  } catch (error) {
+    say(status, error.message, { error: true });
+  }
+}
+
+function agendaRow(session, item, index, draw, status) {
+  const count = session.agenda.length;
+  const names = item.speakers.map((s) => s.name).join(", ");
+  const move = (direction) => {
+    const ids = session.agenda.map((i) => i.id);
+    const to = direction === "up" ? index - 1 : index + 1;
+    if (to < 0 || to >= count) return;
+    [ids[index], ids[to]] = [ids[to], ids[index]];
+    saveOrder(session, ids, draw, status, { id: item.id, direction });
+  };
+  const editButton = el("button", { type: "button", class: "button small", text: t("edit"),
+    "aria-label": t("edit_label", { title: item.title }), "aria-expanded": "false" });
+  const form = itemForm(session, item, `item-${item.id}`);
+  form.hidden = true;
+  const toggle = (open) => {
+    form.hidden = !open;
+    editButton.setAttribute("aria-expanded", String(open));
+    if (open) form.querySelector("input").focus();
+  };
+  editButton.addEventListener("click", () => toggle(form.hidden));
+  form.addEventListener("submit", async (submit) => {
+    submit.preventDefault();
+    clearFieldErrors(form);
+    try {
+      const saved = await call(`/agenda-items/${item.id}`, { method: "PATCH", body: itemBody(form) });
+      Object.assign(item, saved);
+      draw();
+      const button = root.querySelector(`[data-item-id="${item.id}"] [data-edit]`);
+      if (button) button.focus();
+      announce(t("saved_ok"));
+    } catch (error) {
+      showFormError(form, error, form.querySelector("[data-status]"));
+    }
+  });
+  form.querySelector("[data-cancel]").addEventListener("click", () => { toggle(false); editButton.focus(); });
+  editButton.dataset.edit = "";
+  const removeButton = el("button", { type: "button", class: "button small danger", text: t("remove"),
+    "aria-label": t("remove_label", { title: item.title }) });
+  removeButton.addEventListener("click", async () => {
+    if (!confirm(t("confirm_remove", { name: item.title }))) return;
+    try {
+      await call(`/agenda-items/${item.id}`, { method: "DELETE" });
+      session.agenda = session.agenda.filter((i) => i.id !== item.id);
+      draw();
+      announce(t("removed_ok"));
+    } catch (error) {
+      say(status, error.message, { error: true });
+    }
+  });
+  return el("li", { class: `agenda-edit-item kind-${item.kind}`, draggable: "true", dataset: { itemId: item.id } },
+    el("div", { class: "agenda-edit-line" },
+      el("span", { class: "drag-handle", title: t("drag_handle"), "aria-hidden": "true", text: "⠿" }),
+      el("div", { class: "agenda-edit-text" },
+        el("span", { class: "agenda-kind", text: kindLabel(item.kind) }),
+        el("span", { class: "agenda-title", text: item.title }),
+        el("span", { class: "agenda-meta", text: [t("minutes", { n: item.planned_minutes }), names].filter(Boolean).join(" · ") })),
+      el("div", { class: "row-actions" },
+        el("button", { type: "button", class: "button small icon", "data-move": "up", disabled: index === 0,
+          "aria-label": t("move_up_label", { title: item.title }), title: t("move_up"), onclick: () => move("up") }, "↑"),
+        el("button", { type: "button", class: "button small icon", "data-move": "down", disabled: index === count - 1,
+          "aria-label": t("move_down_label", { title: item.title }), title: t("move_down"), onclick: () => move("down") }, "↓"),
+        editButton, removeButton)),
+    form);
+}
+
+function itemForm(session, item, prefix) {
+  const kind = el("select", { name: "kind" },
+    ...Object.entries(kinds()).map(([value, label]) => el("option", { value, text: label })));
+  kind.value = item ? item.kind : "topic";
+  const chosen = new Set(item ? item.speakers.map((s) => s.id) : []);
+  const speakerBox = data.speakers.length
+    ? el("fieldset", { class: "field speaker-choice" }, el("legend", { text: t("speakers") }),
+      ...data.speakers.map((s) => check(`${prefix}-sp-${s.id}`,
+        [s.name, s.organisation].filter(Boolean).join(" — "), `speaker-${s.id}`, chosen.has(s.id))))
+    : el("p", { class: "hint", text: t("no_speakers") });
+  return el("form", { class: "inline-form", novalidate: true },
+    field(`${prefix}-title`, t("title"), el("input", { name: "title", value: item ? item.title : "", required: true, maxlength: 500 })),
+    el("div", { class: "field-row" },
+      field(`${prefix}-kind`, t("kind"), kind),
+      field(`${prefix}-minutes`, t("planned_minutes"),
+        el("input", { name: "planned_minutes", type: "number", min: 0, max: 600, value: item ? item.planned_minutes : 10 }))),
+    speakerBox,
+    field(`${prefix}-description`, t("description"), el("textarea", { name: "description", rows: 2 }, item ? item.description : "")),
+    el("p", { class: "status-line", role: "status", hidden: true, "data-status": true }),
+    el("p", { class: "actions" },
+      el("button", { class: "button primary", type: "submit", text: item ? t("save") : t("add_item_button") }),
+      item ? el("button", { class: "button", type: "button", text: t("cancel"), "data-cancel": true }) : null));
+}
+
+function itemBody(form) {
+  const body = {
+    title: form.elements.title.value.trim(),
+    kind: form.elements.kind.value,
+    planned_minutes: Number(form.elements.planned_minutes.value || 0),
+    description: form.elements.description.value.trim(),
+    speaker_ids: [],
+  };
+  for (const speaker of data.speakers) {
+    const box = form.elements.namedItem(`speaker-${speaker.id}`);
+    if (box && box.checked) body.speaker_ids.push(speaker.id);
+  }
+  return body;
+}
+
+function newItemForm(session, draw) {
+  const form = itemForm(session, null, `new-item-${session.id}`);
+  form.addEventListener("submit", async (submit) => {
+    submit.preventDefault();
+    clearFieldErrors(form);
+    try {
+      const item = await call(`/sessions/${session.id}/agenda`, { method: "POST", body: itemBody(form) });
+      session.agenda.push(item);
+      draw();
+      form.reset();
+      form.elements.title.focus();
+      announce(t("saved_ok"));
+    } catch (error) {
+      showFormError(form, error, form.querySelector("[data-status]"));
+    }
+  });
+  return el("details", { class: "add-item" }, el("summary", {}, el("h5", { text: t("add_item") })), form);
+}
+
+function bindDragAndDrop(session, list, draw, status) {
+  let dragged = null;
+  list.addEventListener("dragstart", (event) => {
+    const li = event.target.closest("[data-item-id]");
+    if (!li) return;
+    dragged = Number(li.dataset.itemId);
+    li.classList.add("is-dragging");
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", String(dragged));
+  });
+  list.addEventListener("dragend", () => {
+    for (const node of list.querySelectorAll(".is-dragging, .drop-before, .drop-after")) {
+      node.classList.remove("is-dragging", "drop-before", "drop-after");
+    }
+  });
+  list.addEventListener("dragover", (event) => {
+    const li = event.target.closest("[data-item-id]");
+    if (!li || dragged === null) return;
+    event.preventDefault();
+    const rect = li.getBoundingClientRect();
+    const after = event.clientY > rect.top + rect.height / 2;
+    for (const node of list.querySelectorAll(".drop-before, .drop-after")) node.classList.remove("drop-before", "drop-after");
+    li.classList.add(after ? "drop-after" : "drop-before");
+  });
+  list.addEventListener("drop", (event) => {
+    const li = event.target.closest("[data-item-id]");
+    if (!li || dragged === null) return;
+    event.preventDefault();
+    const target = Number(li.dataset.itemId);
+    const rect = li.getBoundingClientRect();
+    const after = event.clientY > rect.top + rect.height / 2;
+    const ids = session.agenda.map((i) => i.id).filter((id) => id !== dragged);
+    let at = ids.indexOf(target);
+    if (at < 0) at = ids.length; else if (after) at += 1;
+    ids.splice(at, 0, dragged);
+    const moved = dragged;
+    dragged = null;
+    if (ids.join() === session.agenda.map((i) => i.id).join()) return;
+    saveOrder(session, ids, draw, status, { id: moved, direction: "up" });
+  });
+}
+
+// ---------------------------------------------------------------- loading
+
+async function reload() {
+  data = await call(`/events/${encodeURIComponent(slug)}/editor`);
+  renderSpeakers();
+  renderSessions();
+}
+
+async function main() {
+  const staff = requireFacilitator(root);
+  if (!staff) return;
+  call = makeCaller(root, staff);
+  bindLogout(root, call);
+  if (refuseNonFacilitator(staff, errorBox)) return;
+  root.querySelector("[data-export]").addEventListener("click", async () => {
+    try {
+      await download(staff, `/events/${encodeURIComponent(slug)}/programme.yaml`, `${slug}.yaml`);
+    } catch (error) {
+      say(errorBox, error.message, { error: true });
+    }
+  });
+  try {
+    data = await call(`/events/${encodeURIComponent(slug)}/editor`);
+  } catch (error) {
+    say(errorBox, error.message, { error: true });
+    return;
+  }
+  renderEventForm();
+  renderSpeakers();
+  renderSessions();
+}
+
+main();
