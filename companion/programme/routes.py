@@ -5,16 +5,16 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 import segno
-from flask import Response, current_app, jsonify, url_for
-from icalendar import Calendar
-from icalendar import Event as IcsEvent
+from flask import Response, current_app, jsonify
 from sqlalchemy import text
 
 from ..core.http import api, api_route, ops
 from ..core.openapi import build_openapi
-from ..core.timeutil import utcnow
+from ..core.urls import external_url
 from ..extensions import db
+from ..realtime.dispatcher import STAFF
 from . import service
+from .calendar import build_calendar
 
 
 def app_version() -> str:
@@ -52,24 +52,11 @@ def get_event(actor, payload, slug: str):
 )
 def event_calendar(actor, payload, slug: str):
     event = service.load_event_tree(slug)
-    calendar = Calendar()
-    calendar.add("prodid", "-//Companion//companion//FR")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", event.title)
-    calendar.add("x-wr-timezone", event.timezone)
-    for session in event.sessions:
-        entry = IcsEvent()
-        entry.add("uid", f"session-{session.id}-{event.slug}@companion")
-        entry.add("summary", session.title)
-        entry.add("dtstart", session.starts_at)
-        entry.add("dtend", session.ends_at)
-        entry.add("dtstamp", utcnow())
-        lines = [item.title for item in session.agenda]
-        entry.add("description", "\n".join([session.description, "", *lines]).strip())
-        entry.add("url", url_for("pages.event_page", slug=event.slug, _external=True))
-        calendar.add_component(entry)
+    # Public: the programme page only, never a webconference address.
+    public_page = external_url("pages.event_page", slug=event.slug)
+    body = build_calendar(event, event.sessions, page_url=lambda session: public_page)
     return Response(
-        calendar.to_ical(),
+        body,
         mimetype="text/calendar",
         headers={"Content-Disposition": f'attachment; filename="{event.slug}.ics"'},
     )
@@ -77,8 +64,9 @@ def event_calendar(actor, payload, slug: str):
 
 @api_route(
     "/sessions/<int:session_id>/qr.svg",
-    summary="A QR code (SVG) of the session's join link, for the projector",
+    summary="A QR code (SVG) of the session's join link, for the projector (staff)",
     tag="programme",
+    roles=STAFF,
     produces=("image/svg+xml",),
 )
 def session_qr(actor, payload, session_id: int):
@@ -92,8 +80,8 @@ def session_qr(actor, payload, session_id: int):
 def join_link(session) -> str:
     """The address attendees open to join: by code where allowed, else registration."""
     if session.event.code_join_allowed:
-        return url_for("pages.join_by_code", code=session.join_code, _external=True)
-    return url_for("pages.register_page", slug=session.event.slug, _external=True)
+        return external_url("pages.join_by_code", code=session.join_code)
+    return external_url("pages.register_page", slug=session.event.slug)
 
 
 @api_route(

@@ -1,0 +1,143 @@
+"""The mails Companion sends: registration, a lost link, reminders, staff invitations, resets."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from babel.dates import format_timedelta
+
+from ..core.timeutil import utcnow
+from ..core.urls import absolute_url, external_url
+from ..extensions import db
+from ..participants.models import Registration, StaffUser
+from ..participants.service import registered
+from ..participants.tokens import password_token, registration_token
+from ..programme.calendar import build_calendar
+from ..programme.models import Event, LiveSession
+from .models import OutboxMessage
+from .service import Attachment, contact_address, mail_language, queue_mail
+
+#: A lost link is mailed again at most once in this window (the address gets no mail bomb).
+LOST_LINK_QUIET = timedelta(minutes=5)
+
+
+def personal_link(
+    registration: Registration, session: LiveSession, token: str | None = None
+) -> str:
+    """The registration's own address of ``session``'s attendee page."""
+    token = token or registration_token(registration)
+    return external_url("pages.session_page", session_id=session.id, t=token)
+
+
+def chosen_sessions(registration: Registration, event: Event) -> list[LiveSession]:
+    chosen = set(registration.session_ids)
+    return [s for s in event.sessions if s.id in chosen]
+
+
+def _personal_mail(kind: str, template: str, registration: Registration, **extra) -> OutboxMessage:
+    event = db.session.get(Event, registration.event_id)
+    sessions = chosen_sessions(registration, event)
+    token = registration_token(registration)
+    links = {s.id: personal_link(registration, s, token) for s in sessions}
+    ics = build_calendar(event, sessions, page_url=lambda s: links[s.id], with_webconference=True)
+    return queue_mail(
+        kind,
+        template,
+        to=registration.email,
+        language=registration.language,
+        reply_to=contact_address(event.contact),
+        attachments=[
+            Attachment(f"{event.slug}.ics", ics, "text", "calendar", (("method", "PUBLISH"),))
+        ],
+        registration_id=registration.id,
+        registration=registration,
+        event=event,
+        sessions=sessions,
+        links=links,
+        programme_url=external_url("pages.event_page", slug=event.slug),
+        **extra,
+    )
+
+
+def queue_registration_confirmation(registration: Registration) -> OutboxMessage:
+    """Mail the personal link of each chosen session, with an .ics of those sessions only."""
+    return _personal_mail("registration", "registration", registration)
+
+
+@registered.connect
+def _on_registered(registration: Registration, **_) -> None:
+    queue_registration_confirmation(registration)
+
+
+def queue_lost_link(registration: Registration) -> OutboxMessage | None:
+    """Mail the personal links again, unless they were mailed moments ago (then None)."""
+    recent = db.session.scalar(
+        db.select(OutboxMessage.id).where(
+            OutboxMessage.registration_id == registration.id,
+            OutboxMessage.kind == "lost_link",
+            OutboxMessage.created_at > utcnow() - LOST_LINK_QUIET,
+        )
+    )
+    if recent is not None:
+        return None
+    return _personal_mail("lost_link", "lost_link", registration)
+
+
+def queue_reminder(
+    registration: Registration, session: LiveSession, offset_s: int
+) -> OutboxMessage:
+    """Mail a reminder of ``session``; its dedupe key makes it exist once across processes."""
+    event = db.session.get(Event, registration.event_id)
+    return queue_mail(
+        "reminder",
+        "reminder",
+        to=registration.email,
+        language=registration.language,
+        reply_to=contact_address(event.contact),
+        registration_id=registration.id,
+        dedupe_key=reminder_key(registration.id, session.id, offset_s),
+        expires_at=session.starts_at,
+        registration=registration,
+        event=event,
+        session=session,
+        link=personal_link(registration, session),
+        delay=format_timedelta(
+            timedelta(seconds=offset_s),
+            threshold=1.1,
+            add_direction=True,
+            locale=mail_language(registration.language),
+        ),
+    )
+
+
+def reminder_key(registration_id: int, session_id: int, offset_s: int) -> str:
+    return f"reminder:{registration_id}:{session_id}:{offset_s}"
+
+
+def queue_staff_invitation(staff: StaffUser, link: str, *, language: str) -> OutboxMessage:
+    """Mail an invitation to a new moderator or facilitator; ``link`` sets their password."""
+    return queue_mail(
+        "staff_invitation",
+        "staff_invitation",
+        to=staff.email,
+        language=language,
+        staff=staff,
+        link=link,
+    )
+
+
+def password_reset_link(staff: StaffUser) -> str:
+    """The set-password page with a token that setting the password spends."""
+    return absolute_url("/password", token=password_token(staff))
+
+
+def queue_password_reset(staff: StaffUser, *, language: str) -> OutboxMessage:
+    """Mail a link to choose a new password."""
+    return queue_mail(
+        "password_reset",
+        "password_reset",
+        to=staff.email,
+        language=language,
+        staff=staff,
+        link=password_reset_link(staff),
+    )
