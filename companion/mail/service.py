@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
+from email.policy import default as default_policy
 from email.utils import format_datetime, make_msgid, parseaddr
 
 from flask import current_app, render_template
@@ -22,6 +23,9 @@ from ..extensions import db
 from .models import OutboxMessage
 
 LANGUAGES = ("fr", "en")
+# RFC 5322's hard line limit. At the default 78, the standard library folds a long subject
+# between encoded words and readers then lose the space there ("expérimenter,coopérer").
+POLICY = default_policy.clone(max_line_length=998)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
@@ -57,7 +61,7 @@ def build_message(
 ) -> EmailMessage:
     """Return a multipart message: plain text and HTML alternatives, then the attachments."""
     config = current_app.config["COMPANION"]
-    message = EmailMessage()
+    message = EmailMessage(policy=POLICY)
     sender = parseaddr(config.mail_from)
     message["From"] = Address(sender[0], addr_spec=sender[1]) if sender[1] else config.mail_from
     message["To"] = to
@@ -65,7 +69,6 @@ def build_message(
     message["Date"] = format_datetime(utcnow())
     domain = sender[1].rpartition("@")[2] or "companion.localhost"
     message["Message-ID"] = make_msgid(domain=domain)
-    message["Content-Language"] = language
     message["Auto-Submitted"] = "auto-generated"
     if reply_to:
         message["Reply-To"] = reply_to
@@ -83,6 +86,8 @@ def build_message(
             message.add_attachment(
                 item.content, maintype=item.maintype, subtype=item.subtype, filename=item.filename
             )
+    # After the parts: making a message multipart moves Content-* headers into its first part.
+    message["Content-Language"] = language
     return message
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import smtplib
 import ssl
 from pathlib import Path
@@ -59,7 +60,9 @@ class SmtpTransport:
                         raise TemporaryFailure("the server does not offer STARTTLS")
                 if self.username:
                     client.login(self.username, self.password or "")
-                client.sendmail(sender, [recipient], message.encode("utf-8"))
+                # SMTP lines end with CRLF; smtplib fixes str messages only, not bytes.
+                data = re.sub(r"\r?\n", "\r\n", message).encode("utf-8")
+                client.sendmail(sender, [recipient], data)
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()]
             if codes and all(code >= 500 for code in codes):
