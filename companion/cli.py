@@ -67,6 +67,7 @@ def upgrade_database(app) -> None:
 def serve(host: str, port: int | None, async_mode: str | None) -> None:
     """Serve the web pages, the API and Socket.IO."""
     from .extensions import socketio
+    from .mail.sender import start_background_sender, transport
 
     app = _app(serving=True)
     config = app.config["COMPANION"]
@@ -78,6 +79,15 @@ def serve(host: str, port: int | None, async_mode: str | None) -> None:
         f"{'SQLite' if config.is_sqlite else 'PostgreSQL'}"
         f"{', message queue ' + config.message_queue if config.message_queue else ''})"
     )
+    with app.app_context():
+        mail = transport().describe()
+    if config.smtp_url:
+        click.echo(f"Mail: sent through {mail}, from {config.mail_from}")
+    else:
+        click.echo(f"Mail: no COMPANION_SMTP_URL, so mails are written as {mail}")
+    if not config.public_url:
+        click.echo("Links in mails: COMPANION_PUBLIC_URL is not set; using the request's host")
+    start_background_sender(app)
     options = {}
     if config.async_mode == "eventlet":
         # eventlet.wsgi serves at most 1,024 connections by default; attendees stay connected.
