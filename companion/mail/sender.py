@@ -120,6 +120,7 @@ def deliver_due(now: datetime | None = None, *, via=None, limit: int = BATCH) ->
                 db.session.commit()
             continue
         _finish(row, state="sent", attempted=True, sent_at=now)
+        log.info("mail %s (%s) sent", row.id, row.kind)
         sent += 1
     return sent
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from importlib.metadata import PackageNotFoundError, version
 
 import segno
@@ -73,8 +74,12 @@ def session_qr(actor, payload, session_id: int):
     session = service.get_session(session_id)
     link = join_link(session)
     qr = segno.make(link, error="m")
-    svg = qr.svg_inline(scale=8, dark="#111", light="#fff", title=link)
-    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "no-cache"})
+    # A standalone document (with its xmlns): it shows as an <img> as well as inlined.
+    out = io.BytesIO()
+    qr.save(out, kind="svg", scale=8, dark="#111", light="#fff", title=link, xmldecl=False)
+    return Response(
+        out.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "private, no-cache"}
+    )
 
 
 def join_link(session) -> str:
