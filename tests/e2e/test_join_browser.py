@@ -113,9 +113,24 @@ def test_an_unknown_code_and_a_lost_link_on_a_phone(open_server, browser):
         assert done.inner_text().startswith("Si cette adresse est inscrite")
         shot(page, "recover-phone-fr", full_page=False)
         assert page.evaluate("document.documentElement.scrollWidth <= 390")
+        # Reached without a link: the session page offers to mail it again, open at once.
+        first = server.api(f"/events/{slug}").json()["sessions"][0]
+        page.goto(f"{server.url}/sessions/{first['id']}")
+        page.locator("#needs-join").wait_for()
+        assert page.locator("#needs-join .recover-form").is_visible()
+        shot(page, "session-needs-link-phone-fr", full_page=False)
         assert page.errors == []
     finally:
         context.close()
+    laptop = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 800})
+    try:
+        page = laptop.new_page()
+        page.goto(f"{server.url}/sessions/{first['id']}")
+        page.locator("#needs-join").wait_for()
+        assert page.locator("#needs-join .recover-title").inner_text() == "Lost your link?"
+        shot(page, "session-needs-link-laptop-en", full_page=False)
+    finally:
+        laptop.close()
 
 
 def _title_of_qr(server: ServerProcess, session_id: int, token: str) -> str:
