@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from babel.dates import format_timedelta
+from sqlalchemy.orm import selectinload
 
 from ..core.timeutil import utcnow
 from ..core.urls import absolute_url, external_url
@@ -17,8 +18,8 @@ from ..programme.models import Event, LiveSession
 from .models import OutboxMessage
 from .service import Attachment, contact_address, mail_language, queue_mail
 
-#: A lost link is mailed again at most once in this window (the address gets no mail bomb).
-LOST_LINK_QUIET = timedelta(minutes=5)
+#: A lost link or a reset link is mailed at most once in this window: nobody can flood an inbox.
+QUIET = timedelta(minutes=5)
 
 
 def personal_link(
@@ -34,8 +35,17 @@ def chosen_sessions(registration: Registration, event: Event) -> list[LiveSessio
     return [s for s in event.sessions if s.id in chosen]
 
 
+def _event_tree(event_id: int) -> Event:
+    """The event with its sessions and agenda, in three queries rather than one per session."""
+    return db.session.scalar(
+        db.select(Event)
+        .where(Event.id == event_id)
+        .options(selectinload(Event.sessions).selectinload(LiveSession.agenda))
+    )
+
+
 def _personal_mail(kind: str, template: str, registration: Registration, **extra) -> OutboxMessage:
-    event = db.session.get(Event, registration.event_id)
+    event = _event_tree(registration.event_id)
     sessions = chosen_sessions(registration, event)
     token = registration_token(registration)
     links = {s.id: personal_link(registration, s, token) for s in sessions}
@@ -69,16 +79,23 @@ def _on_registered(registration: Registration, **_) -> None:
     queue_registration_confirmation(registration)
 
 
+def recently_queued(kind: str, recipient: str) -> bool:
+    """Whether a ``kind`` mail to ``recipient`` was queued within the quiet window."""
+    found = db.session.scalar(
+        db.select(OutboxMessage.id)
+        .where(
+            OutboxMessage.kind == kind,
+            OutboxMessage.recipient == recipient,
+            OutboxMessage.created_at > utcnow() - QUIET,
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
 def queue_lost_link(registration: Registration) -> OutboxMessage | None:
     """Mail the personal links again, unless they were mailed moments ago (then None)."""
-    recent = db.session.scalar(
-        db.select(OutboxMessage.id).where(
-            OutboxMessage.registration_id == registration.id,
-            OutboxMessage.kind == "lost_link",
-            OutboxMessage.created_at > utcnow() - LOST_LINK_QUIET,
-        )
-    )
-    if recent is not None:
+    if recently_queued("lost_link", registration.email):
         return None
     return _personal_mail("lost_link", "lost_link", registration)
 
@@ -131,8 +148,10 @@ def password_reset_link(staff: StaffUser) -> str:
     return absolute_url("/password", token=password_token(staff))
 
 
-def queue_password_reset(staff: StaffUser, *, language: str) -> OutboxMessage:
-    """Mail a link to choose a new password."""
+def queue_password_reset(staff: StaffUser, *, language: str) -> OutboxMessage | None:
+    """Mail a link to choose a new password, unless one went moments ago (then None)."""
+    if recently_queued("password_reset", staff.email):
+        return None
     return queue_mail(
         "password_reset",
         "password_reset",

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from email.utils import parseaddr
 
 from flask import Flask, current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..core.timeutil import utcnow
@@ -31,6 +31,8 @@ LEASE = timedelta(minutes=5)
 #: After this many failed attempts (about a day and a half of backoff) a message fails for good.
 MAX_ATTEMPTS = 40
 BATCH = 50
+#: Sent, failed and expired messages are kept this long (to answer "did it go?"), then deleted.
+KEEP_FINISHED = timedelta(days=30)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -200,10 +202,32 @@ def _queue_reminders(now: datetime, offsets: tuple[int, ...]) -> int:
     return queued
 
 
+def prune_outbox(now: datetime | None = None) -> int:
+    """Delete finished messages after ``KEEP_FINISHED``, and every message of a purged
+    registration (a mail holds its name and personal links); return how many."""
+    now = now or utcnow()
+    purged = select(Registration.id).where(Registration.purged_at.is_not(None))
+    deleted = db.session.execute(
+        delete(OutboxMessage)
+        .where(
+            or_(
+                (OutboxMessage.state != "pending")
+                & (OutboxMessage.created_at < now - KEEP_FINISHED),
+                OutboxMessage.registration_id.in_(purged),
+            )
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return deleted
+
+
 def run_once(now: datetime | None = None) -> int:
-    """One round of the background task: queue due reminders, then send what is due."""
+    """One round of the background task: queue due reminders, send what is due, prune."""
     queue_due_reminders(now)
-    return deliver_due(now)
+    sent = deliver_due(now)
+    prune_outbox(now)
+    return sent
 
 
 def start_background_sender(app: Flask) -> None:

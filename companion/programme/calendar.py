@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import date
+from functools import cache
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar
+from icalendar import Calendar, Timezone
 from icalendar import Event as IcsEvent
 
 from ..core.timeutil import utcnow
@@ -30,6 +32,7 @@ def build_calendar(
     ``with_webconference`` adds the webconference address, for people registered only.
     """
     tz = ZoneInfo(event.timezone)
+    sessions = list(sessions)
     calendar = Calendar()
     calendar.add("prodid", "-//Companion//companion//FR")
     calendar.add("version", "2.0")
@@ -53,5 +56,20 @@ def build_calendar(
         entry.add("description", "\n".join(lines).strip())
         entry.add("url", link)
         calendar.add_component(entry)
-    calendar.add_missing_timezones()
+    if sessions:
+        # The VTIMEZONE covers the sessions' years only (the default, 1970-2038, is slow
+        # to build and bloats every file).
+        first = min(s.starts_at for s in sessions).astimezone(tz).date()
+        last = max(s.ends_at for s in sessions).astimezone(tz).date()
+        calendar.add_component(_vtimezone(event.timezone, first.year, last.year))
     return calendar.to_ical()
+
+
+@cache
+def _vtimezone(name: str, first_year: int, last_year: int) -> Timezone:
+    return Timezone.from_tzinfo(
+        ZoneInfo(name),
+        tzid=name,
+        first_date=date(first_year, 1, 1),
+        last_date=date(last_year + 1, 1, 1),
+    )

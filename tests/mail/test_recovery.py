@@ -86,9 +86,9 @@ def test_recovery_is_rate_limited(database_url, smtp):
         db.session.commit()
         http = app.test_client()
         url = f"/api/v1/events/{event.slug}/registrations/recover"
-        codes = [http.post(url, json={"email": f"x{i}@example.org"}).status_code for i in range(7)]
-        assert codes[:5] == [202] * 5
-        assert codes[5:] == [429, 429]
+        codes = [http.post(url, json={"email": f"x{i}@example.org"}).status_code for i in range(12)]
+        assert codes[:10] == [202] * 10
+        assert codes[10:] == [429, 429]
         db.session.remove()
         db.engine.dispose()
 
@@ -108,6 +108,8 @@ def test_password_reset_mails_a_set_password_link(http, app, smtp):
     )
     assert known.status_code == unknown.status_code == 202
     assert known.get_json() == unknown.get_json()
+    again = http.post("/api/v1/auth/password-reset", json={"email": "marie@example.org"})
+    assert again.status_code == 202  # asked twice at once: one mail
     assert outbox_count() == 1
     assert deliver_due() == 1
     [mail] = smtp.inbox.to("marie@example.org")

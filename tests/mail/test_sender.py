@@ -77,3 +77,21 @@ def test_without_smtp_mails_are_eml_files(http, event, app, tmp_path):
     assert written.name == "000001-registration.eml"
     assert "Content-Type: text/calendar" in written.read_text(encoding="utf-8")
     assert outbox_count(state="sent") == 1
+
+
+def test_finished_mails_are_pruned_and_purged_registrations_take_theirs(http, event, smtp):
+    from companion.mail.sender import prune_outbox
+    from companion.summaries.retention import purge_event
+
+    _register(http, event, "kept@example.org")
+    _register(http, event, "old@example.org")
+    now = utcnow()
+    assert deliver_due(now) == 2
+    assert prune_outbox(now + timedelta(days=29)) == 0
+    assert prune_outbox(now + timedelta(days=31)) == 2
+    _register(http, event, "purged@example.org")
+    assert outbox_count(state="pending") == 1
+    purge_event(event, force=True)
+    db.session.commit()
+    assert prune_outbox(utcnow()) == 1  # its name and links are in the message: gone too
+    assert outbox_count() == 0
