@@ -40,6 +40,7 @@ def open_server(demo_sqlite, tmp_path):
     programme.write_text(text, encoding="utf-8")
     run_command(env, "import-programme", str(programme))
     server = ServerProcess(env, tmp_path / "server.log").start()
+    assert "Mail: no COMPANION_SMTP_URL, so mails are written as .eml files in" in server.output()
     yield server
     server.stop()
 

@@ -48,17 +48,20 @@ class Inbox:
 class SmtpServer:
     """An aiosmtpd server on ``port`` that can be stopped and started again (an outage)."""
 
-    def __init__(self, port: int | None = None):
+    def __init__(self, port: int | None = None, **smtp_options):
         self.port = port or free_port()
         self.inbox = Inbox()
         self.controller: Controller | None = None
+        self.smtp_options = smtp_options
 
     @property
     def url(self) -> str:
         return f"smtp://127.0.0.1:{self.port}"
 
     def start(self) -> SmtpServer:
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(
+            self.inbox, hostname="127.0.0.1", port=self.port, **self.smtp_options
+        )
         self.controller.start()
         return self
 
