@@ -190,7 +190,11 @@ def create_staff(email: str, password: str, role: str, name: str) -> None:
 
 
 @main.command("init-demo")
-@click.option("--base-url", default=None, help="Default: http://127.0.0.1:COMPANION_PORT")
+@click.option(
+    "--base-url",
+    default=None,
+    help="Default: COMPANION_PUBLIC_URL, else http://127.0.0.1:COMPANION_PORT",
+)
 def init_demo(base_url: str | None) -> None:
     """Migrate, load the demo programme into an empty database, print logins and addresses."""
     from sqlalchemy import select
@@ -208,7 +212,7 @@ def init_demo(base_url: str | None) -> None:
     if config.env == "production":
         raise click.ClickException("init-demo creates known passwords: not in production.")
     upgrade_database(app)
-    base = (base_url or f"http://127.0.0.1:{config.port}").rstrip("/")
+    base = (base_url or config.public_url or f"http://127.0.0.1:{config.port}").rstrip("/")
     with app.app_context():
         event = db.session.scalar(select(Event).order_by(Event.id))
         if event is None:
