@@ -83,7 +83,8 @@ def claim_due(now: datetime, limit: int = BATCH) -> list[int]:
 def deliver_due(now: datetime | None = None, *, via=None, limit: int = BATCH) -> int:
     """Send the messages due at ``now``; return how many were sent.
 
-    A test drives ``now``; the background task passes nothing (the clock).
+    A test drives ``now``; the background task passes nothing (the clock). No transaction is
+    open while a message travels: SQLite's one connection stays free for the requests.
     """
     now = now or utcnow()
     via = via or transport()
@@ -93,43 +94,51 @@ def deliver_due(now: datetime | None = None, *, via=None, limit: int = BATCH) ->
     for message_id in claim_due(now, limit):
         row = db.session.get(OutboxMessage, message_id)
         if row.expires_at is not None and now >= row.expires_at:
-            _finish(row, state="expired", error="not sent before it expired")
+            _finish(message_id, state="expired", error="not sent before it expired")
             continue
+        kind, recipient, message, attempts = row.kind, row.recipient, row.message, row.attempts
+        db.session.commit()  # ends the read: the connection goes back to the pool
         try:
             if isinstance(via, FileTransport):
-                via.send(
-                    envelope_from, row.recipient, row.message, name=f"{row.id:06d}-{row.kind}.eml"
-                )
+                via.send(envelope_from, recipient, message, name=f"{message_id:06d}-{kind}.eml")
             else:
-                via.send(envelope_from, row.recipient, row.message)
+                via.send(envelope_from, recipient, message)
         except PermanentFailure as exc:
-            log.warning("mail %s to %s refused for good: %s", row.id, row.recipient, exc)
-            _finish(row, state="failed", error=str(exc), attempted=True)
+            log.warning("mail %s (%s) refused for good: %s", message_id, kind, exc)
+            _finish(message_id, state="failed", error=str(exc), attempted=True)
             continue
         except TemporaryFailure as exc:
-            attempts = row.attempts + 1
+            attempts += 1
             if attempts >= MAX_ATTEMPTS:
-                log.error(
-                    "mail %s to %s given up after %s attempts", row.id, row.recipient, attempts
-                )
-                _finish(row, state="failed", error=str(exc), attempted=True)
+                log.error("mail %s (%s) given up after %s attempts", message_id, kind, attempts)
+                _finish(message_id, state="failed", error=str(exc), attempted=True)
             else:
-                log.info("mail %s not sent (%s); retry in %s", row.id, exc, backoff(attempts))
-                row.attempts = attempts
-                row.last_error = str(exc)[:2000]
-                row.next_attempt_at = now + backoff(attempts)
-                row.claimed_until = None
-                db.session.commit()
+                log.info("mail %s not sent (%s); retry in %s", message_id, exc, backoff(attempts))
+                _finish(
+                    message_id,
+                    state="pending",
+                    error=str(exc),
+                    attempted=True,
+                    next_attempt_at=now + backoff(attempts),
+                )
             continue
-        _finish(row, state="sent", attempted=True, sent_at=now)
-        log.info("mail %s (%s) sent", row.id, row.kind)
+        _finish(message_id, state="sent", attempted=True, sent_at=now)
+        log.info("mail %s (%s) sent", message_id, kind)
         sent += 1
     return sent
 
 
 def _finish(
-    row: OutboxMessage, *, state: str, error: str = "", attempted: bool = False, sent_at=None
+    message_id: int,
+    *,
+    state: str,
+    error: str = "",
+    attempted: bool = False,
+    sent_at: datetime | None = None,
+    next_attempt_at: datetime | None = None,
 ) -> None:
+    """Record the outcome of an attempt and release the claim, in one short transaction."""
+    row = db.session.get(OutboxMessage, message_id)
     row.state = state
     row.claimed_until = None
     if attempted:
@@ -138,6 +147,8 @@ def _finish(
         row.last_error = error[:2000]
     if sent_at is not None:
         row.sent_at = sent_at
+    if next_attempt_at is not None:
+        row.next_attempt_at = next_attempt_at
     db.session.commit()
 
 

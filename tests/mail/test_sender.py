@@ -95,3 +95,21 @@ def test_finished_mails_are_pruned_and_purged_registrations_take_theirs(http, ev
     db.session.commit()
     assert prune_outbox(utcnow()) == 1  # its name and links are in the message: gone too
     assert outbox_count() == 0
+
+
+def test_no_transaction_is_open_while_a_message_travels(http, event, smtp):
+    from companion.mail.transport import SmtpTransport
+
+    seen = []
+
+    class Watched(SmtpTransport):
+        def send(self, sender, recipient, message):
+            # SQLite has one connection per process: holding it through SMTP would stall pages.
+            seen.append(db.session().in_transaction())
+            super().send(sender, recipient, message)
+
+    _register(http, event, "a@example.org")
+    _register(http, event, "b@example.org")
+    assert deliver_due(via=Watched(smtp.url)) == 2
+    assert seen == [False, False]
+    assert len(smtp.inbox.messages) == 2
