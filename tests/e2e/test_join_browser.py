@@ -28,10 +28,12 @@ def shot(page, name: str, full_page: bool = True) -> None:
         page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=full_page)
 
 
-@pytest.fixture
-def open_server(demo_sqlite, tmp_path):
-    """The demo, plus a second event that lets people in with a code."""
-    env = base_env(demo_sqlite, COMPANION_PUBLIC_URL=PUBLIC)
+@pytest.fixture(scope="module")
+def open_server(tmp_path_factory):
+    """The demo, plus a second event that lets people in with a code (one server for all)."""
+    tmp_path = tmp_path_factory.mktemp("join")
+    env = base_env(f"sqlite:///{tmp_path / 'e2e.sqlite3'}", COMPANION_PUBLIC_URL=PUBLIC)
+    run_command(env, "init-demo")
     text = DEMO_PROGRAMME.read_text(encoding="utf-8")
     text = text.replace("slug: innovation-sociale-territoriale-2020", f"slug: {OPEN_SLUG}", 1)
     text = text.replace("registration_required: true", "registration_required: false", 1)
