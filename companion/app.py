@@ -38,6 +38,7 @@ def import_domains() -> None:
 DOMAIN_MODULES = [
     "programme.models",
     "participants.models",
+    "mail.models",
     "realtime.models",
     "realtime.sockets",
     "programme.sockets",
@@ -46,6 +47,7 @@ DOMAIN_MODULES = [
     "participants.routes",
     "participants.workspace",
     "participants.sockets",
+    "mail.routes",
     "polls.models",
     "polls.sockets",
     "polls.routes",

@@ -72,6 +72,7 @@ def upgrade_database(app) -> None:
 def serve(host: str, port: int | None, async_mode: str | None) -> None:
     """Serve the web pages, the API and Socket.IO."""
     from .extensions import socketio
+    from .mail.sender import start_background_sender, transport
 
     app = _app(serving=True)
     config = app.config["COMPANION"]
@@ -87,6 +88,15 @@ def serve(host: str, port: int | None, async_mode: str | None) -> None:
         f"{'SQLite' if config.is_sqlite else 'PostgreSQL'}"
         f"{', message queue ' + config.message_queue if config.message_queue else ''})"
     )
+    with app.app_context():
+        mail = transport().describe()
+    if config.smtp_url:
+        click.echo(f"Mail: sent through {mail}, from {config.mail_from}")
+    else:
+        click.echo(f"Mail: no COMPANION_SMTP_URL, so mails are written as {mail}")
+    if not config.public_url:
+        click.echo("Links in mails: COMPANION_PUBLIC_URL is not set; using the request's host")
+    start_background_sender(app)
     options = {}
     if config.async_mode == "eventlet":
         # eventlet.wsgi serves at most 1,024 connections by default; attendees stay connected.
@@ -212,7 +222,11 @@ def create_staff(email: str, password: str, role: str, name: str) -> None:
 
 
 @main.command("init-demo")
-@click.option("--base-url", default=None, help="Default: http://127.0.0.1:COMPANION_PORT")
+@click.option(
+    "--base-url",
+    default=None,
+    help="Default: COMPANION_PUBLIC_URL, else http://127.0.0.1:COMPANION_PORT",
+)
 def init_demo(base_url: str | None) -> None:
     """Migrate, load the demo programme into an empty database, print logins and addresses."""
     from sqlalchemy import select
@@ -230,7 +244,7 @@ def init_demo(base_url: str | None) -> None:
     if config.env == "production":
         raise click.ClickException("init-demo creates known passwords: not in production.")
     upgrade_database(app)
-    base = (base_url or f"http://127.0.0.1:{config.port}").rstrip("/")
+    base = (base_url or config.public_url or f"http://127.0.0.1:{config.port}").rstrip("/")
     with app.app_context():
         event = db.session.scalar(select(Event).order_by(Event.id))
         if event is None:

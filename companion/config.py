@@ -54,6 +54,17 @@ class Config:
     metrics_token: str | None = None
     # Application log: "text" lines, or "json" objects for log shippers.
     log_format: str = "text"
+    # Base of every absolute link (mails, QR codes, .ics); empty: the request's own host.
+    public_url: str = ""
+    # smtp://user:pass@host:port, smtps://..., smtp+starttls://...; empty: .eml files instead.
+    smtp_url: str = ""
+    mail_from: str = "Companion <companion@localhost>"
+    # Where .eml files go when no SMTP server is configured (default: instance/outbox).
+    outbox_dir: str = ""
+    # Reminders before each session a person registered for, in seconds before its start.
+    reminders_s: tuple[int, ...] = (24 * 3600, 15 * 60)
+    # How often the background sender looks for mails to send and reminders to queue.
+    mail_interval_s: float = 5.0
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -77,6 +88,12 @@ class Config:
             db_pool_size=int(env.get("COMPANION_DB_POOL_SIZE", "10")),
             metrics_token=env.get("COMPANION_METRICS_TOKEN") or None,
             log_format=env.get("COMPANION_LOG_FORMAT", "text"),
+            public_url=(env.get("COMPANION_PUBLIC_URL") or "").strip().rstrip("/"),
+            smtp_url=(env.get("COMPANION_SMTP_URL") or "").strip(),
+            mail_from=env.get("COMPANION_MAIL_FROM") or "Companion <companion@localhost>",
+            outbox_dir=env.get("COMPANION_OUTBOX_DIR") or "",
+            reminders_s=parse_reminders(env.get("COMPANION_REMINDERS", "24h,15m")),
+            mail_interval_s=float(env.get("COMPANION_MAIL_INTERVAL", "5")),
         )
         config.validate()
         return config
@@ -92,6 +109,14 @@ class Config:
             raise ConfigError("COMPANION_LOG_FORMAT must be 'text' or 'json'")
         if self.env not in ("development", "production"):
             raise ConfigError("COMPANION_ENV must be 'development' or 'production'")
+        if self.public_url and not self.public_url.startswith(("http://", "https://")):
+            raise ConfigError("COMPANION_PUBLIC_URL must start with http:// or https://")
+        if self.smtp_url and not self.smtp_url.startswith(
+            ("smtp://", "smtps://", "smtp+starttls://")
+        ):
+            raise ConfigError(
+                "COMPANION_SMTP_URL must start with smtp://, smtps:// or smtp+starttls://"
+            )
         if self.env == "production" and (
             not self.secret_key or self.secret_key == DEFAULT_SECRET or len(self.secret_key) < 16
         ):
@@ -111,6 +136,29 @@ def normalise_database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg2://" + url[len(prefix) :]
     return url
+
+
+_UNITS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
+
+
+def parse_reminders(value: str) -> tuple[int, ...]:
+    """Parse COMPANION_REMINDERS ('24h,15m'; 'off' or empty: none) into seconds, longest first."""
+    value = (value or "").strip().lower()
+    if value in ("", "off", "none"):
+        return ()
+    found = []
+    for part in value.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        unit = _UNITS.get(part[-1])
+        number = part[:-1] if unit else part
+        if not number.isdigit() or int(number) <= 0:
+            raise ConfigError(
+                f"COMPANION_REMINDERS: {part!r} is not a delay such as 24h, 90m or 2d"
+            )
+        found.append(int(number) * (unit or 60))
+    return tuple(sorted(set(found), reverse=True))
 
 
 def _origins(value: str | None) -> list[str] | str | None:

@@ -46,9 +46,24 @@ def _event_or_404(slug: str):
 @pages.get("/")
 def index():
     events = programme.list_events()
-    if len(events) == 1:
+    code_join = any(event.code_join_allowed for event in events)
+    if len(events) == 1 and not code_join:
         return redirect(url_for("pages.event_page", slug=events[0].slug))
-    return render_template("index.html", events=events)
+    return render_template("index.html", events=events, code_join=code_join)
+
+
+def normalise_code(code: str) -> str:
+    """Codes are read aloud and typed on phones: ignore case, spaces and dashes."""
+    return "".join(ch for ch in code.upper() if ch.isalnum())[:16]
+
+
+@pages.get("/join")
+def join_with_code():
+    """The home page's code field: go to the code's join page."""
+    code = normalise_code(request.args.get("code", ""))
+    if not code:
+        return redirect(url_for("pages.index"))
+    return redirect(url_for("pages.join_by_code", code=code))
 
 
 @pages.get("/events/<slug>")
@@ -63,11 +78,16 @@ def register_page(slug: str):
 
 @pages.get("/join/<code>")
 def join_by_code(code: str):
-    session = db.session.scalar(
-        select(LiveSession).where(LiveSession.join_code == code.strip().upper())
-    )
-    if session is None or not session.event.code_join_allowed:
-        abort(404)
+    """Join with a code and a name (Slido-style), where the session's event allows it."""
+    code = normalise_code(code)
+    session = db.session.scalar(select(LiveSession).where(LiveSession.join_code == code))
+    if session is None:
+        return render_template("join_refused.html", code=code, session=None, event=None), 404
+    if not session.event.code_join_allowed:
+        return (
+            render_template("join_refused.html", code=code, session=session, event=session.event),
+            403,
+        )
     return render_template(
         "join.html", session=session, event=session.event, code=session.join_code
     )

@@ -26,6 +26,8 @@ class Registration(db.Model):
     email: Mapped[str] = mapped_column(String(320))
     organisation: Mapped[str] = mapped_column(String(300), default="")
     profile: Mapped[str] = mapped_column(String(40), default="autre")
+    # The person's language (the browser's at registration): mails to them are written in it.
+    language: Mapped[str] = mapped_column(String(8), default="fr")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Raising it revokes every token handed out so far.
     token_version: Mapped[int] = mapped_column(Integer, default=0)

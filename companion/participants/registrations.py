@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
 from sqlalchemy import func, or_, select
 
 from ..core.errors import NotFound
 from ..core.i18n import N_
 from ..core.timeutil import iso
+from ..core.urls import session_link
 from ..extensions import db
 from ..programme.models import Event
 from .models import Participant, Registration
@@ -86,10 +86,7 @@ def personal_links(registration: Registration) -> dict[str, Any]:
     token = registration_token(registration)
     return {
         "token": token,
-        "join_links": {
-            str(sid): url_for("pages.session_page", session_id=sid, t=token, _external=True)
-            for sid in registration.session_ids
-        },
+        "join_links": {str(sid): session_link(sid, token) for sid in registration.session_ids},
     }
 
 

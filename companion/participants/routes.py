@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Response, url_for
+from flask import Response
+from flask_babel import get_locale
 from sqlalchemy import select
 
 from ..core.csvsafe import csv_row
 from ..core.http import api_route
 from ..core.timeutil import iso
+from ..core.urls import session_link
 from ..extensions import db
 from ..programme import service as programme
 from ..realtime.dispatcher import FACILITATOR, STAFF
@@ -42,12 +44,10 @@ def participant_dict(participant) -> dict:
 )
 def create_registration(actor, payload: RegistrationIn, slug: str):
     event = programme.get_event(slug)
-    registration = service.register(event, payload)
+    registration = service.register(event, payload, language=str(get_locale() or "fr"))
     token = registration_token(registration)
-    links = {
-        str(sid): url_for("pages.session_page", session_id=sid, t=token, _external=True)
-        for sid in registration.session_ids
-    }
+    links = {str(sid): session_link(sid, token) for sid in registration.session_ids}
+
     return {
         "registration": {
             "id": registration.id,

@@ -20,10 +20,13 @@ from .tokens import signer
 signals = Namespace()
 #: Sent inside the transaction when a moderator removes a participant: (participant, actor).
 participant_removed = signals.signal("participant-removed")
+#: Sent inside the transaction when someone registers: (registration,). The mail package
+#: queues the confirmation there, so it exists exactly when the registration does.
+registered = signals.signal("registered")
 
 
-def register(event: Event, data: RegistrationIn) -> Registration:
-    """Register someone for some of the event's sessions.
+def register(event: Event, data: RegistrationIn, *, language: str = "fr") -> Registration:
+    """Register someone for some of the event's sessions; ``language`` is for their mails.
 
     :raises Invalid: a session is not one of this event's.
     :raises Conflict: this email is already registered for the event.
@@ -38,8 +41,10 @@ def register(event: Event, data: RegistrationIn) -> Registration:
     )
     if exists:
         raise Conflict(
-            "This email is already registered for this event: use the personal link you were "
-            "given, or ask the organisers."
+            N_(
+                "This email is already registered for this event. Lost your personal link? "
+                "Ask for it again: it will be mailed to you."
+            )
         )
     registration = Registration(
         event_id=event.id,
@@ -47,6 +52,7 @@ def register(event: Event, data: RegistrationIn) -> Registration:
         email=email,
         organisation=data.organisation,
         profile=data.profile,
+        language=language if language in ("fr", "en") else "fr",
         session_links=[
             RegistrationSession(session_id=sid) for sid in sorted(set(data.session_ids))
         ],
@@ -57,6 +63,7 @@ def register(event: Event, data: RegistrationIn) -> Registration:
     except IntegrityError:
         db.session.rollback()
         raise Conflict(N_("This email is already registered for this event.")) from None
+    registered.send(registration)
     return registration
 
 

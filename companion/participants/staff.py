@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from flask import url_for
 from sqlalchemy import event as sa_event
 from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
@@ -19,11 +18,17 @@ from ..core.errors import Conflict, Forbidden, Invalid, NotFound
 from ..core.i18n import N_
 from ..core.passwords import hash_password
 from ..core.timeutil import iso, utcnow
+from ..core.urls import external_url
 from ..extensions import db
 from .models import STAFF_ROLES, StaffUser
+from .service import signals
 from .tokens import password_token, staff_from_password_token
 
 _CLOSE_AFTER_COMMIT = "companion_close_sockets"
+
+#: Sent inside the transaction when someone is invited: (staff, link, language). The mail
+#: package queues the invitation there, so the mail exists exactly when the invitation does.
+staff_invited = signals.signal("staff-invited")
 
 
 def staff_dict(staff: StaffUser) -> dict[str, Any]:
@@ -56,16 +61,20 @@ def list_staff() -> list[StaffUser]:
     return list(db.session.scalars(select(StaffUser).order_by(StaffUser.email)))
 
 
-def invitation_link(staff: StaffUser) -> str:
-    """The set-password link an invitation carries (it expires; setting a password spends it).
+def password_link(staff: StaffUser) -> str:
+    """The set-password link of an invitation or a reset (it expires; setting a password spends it).
 
-    The one place the link is made: the invitation mail uses it too.
+    The one place the link is made: the invitation and reset mails use it too.
     """
-    return url_for("pages.password_page", token=password_token(staff), _external=True)
+    return external_url("pages.password_page", token=password_token(staff))
 
 
-def invite_staff(email: str, role: str, name: str = "", *, actor) -> StaffUser:
+def invite_staff(
+    email: str, role: str, name: str = "", *, actor, language: str = "fr"
+) -> StaffUser:
     """Create an account without a usable password, or invite a revoked one back.
+
+    The invitation mail is queued in the same transaction (``staff_invited``, in ``language``).
 
     :raises Conflict: an active account has this address (it can reset its password).
     """
@@ -87,6 +96,7 @@ def invite_staff(email: str, role: str, name: str = "", *, actor) -> StaffUser:
     # A new invitation spends the previous link.
     staff.token_version = (staff.token_version or 0) + 1
     db.session.flush()
+    staff_invited.send(staff, link=password_link(staff), language=language)
     return staff
 
 

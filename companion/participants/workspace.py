@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from flask import request
+from flask_babel import get_locale
 from pydantic import EmailStr, Field, StringConstraints
 
 from ..core.errors import Invalid
@@ -120,10 +121,12 @@ def list_staff(actor, payload):
     responses={"status": 201},
 )
 def invite(actor, payload: InvitationIn):
-    account = staff.invite_staff(payload.email, payload.role, payload.name, actor=actor)
+    account = staff.invite_staff(
+        payload.email, payload.role, payload.name, actor=actor, language=str(get_locale() or "fr")
+    )
     return {
         "staff": staff.staff_dict(account),
-        "link": staff.invitation_link(account),
+        "link": staff.password_link(account),
         "token": password_token(account),
     }, 201
 

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+import io
 from importlib.metadata import PackageNotFoundError, version
 
 import segno
-from flask import Response, current_app, jsonify, request, url_for
-from icalendar import Calendar
-from icalendar import Event as IcsEvent
+from flask import Response, current_app, jsonify, request
 from sqlalchemy import text
 
 from ..core.errors import Unauthorized
 from ..core.http import api, api_route, ops
 from ..core.i18n import N_
 from ..core.openapi import build_openapi
-from ..core.timeutil import utcnow
+from ..core.urls import external_url, session_link
 from ..extensions import db
+from ..realtime.dispatcher import STAFF
 from . import service
+from .calendar import build_calendar
 
 
 def app_version() -> str:
@@ -57,28 +58,22 @@ def get_event(actor, payload, slug: str):
 def event_calendar(actor, payload, slug: str):
     event = service.load_event_tree(slug)
     allowed = _registered_sessions(event, request.args.get("t"))
-    calendar = Calendar()
-    calendar.add("prodid", "-//Companion//companion//FR")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", event.title)
-    calendar.add("x-wr-timezone", event.timezone)
-    for session in event.sessions:
-        entry = IcsEvent()
-        entry.add("uid", f"session-{session.id}-{event.slug}@companion")
-        entry.add("summary", session.title)
-        entry.add("dtstart", session.starts_at)
-        entry.add("dtend", session.ends_at)
-        entry.add("dtstamp", utcnow())
-        lines = [item.title for item in session.agenda]
-        entry.add("description", "\n".join([session.description, "", *lines]).strip())
-        if session.id in allowed and session.webconference_url:
-            entry.add("url", session.webconference_url)
-            entry.add("location", session.webconference_url)
-        else:
-            entry.add("url", url_for("pages.event_page", slug=event.slug, _external=True))
-        calendar.add_component(entry)
+    if allowed:
+        # A person's own calendar: their sessions, their links, the webconference addresses.
+        token = request.args["t"]
+        sessions = [session for session in event.sessions if session.id in allowed]
+        body = build_calendar(
+            event,
+            sessions,
+            page_url=lambda session: session_link(session.id, token),
+            with_webconference=True,
+        )
+    else:
+        # Public: the programme page only, never a webconference address.
+        public_page = external_url("pages.event_page", slug=event.slug)
+        body = build_calendar(event, event.sessions, page_url=lambda session: public_page)
     return Response(
-        calendar.to_ical(),
+        body,
         mimetype="text/calendar",
         headers={"Content-Disposition": f'attachment; filename="{event.slug}.ics"'},
     )
@@ -105,23 +100,28 @@ def _registered_sessions(event, token: str | None) -> set[int]:
 
 @api_route(
     "/sessions/<int:session_id>/qr.svg",
-    summary="A QR code (SVG) of the session's join link, for the projector",
+    summary="A QR code (SVG) of the session's join link, for the projector (staff)",
     tag="programme",
+    roles=STAFF,
     produces=("image/svg+xml",),
 )
 def session_qr(actor, payload, session_id: int):
     session = service.get_session(session_id)
     link = join_link(session)
     qr = segno.make(link, error="m")
-    svg = qr.svg_inline(scale=8, dark="#111", light="#fff", title=link)
-    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "no-cache"})
+    # A standalone document (with its xmlns): it shows as an <img> as well as inlined.
+    out = io.BytesIO()
+    qr.save(out, kind="svg", scale=8, dark="#111", light="#fff", title=link, xmldecl=False)
+    return Response(
+        out.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "private, no-cache"}
+    )
 
 
 def join_link(session) -> str:
     """The address attendees open to join: by code where allowed, else registration."""
     if session.event.code_join_allowed:
-        return url_for("pages.join_by_code", code=session.join_code, _external=True)
-    return url_for("pages.register_page", slug=session.event.slug, _external=True)
+        return external_url("pages.join_by_code", code=session.join_code)
+    return external_url("pages.register_page", slug=session.event.slug)
 
 
 @api_route(

@@ -26,6 +26,8 @@ LIMITS: dict[str, RateLimitItem] = {
     "registration": parse("30/minute"),
     "join": parse("120/minute"),
     "login": parse("10/minute"),
+    # Routes that send a mail (lost link, password reset): few, so nobody floods an inbox.
+    "recover": parse("10/minute"),
     "contribution": parse("20/minute"),
     "vote": parse("120/minute"),
     "event": parse("600/minute"),

@@ -1,5 +1,6 @@
 // Join a session with its code and a display name (where the event allows it).
 import { api, store } from "./api.js";
+import { t } from "./i18n.js";
 
 const form = document.getElementById("join-form");
 const errorBox = document.getElementById("join-error");
@@ -8,14 +9,24 @@ const sessionId = Number(form.dataset.sessionId);
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
   errorBox.hidden = true;
+  const name = form.elements.name.value.trim();
+  if (!name) {
+    errorBox.textContent = t("name_needed");
+    errorBox.hidden = false;
+    form.elements.name.focus();
+    return;
+  }
+  const button = form.querySelector("button[type=submit]");
+  button.disabled = true;
   try {
     const result = await api(`/sessions/${sessionId}/join`, {
-      method: "POST", body: { name: form.elements.name.value, code: form.dataset.code },
+      method: "POST", body: { name, code: form.dataset.code },
     });
     store.set(`participant:${sessionId}`, result.token);
     location.assign(`/sessions/${sessionId}`);
   } catch (error) {
     errorBox.textContent = error.message;
     errorBox.hidden = false;
+    button.disabled = false;
   }
 });

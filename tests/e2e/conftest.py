@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -57,6 +58,8 @@ def base_env(database_url: str, **extra: str) -> dict[str, str]:
         COMPANION_ASYNC_MODE=os.environ.get("COMPANION_TEST_ASYNC_MODE", "eventlet"),
         # Crowds of test clients come from one address; the rate-limit tests turn this back on.
         COMPANION_RATE_LIMITS="off",
+        # Without an SMTP server, mails become .eml files: keep them out of the checkout.
+        COMPANION_OUTBOX_DIR=str(Path(tempfile.gettempdir()) / "companion-e2e-outbox"),
         PYTHONUNBUFFERED="1",
     )
     env.update(extra)

@@ -6,6 +6,8 @@ password (from an invitation or a reset link) revokes every older token.
 
 from __future__ import annotations
 
+from email import message_from_string
+from email.policy import default as default_policy
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -13,6 +15,7 @@ from flask_babel import refresh
 from sqlalchemy import func, select
 
 from companion.extensions import db
+from companion.mail.models import OutboxMessage
 from companion.participants.models import Participant, Registration, StaffUser
 
 
@@ -58,6 +61,13 @@ def test_an_invited_moderator_sets_a_password_and_logs_in(http, facilitator_toke
     assert invitation["staff"]["status"] == "invited"
     assert urlparse(invitation["link"]).path == "/password"
     token = _token_of(invitation["link"])
+    # The invitation is mailed too, through the outbox, in the same transaction.
+    mailed = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.recipient == "new.mod@example.org")
+    ).all()
+    assert [m.kind for m in mailed] == ["staff_invitation"]
+    body = message_from_string(mailed[0].message, policy=default_policy).get_body(("plain",))
+    assert invitation["link"] in body.get_content()
     # No password works before the invitee chooses one.
     refused = http.post("/api/v1/auth/login", json={"email": "new.mod@example.org", "password": ""})
     assert refused.status_code == 400

@@ -60,7 +60,12 @@ def test_calendar_lists_the_four_sessions(http, event):
     calendar = Calendar.from_ical(response.data)
     sessions = [c for c in calendar.walk("VEVENT")]
     assert len(sessions) == 4
-    assert sessions[0].decoded("dtstart").isoformat() == "2020-06-30T08:00:00+00:00"
+    start = sessions[0].decoded("dtstart")
+    assert start.isoformat() == "2020-06-30T10:00:00+02:00"  # the event's timezone
+    assert sessions[0]["dtstart"].params["TZID"] == "Europe/Paris"
+    assert [tz["tzid"] for tz in calendar.walk("VTIMEZONE")] == ["Europe/Paris"]
+    # The public calendar never gives a webconference address away.
+    assert b"LOCATION" not in response.data
 
 
 def test_openapi_describes_every_api_route(app, http):

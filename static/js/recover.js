@@ -1,0 +1,25 @@
+// "Lost your link?": ask for the personal link to be mailed again.
+import { api } from "./api.js";
+
+for (const form of document.querySelectorAll(".recover-form")) {
+  const errorBox = form.querySelector("[data-recover-error]");
+  const done = form.querySelector("[data-recover-done]");
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    errorBox.hidden = true;
+    done.textContent = "";
+    const button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    try {
+      const result = await api(`/events/${form.dataset.slug}/registrations/recover`, {
+        method: "POST", body: { email: form.elements.email.value.trim() },
+      });
+      done.textContent = result.message;
+    } catch (error) {
+      errorBox.textContent = error.message;
+      errorBox.hidden = false;
+    } finally {
+      button.disabled = false;
+    }
+  });
+}
