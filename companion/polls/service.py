@@ -26,6 +26,7 @@ from ..core.timeutil import iso, utcnow
 from ..extensions import db
 from ..participants.models import Participant
 from ..programme import service as programme
+from ..programme.lifecycle import check_live
 from ..programme.models import AgendaItem, LiveSession
 from ..realtime import hub
 from ..realtime.coalesce import coalescer
@@ -248,6 +249,7 @@ def update_poll(
 def open_poll(poll: Poll, *, actor: Actor) -> Poll:
     """Open a draft for answers, or reopen a closed poll (its ballots are kept)."""
     _require_moderator(actor)
+    check_live(programme.get_session(poll.session_id))
     if poll.state == PollState.OPEN:
         raise Conflict(N_("This poll is already open."))
     if poll.state == PollState.CLOSED:

@@ -311,30 +311,24 @@ def load_event_tree(slug: str) -> Event:
 
 
 def start_session(session: LiveSession, *, actor) -> LiveSession:
-    """Put a scheduled (or ended, to resume) session live."""
-    if session.status == SessionStatus.LIVE:
-        raise Conflict(N_("This session is already live."))
-    session.status = SessionStatus.LIVE
-    session.started_at = session.started_at or utcnow()
-    session.ended_at = None
-    if session.current_agenda_item_id is None and session.agenda:
-        session.current_agenda_item_id = session.agenda[0].id
-    db.session.flush()
-    session_status_changed.send(session, actor=actor)
-    hub.publish(session.id, "session.updated", {"session": session_dict(session)})
-    return session
+    """Put a scheduled session live (an ended one is reopened); see programme.lifecycle."""
+    from .lifecycle import start_session as start
+
+    return start(session, actor=actor)
 
 
 def end_session(session: LiveSession, *, actor) -> LiveSession:
-    """End a live session; its summary becomes final."""
-    if session.status != SessionStatus.LIVE:
-        raise Conflict(N_("Only a live session can be ended."))
-    session.status = SessionStatus.ENDED
-    session.ended_at = utcnow()
-    db.session.flush()
-    session_status_changed.send(session, actor=actor)
-    hub.publish(session.id, "session.updated", {"session": session_dict(session)})
-    return session
+    """End a live session, closing everything; see programme.lifecycle."""
+    from .lifecycle import end_session as end
+
+    return end(session, actor=actor)
+
+
+def reopen_session(session: LiveSession, *, actor) -> LiveSession:
+    """Undo the end of a session; see programme.lifecycle."""
+    from .lifecycle import reopen_session as reopen
+
+    return reopen(session, actor=actor)
 
 
 def advance_agenda(session: LiveSession, item: AgendaItem | None, *, actor) -> LiveSession:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, request
+from flask_babel import refresh as refresh_locale
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -101,6 +102,16 @@ def failure(error: DomainError) -> dict:
 
 def dispatch(spec: SocketEvent, data: Any, sid: str, extra: tuple = ()) -> dict:
     """Run one client event through every step and return its acknowledgement."""
+    # Messages in this connection's language, chosen afresh: an application context (and the
+    # locale cached in it) may be shared by several connections' events.
+    refresh_locale()
+    try:
+        return _dispatch(spec, data, sid, extra)
+    finally:
+        refresh_locale()
+
+
+def _dispatch(spec: SocketEvent, data: Any, sid: str, extra: tuple) -> dict:
     try:
         if extra:
             raise Invalid(N_("Send one payload object per event."))
