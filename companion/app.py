@@ -115,6 +115,7 @@ def create_app(config: Config | None = None) -> Flask:
         render_item=render_migration_item,
     )
     babel.init_app(app, locale_selector=select_locale)
+    app.before_request(_fresh_locale)
     redis_client = None
     if config.message_queue:
         import redis
@@ -193,6 +194,14 @@ def translation_directories() -> str:
     package = ROOT / "companion"
     found = [package / "translations", *sorted(package.glob("*/translations"))]
     return ";".join(str(path) for path in found)
+
+
+def _fresh_locale() -> None:
+    """Choose each request's language afresh (Flask-Babel caches it in ``g``, which several
+    requests share when an application context is already pushed, as in tests)."""
+    from flask_babel import refresh
+
+    refresh()
 
 
 def select_locale() -> str:

@@ -165,7 +165,9 @@ def register_error_handlers(app) -> None:
         if wants_json():
             return error_response(error)
         return (
-            render_template("error.html", status=error.http_status, message=error.message),
+            render_template(
+                "error.html", status=error.http_status, message=error.to_dict()["message"]
+            ),
             error.http_status,
         )
 
@@ -179,7 +181,7 @@ def register_error_handlers(app) -> None:
             error = Unavailable(N_("Something went wrong on the server; try again."))
         if wants_json():
             return error_response(error)
-        return render_template("error.html", status=503, message=error.message), 503
+        return render_template("error.html", status=503, message=error.to_dict()["message"]), 503
 
 
 _PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")

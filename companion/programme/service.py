@@ -38,21 +38,21 @@ _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud i
 def get_event(slug: str) -> Event:
     event = db.session.scalar(select(Event).where(Event.slug == slug))
     if event is None:
-        raise NotFound(f"No event {slug!r}.")
+        raise NotFound(N_("No event %(slug)r."), params={"slug": slug})
     return event
 
 
 def get_session(session_id: int) -> LiveSession:
     session = db.session.get(LiveSession, session_id)
     if session is None:
-        raise NotFound(f"No session {session_id}.")
+        raise NotFound(N_("No session %(id)s."), params={"id": session_id})
     return session
 
 
 def get_agenda_item(session: LiveSession, item_id: int) -> AgendaItem:
     item = db.session.get(AgendaItem, item_id)
     if item is None or item.session_id != session.id:
-        raise NotFound(f"No agenda item {item_id} in this session.")
+        raise NotFound(N_("No agenda item %(id)s in this session."), params={"id": item_id})
     return item
 
 
@@ -303,7 +303,7 @@ def load_event_tree(slug: str) -> Event:
         )
     )
     if event is None:
-        raise NotFound(f"No event {slug!r}.")
+        raise NotFound(N_("No event %(slug)r."), params={"slug": slug})
     return event
 
 

@@ -117,7 +117,9 @@ def _dispatch(spec: SocketEvent, data: Any, sid: str, extra: tuple) -> dict:
             raise Invalid(N_("Send one payload object per event."))
         actor = current_actor(sid)
         if not actor.has_role(spec.roles):
-            raise Forbidden(f"{spec.name} is not allowed for your role.")
+            raise Forbidden(
+                N_("%(event)s is not allowed for your role."), params={"event": spec.name}
+            )
         _check_size(data)
         payload = parse(spec.schema, data)
         for hook in before_handlers:
@@ -175,7 +177,10 @@ def _check_size(data: Any) -> None:
     except (TypeError, ValueError, RecursionError):
         raise Invalid(N_("The payload is not valid JSON.")) from None
     if size > limit:
-        raise Invalid(f"The payload is too large ({size} bytes; at most {limit}).")
+        raise Invalid(
+            N_("The payload is too large (%(size)s bytes; at most %(limit)s)."),
+            params={"size": size, "limit": limit},
+        )
 
 
 def _receipt(actor: Actor, client_id: str | None) -> dict | None:
