@@ -32,6 +32,13 @@ def phone(browser):
     context.close()
 
 
+def shot(page, name: str) -> None:
+    """Keep a screenshot to look at when COMPANION_TEST_SCREENSHOTS names a folder."""
+    folder = os.environ.get("COMPANION_TEST_SCREENSHOTS")
+    if folder:
+        page.screenshot(path=os.path.join(folder, f"{name}.png"))
+
+
 def tab(page, name: str):
     return page.get_by_role("tab", name=name)
 
@@ -77,6 +84,7 @@ def test_tabs_poll_alert_results_after_voting_and_the_end(server, make_client, p
     assert alert_box["y"] < phone.locator("#live-panels").bounding_box()["y"]
     badge = tab(phone, "Sondages").locator("[data-tab-badge]")
     assert badge.inner_text() == "1"
+    shot(phone, "attendee-alert")
 
     # Hugo votes first: Lucie still sees no results before answering herself.
     other.ok(
@@ -133,8 +141,7 @@ def test_tabs_poll_alert_results_after_voting_and_the_end(server, make_client, p
     assert not phone.get_by_role("button", name="Lever la main").is_visible()
     tab(phone, "Sondages").click()
     card.locator(".status", has_text="Clos").wait_for()
-    if os.environ.get("COMPANION_TEST_SCREENSHOTS"):
-        phone.screenshot(path=os.path.join(os.environ["COMPANION_TEST_SCREENSHOTS"], "ended.png"))
+    shot(phone, "attendee-ended")
     moderator.ok("session.reopen", {"session_id": sid})
     ended.wait_for(state="hidden")
     tab(phone, "Parole").click()
@@ -151,4 +158,5 @@ def test_on_a_laptop_every_part_shows_at_once(server, new_page):
     assert not page.locator("[data-tabs]").is_visible()
     for heading in ("Now on the agenda", "Polls", "Questions", "Speaking"):
         assert page.get_by_role("heading", name=heading, exact=True).is_visible()
+    shot(page, "attendee-laptop")
     assert page.errors == []

@@ -41,6 +41,21 @@ def everything(session_id: int) -> dict:
     return rows
 
 
+def _summary_figures(session_id: int) -> dict:
+    """What the session's summary counts: ballots per poll, questions, upvotes, hands."""
+    from companion.summaries.service import build_session_summary
+
+    db.session.expire_all()
+    summary = build_session_summary(db.session.get(LiveSession, session_id))
+    return {
+        "final": summary["final"],
+        "polls": [(p["question"], p["total"]) for p in summary["polls"]],
+        "participation": {
+            k: summary["participation"][k] for k in ("questions", "ballots", "upvotes")
+        },
+    }
+
+
 def _live_room(connect, join, first_session, moderator_token):
     moderator = in_room(connect, moderator_token, first_session.id)
     moderator.ok("session.start", {"session_id": first_session.id})
@@ -97,7 +112,9 @@ def test_end_closes_polls_floor_and_contributions_then_reopen_undoes_it(
     assert updates[-1]["session"]["status"] == "ended"
     assert [m["event"] for m in got][-1] == "session.updated"
 
-    # Afterwards every contribution answers closed and changes nothing.
+    # Afterwards every contribution answers closed and changes nothing, the summary included.
+    summary_before = _summary_figures(sid)
+    assert summary_before["final"] is True
     before = everything(first_session.id)
     assert (
         attendee.error(
@@ -113,6 +130,7 @@ def test_end_closes_polls_floor_and_contributions_then_reopen_undoes_it(
         == "closed"
     )
     assert hugo.error("question.upvote", {"question_id": question["id"]}) == "closed"
+    assert hugo.error("question.unvote", {"question_id": question["id"]}) == "closed"
     assert (
         attendee.error(
             "floor.request", {"session_id": sid, "client_id": "h2", "kind": "contribution"}
@@ -123,6 +141,7 @@ def test_end_closes_polls_floor_and_contributions_then_reopen_undoes_it(
     assert moderator.error("poll.open", {"poll_id": poll["id"]}) == "closed"
     assert moderator.error("session.end", {"session_id": sid}) == "conflict"
     assert everything(first_session.id) == before
+    assert _summary_figures(sid) == summary_before
     hugo.received()
     assert attendee.received("poll.updated") == [] and attendee.received("question.updated") == []
 
