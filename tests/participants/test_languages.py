@@ -84,3 +84,19 @@ def test_not_found_messages_follow_the_language(http):
     assert fr.status_code == en.status_code == 404
     assert fr.get_json()["error"]["message"] == "Aucune session 424242."
     assert en.get_json()["error"]["message"] == "No session 424242."
+
+
+def test_http_errors_of_the_framework_follow_the_language_too(http):
+    fr = http.get("/api/v1/nowhere", headers={"Accept-Language": "fr"})
+    assert fr.status_code == 404
+    assert fr.get_json()["error"] == {
+        "code": "not_found",
+        "message": "Rien ici : vérifiez l'adresse.",
+    }
+    en = http.delete("/api/v1/events", headers={"Accept-Language": "en"})
+    assert en.status_code == 405
+    assert en.get_json()["error"]["message"] == "DELETE is not allowed on /api/v1/events."
+    page = http.get("/nowhere?lang=fr")
+    assert page.status_code == 404 and "Rien ici : vérifiez l&#39;adresse." in page.get_data(
+        as_text=True
+    )
