@@ -145,7 +145,12 @@ def test_tabs_poll_alert_results_after_voting_and_the_end(server, make_client, p
     moderator.ok("session.reopen", {"session_id": sid})
     ended.wait_for(state="hidden")
     tab(phone, "Parole").click()
-    phone.get_by_role("button", name="Lever la main").wait_for()
+    phone.select_option("#floor-kind", "question")
+    phone.get_by_role("button", name="Lever la main").click()
+    lower = phone.get_by_role("button", name="Baisser la main")
+    lower.wait_for()
+    assert phone.evaluate("document.activeElement.matches('[data-floor-withdraw]')")
+    assert phone.input_value("#floor-kind") == "contribution"
     assert phone.errors == []
 
 
