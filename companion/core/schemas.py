@@ -71,8 +71,12 @@ def problem_of(err: dict[str, Any]) -> str:
     message = PROBLEMS.get(kind)
     if message is None and "email" in str(err.get("msg", "")).lower():
         message = EMAIL_PROBLEM
+    if message is None and kind in ("value_error", "assertion_error"):
+        # A validator of ours said what is wrong: its words (a msgid where catalogued).
+        said = str((err.get("ctx") or {}).get("error") or "")
+        return translate(said) if said else translate(OTHER_PROBLEM)
     if message is None:
-        return translate(OTHER_PROBLEM) if kind.endswith("_error") else str(err.get("msg", ""))
+        return str(err.get("msg", "")) or translate(OTHER_PROBLEM)
     try:
         return translate(message) % ctx
     except (KeyError, TypeError, ValueError):
