@@ -165,3 +165,37 @@ def test_on_a_laptop_every_part_shows_at_once(server, new_page):
         assert page.get_by_role("heading", name=heading, exact=True).is_visible()
     shot(page, "attendee-laptop")
     assert page.errors == []
+
+
+def test_registration_errors_show_at_their_field_in_french(server, phone):
+    programme = server.programme()
+    phone.goto(f"{server.url}/events/{programme['slug']}/register")
+    phone.fill("#reg-name", "   ")
+    phone.fill("#reg-email", "pas-une-adresse")
+    phone.click("#register-form button[type=submit]")
+    email_error = phone.locator("#err-email")
+    email_error.wait_for()
+    assert email_error.inner_text() == "Cette adresse électronique n'est pas valide."
+    assert phone.locator("#err-name").inner_text() == "Ce champ est obligatoire."
+    for field in ("#reg-name", "#reg-email"):
+        assert phone.get_attribute(field, "aria-invalid") == "true"
+    assert "err-email" in phone.get_attribute("#reg-email", "aria-describedby")
+    assert phone.locator("#register-error").inner_text() == (
+        "Veuillez corriger les champs signalés ci-dessus."
+    )
+    assert phone.evaluate("document.activeElement.id") == "reg-name"
+    shot(phone, "register-errors")
+
+    # Corrected, it registers; a second time with the same address, the email is at fault.
+    phone.fill("#reg-name", "Élise Fournier")
+    phone.fill("#reg-email", "elise.double@example.org")
+    phone.click("#register-form button[type=submit]")
+    phone.wait_for_selector("#register-done:not([hidden])")
+    phone.goto(f"{server.url}/events/{programme['slug']}/register")
+    phone.fill("#reg-name", "Élise Fournier")
+    phone.fill("#reg-email", "Elise.Double@example.org")
+    phone.click("#register-form button[type=submit]")
+    phone.locator("#err-email", has_text="Déjà inscrite à cet événement.").wait_for()
+    assert phone.get_attribute("#reg-email", "aria-invalid") == "true"
+    assert phone.get_attribute("#reg-name", "aria-invalid") is None
+    assert phone.errors == []
