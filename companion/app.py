@@ -41,6 +41,7 @@ DOMAIN_MODULES = [
     "realtime.sockets",
     "programme.sockets",
     "programme.routes",
+    "programme.lifecycle",
     "participants.routes",
     "participants.sockets",
     "polls.models",

@@ -130,3 +130,32 @@ def session_log(session: LiveSession) -> list[dict[str, Any]]:
         }
         for row in rows
     ]
+
+
+# ---------------------------------------------------------------- HTTP
+
+
+def _register_routes() -> None:
+    """GET /api/v1/sessions/{id}/log: who started, ended and reopened the session (staff)."""
+    from ..core.http import api_route
+    from ..realtime.dispatcher import STAFF
+    from .service import get_session
+
+    @api_route(
+        "/sessions/<int:session_id>/log",
+        summary="A session's life: who started, ended and reopened it, and what each closed",
+        tag="programme",
+        roles=STAFF,
+        description=(
+            "entries: [{action: start|end|reopen, at, staff_id, actor_name, details}], oldest "
+            "first. An end's details name the polls it closed (closed_polls), whether it closed "
+            "the list of speakers (closed_list) and the raised hands it took out "
+            "(removed_requests); a reopen's, what it put back."
+        ),
+    )
+    def session_log_route(actor, payload, session_id: int):
+        session = get_session(session_id)
+        return {"session_id": session.id, "entries": session_log(session)}
+
+
+_register_routes()

@@ -204,3 +204,31 @@ def test_closed_answers_come_in_the_connections_language(
     assert en["message"] == "This session has ended; questions are closed."
     hand = {"session_id": sid, "client_id": "z", "kind": "contribution"}
     assert french.call("floor.request", hand)["error"]["message"] == "Cette session est terminée."
+
+
+def test_the_session_log_over_http_is_for_staff(
+    http, connect, join, first_session, moderator_token
+):
+    sid = first_session.id
+    moderator, _, _ = _live_room(connect, join, first_session, moderator_token)
+    moderator.ok("session.end", {"session_id": sid})
+    moderator.ok("session.reopen", {"session_id": sid})
+    staff = {"Authorization": f"Bearer {moderator_token}"}
+    log = http.get(f"/api/v1/sessions/{sid}/log", headers=staff)
+    assert log.status_code == 200
+    entries = log.get_json()["entries"]
+    assert [e["action"] for e in entries] == ["start", "end", "reopen"]
+    assert entries[1]["details"] == {
+        "closed_polls": [],
+        "closed_list": True,
+        "removed_requests": [],
+    }
+    assert entries[2]["details"]["reopened_list"] is True
+    assert entries[0]["at"].endswith(("+01:00", "+02:00"))
+    attendee = join(sid, "Zoé")
+    refused = http.get(
+        f"/api/v1/sessions/{sid}/log",
+        headers={"Authorization": f"Bearer {attendee.token}", "Accept-Language": "fr"},
+    )
+    assert refused.status_code == 403
+    assert http.get("/api/v1/sessions/999999/log", headers=staff).status_code == 404
