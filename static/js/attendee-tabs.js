@@ -1,6 +1,7 @@
 // The attendee page on a phone: four tabs a thumb reaches (Now · Polls · Questions · Floor)
 // with unread badges, an alert when a poll opens, and the ended state. On a wide screen every
 // part shows at once and the tab bar is hidden (see .attendee-tabs in attendee.css).
+import { el } from "./api.js";
 import { t } from "./i18n.js";
 
 const TABS = ["now", "polls", "questions", "floor"];
@@ -25,9 +26,11 @@ export function bindAttendeeTabs(client, root) {
     const badge = buttons.get(key).querySelector("[data-tab-badge]");
     const n = unread.get(key);
     badge.hidden = n === 0;
-    badge.textContent = n === 0 ? "" : String(n);
-    // The count is read with the tab's name: "Polls, 1 new".
-    badge.setAttribute("aria-label", n === 1 ? t("tab_new_1") : t("tab_new_n", { n }));
+    // The count is read with the tab's name ("Polls, 1 new"); the figure alone is for the eyes.
+    badge.replaceChildren(...(n === 0 ? [] : [
+      el("span", { "aria-hidden": "true" }, String(n)),
+      el("span", { class: "visually-hidden" }, `, ${n === 1 ? t("tab_new_1") : t("tab_new_n", { n })}`),
+    ]));
   };
 
   /** Count something new in ``key``, unless the person is looking at it. */

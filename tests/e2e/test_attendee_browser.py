@@ -83,7 +83,8 @@ def test_tabs_poll_alert_results_after_voting_and_the_end(server, make_client, p
     alert_box = alert.bounding_box()
     assert alert_box["y"] < phone.locator("#live-panels").bounding_box()["y"]
     badge = tab(phone, "Sondages").locator("[data-tab-badge]")
-    assert badge.inner_text() == "1"
+    assert badge.locator("[aria-hidden=true]").inner_text() == "1"
+    assert badge.text_content() == "1, 1 nouveau"
     shot(phone, "attendee-alert")
 
     # Hugo votes first: Lucie still sees no results before answering herself.
