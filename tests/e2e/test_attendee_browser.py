@@ -5,15 +5,12 @@ starts afresh after each question, and the ended state after session.end (gone o
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 
 from tests.e2e.test_polls_browser import poll_card, registration_link
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
-ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOT = ROOT / "docs" / "screenshots" / "attendee-phone.png"
 CONNECTED = (
     "() => document.querySelector('#attendee [data-conn-status]').dataset.state === 'connected'"
 )
@@ -117,8 +114,7 @@ def test_tabs_poll_alert_results_after_voting_and_the_end(server, make_client, p
     )
     assert all(abs(w - 0.5) < 0.02 for w in widths), widths
     assert phone.evaluate("document.documentElement.scrollWidth <= 390")
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    phone.screenshot(path=str(SCREENSHOT))
+    shot(phone, "attendee-phone")  # docs/screenshots/attendee-phone.png is this one
 
     # A question for a speaker: afterwards the form starts afresh and keeps the focus.
     tab(phone, "Questions").click()
