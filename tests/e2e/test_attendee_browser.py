@@ -196,3 +196,12 @@ def test_registration_errors_show_at_their_field_in_french(server, phone):
     assert phone.get_attribute("#reg-email", "aria-invalid") == "true"
     assert phone.get_attribute("#reg-name", "aria-invalid") is None
     assert phone.errors == []
+
+
+def test_without_a_link_the_page_asks_to_join_and_shows_no_part(server, phone):
+    session = server.programme()["sessions"][0]
+    phone.goto(f"{server.url}/sessions/{session['id']}")
+    phone.wait_for_selector("#needs-join:not([hidden])")
+    assert not phone.locator("#live-panels").is_visible()
+    assert not phone.locator("[data-tabs]").is_visible()
+    assert phone.errors == []
