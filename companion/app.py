@@ -44,6 +44,7 @@ DOMAIN_MODULES = [
     "programme.sockets",
     "programme.routes",
     "programme.workspace",
+    "programme.lifecycle",
     "participants.routes",
     "participants.workspace",
     "participants.sockets",
@@ -51,12 +52,14 @@ DOMAIN_MODULES = [
     "polls.models",
     "polls.sockets",
     "polls.routes",
+    "polls.closing",
     "questions.models",
     "questions.sockets",
     "questions.routes",
     "floor.models",
     "floor.sockets",
     "floor.routes",
+    "floor.closing",
     "summaries.models",
     "summaries.routes",
     "security.ratelimit",
@@ -124,6 +127,7 @@ def create_app(config: Config | None = None) -> Flask:
         render_item=render_migration_item,
     )
     babel.init_app(app, locale_selector=select_locale)
+    app.before_request(_fresh_locale)
     redis_client = None
     if config.message_queue:
         import redis
@@ -216,6 +220,14 @@ def translation_directories() -> str:
     package = ROOT / "companion"
     found = [package / "translations", *sorted(package.glob("*/translations"))]
     return ";".join(str(path) for path in found)
+
+
+def _fresh_locale() -> None:
+    """Choose each request's language afresh (Flask-Babel caches it in ``g``, which several
+    requests share when an application context is already pushed, as in tests)."""
+    from flask_babel import refresh
+
+    refresh()
 
 
 def select_locale() -> str:

@@ -242,8 +242,8 @@ def moderator(moderator_token):
 class SocketClient:
     """A Flask-SocketIO test client that answers with the ack, as the contract defines it."""
 
-    def __init__(self, app, token):
-        self.raw = socketio.test_client(app, auth={"token": token})
+    def __init__(self, app, token, headers=None):
+        self.raw = socketio.test_client(app, auth={"token": token}, headers=headers)
 
     @property
     def connected(self) -> bool:
@@ -281,8 +281,8 @@ def connect(app):
     """Open Socket.IO test clients with a token; they are closed after the test."""
     clients = []
 
-    def _connect(token) -> SocketClient:
-        client = SocketClient(app, token)
+    def _connect(token, headers=None) -> SocketClient:
+        client = SocketClient(app, token, headers)
         clients.append(client)
         return client
 

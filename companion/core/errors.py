@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any
 
 #: Every error code of the contract.
@@ -35,18 +36,29 @@ class DomainError(Exception):
 
     code = "invalid"
 
-    def __init__(self, message: str, *, details: Any = None):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, *, details: Any = None, params: dict | None = None):
+        """``message`` is the English text (a catalogue msgid); ``params`` fill its
+        ``%(name)s`` placeholders after translation; ``details`` entries with a ``problem``
+        have it translated too."""
+        super().__init__(message % params if params else message)
+        self.msgid = message
+        self.params = params
+        self.message = message % params if params else message
         self.details = details
 
     def to_dict(self) -> dict[str, Any]:
         """The contract's error object, its message in the asker's language where known."""
         from .i18n import translate
 
-        error: dict[str, Any] = {"code": self.code, "message": translate(self.message)}
+        message = translate(self.msgid)
+        if self.params:
+            try:
+                message = message % self.params
+            except (KeyError, TypeError, ValueError):  # a bad translation must not hide the error
+                message = self.message
+        error: dict[str, Any] = {"code": self.code, "message": message}
         if self.details is not None:
-            error["details"] = self.details
+            error["details"] = _translated(self.details)
         return error
 
     @property
@@ -88,3 +100,22 @@ class Unavailable(DomainError):
 
 class PayloadTooLarge(DomainError):
     code = "payload_too_large"
+
+
+def _translated(details: Any) -> Any:
+    """Translate the ``problem`` of each detail (field errors) where it is a catalogue msgid."""
+    from .i18n import translate
+
+    if not isinstance(details, list):
+        return details
+    out = []
+    for entry in details:
+        if isinstance(entry, dict) and isinstance(entry.get("problem"), str):
+            problem = translate(entry["problem"])
+            params = entry.get("params")
+            if isinstance(params, dict):
+                with suppress(KeyError, TypeError, ValueError):
+                    problem = problem % params
+            entry = {k: v for k, v in entry.items() if k != "params"} | {"problem": problem}
+        out.append(entry)
+    return out

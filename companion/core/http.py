@@ -152,6 +152,7 @@ def register_error_handlers(app) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
+        message = _http_message(exc)
         if wants_json():
             code = {
                 400: "invalid",
@@ -162,13 +163,8 @@ def register_error_handlers(app) -> None:
                 413: "invalid",
                 429: "rate_limited",
             }.get(exc.code or 400, "invalid")
-            message = exc.description or exc.name
-            if exc.code == 405:
-                message = f"{request.method} is not allowed on {request.path}."
-            if exc.code == 413:
-                message = "The request body is too large."
             return jsonify({"error": {"code": code, "message": message}}), exc.code
-        return render_template("error.html", status=exc.code, message=exc.name), exc.code
+        return render_template("error.html", status=exc.code, message=message), exc.code
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
@@ -176,7 +172,9 @@ def register_error_handlers(app) -> None:
         if wants_json():
             return error_response(error)
         return (
-            render_template("error.html", status=error.http_status, message=error.message),
+            render_template(
+                "error.html", status=error.http_status, message=error.to_dict()["message"]
+            ),
             error.http_status,
         )
 
@@ -190,7 +188,32 @@ def register_error_handlers(app) -> None:
             error = Unavailable(N_("Something went wrong on the server; try again."))
         if wants_json():
             return error_response(error)
-        return render_template("error.html", status=503, message=error.message), 503
+        return render_template("error.html", status=503, message=error.to_dict()["message"]), 503
+
+
+#: Werkzeug's own messages are English: these say the same in the request's language.
+HTTP_MESSAGES = {
+    400: N_("The request is not valid."),
+    401: N_("Log in or send your token first."),
+    403: N_("You may not do this."),
+    404: N_("Nothing here: check the address."),
+    405: N_("%(method)s is not allowed on %(path)s."),
+    413: N_("The request body is too large."),
+    429: N_("Too many requests; wait a little and try again."),
+}
+
+
+def _http_message(exc: HTTPException) -> str:
+    """The message of an HTTP error in the request's language (a description of ours is kept)."""
+    from .i18n import translate
+
+    default = type(exc).description
+    if exc.description and exc.description != default:
+        return translate(exc.description)
+    message = HTTP_MESSAGES.get(exc.code or 400)
+    if message is None:
+        return exc.description or exc.name
+    return translate(message) % {"method": request.method, "path": request.path}
 
 
 _PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")

@@ -16,6 +16,7 @@ from pydantic import (
 )
 
 from .errors import Invalid
+from .i18n import N_, translate
 
 # Ids are opaque to clients; the server uses integers.
 Id = Annotated[int, Field(strict=True, ge=1, le=2**53)]
@@ -77,21 +78,91 @@ class Schema(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, strict=False)
 
 
+#: Pydantic's error types, as a person reads them (``%(name)s`` filled from the error's context).
+PROBLEMS = {
+    "missing": N_("This field is required."),
+    "extra_forbidden": N_("This field is not expected here."),
+    "string_too_short": N_("At least %(min_length)s characters."),
+    "string_too_long": N_("At most %(max_length)s characters."),
+    "string_pattern_mismatch": N_("This value does not have the expected form."),
+    "string_type": N_("Text is expected here."),
+    "int_type": N_("A whole number is expected here."),
+    "int_parsing": N_("A whole number is expected here."),
+    "int_from_float": N_("A whole number is expected here."),
+    "float_type": N_("A number is expected here."),
+    "float_parsing": N_("A number is expected here."),
+    "bool_type": N_("Yes or no (true or false) is expected here."),
+    "bool_parsing": N_("Yes or no (true or false) is expected here."),
+    "list_type": N_("A list is expected here."),
+    "dict_type": N_("An object is expected here."),
+    "model_type": N_("An object is expected here."),
+    "model_attributes_type": N_("An object is expected here."),
+    "too_short": N_("At least %(min_length)s item(s)."),
+    "too_long": N_("At most %(max_length)s item(s)."),
+    "greater_than_equal": N_("At least %(ge)s."),
+    "greater_than": N_("More than %(gt)s."),
+    "less_than_equal": N_("At most %(le)s."),
+    "less_than": N_("Less than %(lt)s."),
+    "literal_error": N_("One of: %(expected)s."),
+    "enum": N_("One of: %(expected)s."),
+    "datetime_parsing": N_(
+        "A date and time (ISO 8601, e.g. 2020-06-30T10:00:00+02:00) is expected."
+    ),
+    "datetime_type": N_("A date and time (ISO 8601, e.g. 2020-06-30T10:00:00+02:00) is expected."),
+    "url_parsing": N_("A web address (https://…) is expected here."),
+    "url_scheme": N_("A web address (https://…) is expected here."),
+    "json_invalid": N_("The payload is not valid JSON."),
+}
+EMAIL_PROBLEM = N_("This is not a valid email address.")
+OTHER_PROBLEM = N_("This value is not valid.")
+
+
+def problem_of(err: dict[str, Any]) -> str:
+    """Say what is wrong with one field, in the request's language."""
+    kind = err.get("type", "")
+    ctx = {
+        k: (v if isinstance(v, (int, float, str)) else str(v))
+        for k, v in (err.get("ctx") or {}).items()
+    }
+    if kind == "string_too_short" and ctx.get("min_length") == 1:
+        kind = "missing"  # an empty required field: say so plainly
+    message = PROBLEMS.get(kind)
+    if message is None and "email" in str(err.get("msg", "")).lower():
+        message = EMAIL_PROBLEM
+    if message is None and kind in ("value_error", "assertion_error"):
+        # A validator of ours said what is wrong: its words (a msgid where catalogued).
+        said = str((err.get("ctx") or {}).get("error") or "")
+        return translate(said) if said else translate(OTHER_PROBLEM)
+    if message is None:
+        return str(err.get("msg", "")) or translate(OTHER_PROBLEM)
+    try:
+        return translate(message) % ctx
+    except (KeyError, TypeError, ValueError):
+        return translate(message)
+
+
 def parse(schema: type[Schema], data: Any) -> Schema:
-    """Validate ``data`` against ``schema`` or raise Invalid naming each bad field."""
+    """Validate ``data`` against ``schema`` or raise Invalid naming each bad field.
+
+    The message and each detail's ``problem`` are in the request's language; ``field`` is the
+    path of the field at fault (``email``, ``options.2``), so a form can show it in place.
+    """
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise Invalid("The payload must be a JSON object.")
+        raise Invalid(N_("The payload must be a JSON object."))
     try:
         return schema.model_validate(data)
     except ValidationError as exc:
         problems = [
             {
                 "field": ".".join(str(part) for part in err["loc"]) or "(payload)",
-                "problem": err["msg"],
+                "problem": problem_of(err),
+                "type": err["type"],
             }
             for err in exc.errors(include_url=False, include_input=False)
         ]
         summary = "; ".join(f"{p['field']}: {p['problem']}" for p in problems[:5])
-        raise Invalid(f"Invalid payload — {summary}", details=problems) from None
+        raise Invalid(
+            N_("Invalid payload — %(summary)s"), params={"summary": summary}, details=problems
+        ) from None

@@ -34,7 +34,13 @@ def register(event: Event, data: RegistrationIn, *, language: str = "fr") -> Reg
     own = {s.id for s in event.sessions}
     unknown = sorted(set(data.session_ids) - own)
     if unknown:
-        raise Invalid(f"These sessions are not part of this event: {unknown}")
+        raise Invalid(
+            N_("These sessions are not part of this event: %(ids)s"),
+            params={"ids": ", ".join(map(str, unknown))},
+            details=[
+                {"field": "session_ids", "problem": N_("Choose among this event's sessions.")}
+            ],
+        )
     email = data.email.strip().lower()
     exists = db.session.scalar(
         select(func.count()).where(Registration.event_id == event.id, Registration.email == email)
@@ -44,7 +50,8 @@ def register(event: Event, data: RegistrationIn, *, language: str = "fr") -> Reg
             N_(
                 "This email is already registered for this event. Lost your personal link? "
                 "Ask for it again: it will be mailed to you."
-            )
+            ),
+            details=[{"field": "email", "problem": N_("Already registered for this event.")}],
         )
     registration = Registration(
         event_id=event.id,
@@ -62,7 +69,10 @@ def register(event: Event, data: RegistrationIn, *, language: str = "fr") -> Reg
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        raise Conflict(N_("This email is already registered for this event.")) from None
+        raise Conflict(
+            N_("This email is already registered for this event."),
+            details=[{"field": "email", "problem": N_("Already registered for this event.")}],
+        ) from None
     registered.send(registration)
     return registration
 
@@ -125,7 +135,9 @@ def join_session(session: LiveSession, data: JoinIn) -> Participant:
 def create_staff(email: str, password: str, role: str, name: str = "") -> StaffUser:
     """Create a moderator or facilitator account, or update the password of an existing one."""
     if role not in STAFF_ROLES:
-        raise Invalid(f"role must be one of {', '.join(STAFF_ROLES)}")
+        raise Invalid(
+            N_("The role must be one of: %(roles)s."), params={"roles": ", ".join(STAFF_ROLES)}
+        )
     if len(password) < 8:
         raise Invalid(N_("The password must have at least 8 characters."))
     email = email.strip().lower()

@@ -26,6 +26,7 @@ from ..core.timeutil import iso, utcnow
 from ..extensions import db
 from ..participants.models import Participant
 from ..programme import service as programme
+from ..programme.lifecycle import check_live
 from ..programme.models import AgendaItem, LiveSession
 from ..realtime import hub
 from ..realtime.coalesce import coalescer
@@ -127,7 +128,8 @@ def build_definition(
     def refuse_unless(name: str, kinds: tuple[str, ...]) -> None:
         if name in given and kind not in kinds:
             raise Invalid(
-                f"The setting {name} does not apply to a {kind} poll.",
+                N_("The setting %(name)s does not apply to a %(kind)s poll."),
+                params={"name": name, "kind": kind},
                 details=[{"field": f"settings.{name}", "problem": "not for this kind"}],
             )
 
@@ -248,6 +250,7 @@ def update_poll(
 def open_poll(poll: Poll, *, actor: Actor) -> Poll:
     """Open a draft for answers, or reopen a closed poll (its ballots are kept)."""
     _require_moderator(actor)
+    check_live(programme.get_session(poll.session_id))
     if poll.state == PollState.OPEN:
         raise Conflict(N_("This poll is already open."))
     if poll.state == PollState.CLOSED:
@@ -346,7 +349,8 @@ def read_answer(poll: Poll, data: dict[str, Any]) -> tuple[dict, Counter, bool |
             raise Invalid(N_("This option is not one of the poll's."))
         if len(chosen) > poll.setting("max_choices", len(option_ids)):
             raise Invalid(
-                f"Choose at most {poll.setting('max_choices')} options.",
+                N_("Choose at most %(n)s options."),
+                params={"n": poll.setting("max_choices")},
                 details=[{"field": "answer.option_ids", "problem": "too many choices"}],
             )
         ordered = sorted(chosen, key=option_ids.index)
@@ -368,18 +372,21 @@ def read_answer(poll: Poll, data: dict[str, Any]) -> tuple[dict, Counter, bool |
             if not any(ch.isalnum() for ch in folded):
                 raise Invalid(N_("A word is empty."))
             if len(folded) > WORD_MAX:
-                raise Invalid(f"A word has at most {WORD_MAX} characters.")
+                raise Invalid(N_("A word has at most %(n)s characters."), params={"n": WORD_MAX})
             if folded not in seen:  # the same word twice in one ballot counts once
                 seen.add(folded)
                 words.append(shown)
         if len(words) > poll.setting("max_words", WORDS_MAX):
-            raise Invalid(f"Give at most {poll.setting('max_words')} words.")
+            raise Invalid(N_("Give at most %(n)s words."), params={"n": poll.setting("max_words")})
         keys.update(f"word:{w}" for w in seen)
         stored = {"words": words}
     elif poll.kind == "rating":
         scale = poll.setting("scale")
         if not scale["min"] <= answer.value <= scale["max"]:
-            raise Invalid(f"The value must be between {scale['min']} and {scale['max']}.")
+            raise Invalid(
+                N_("The value must be between %(min)s and %(max)s."),
+                params={"min": scale["min"], "max": scale["max"]},
+            )
         keys[f"value:{answer.value}"] = 1
         stored = {"value": answer.value}
     else:  # open

@@ -158,3 +158,21 @@ class AgendaItemSpeaker(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     speaker: Mapped[Speaker] = relationship(lazy="joined")
+
+
+class SessionLogEntry(db.Model):
+    """A change of a session's life (start, end, reopen), with who made it and when."""
+
+    __tablename__ = "session_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("live_sessions.id", ondelete="CASCADE"), index=True
+    )
+    action: Mapped[str] = mapped_column(String(20))
+    # The staff member's id and name as they were: the log outlives a revoked account.
+    staff_id: Mapped[int | None] = mapped_column(Integer)
+    actor_name: Mapped[str] = mapped_column(String(200), default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # What the change did (the polls an end closed, whether it closed the list of speakers...).
+    details: Mapped[dict] = mapped_column(JSON, default=dict)

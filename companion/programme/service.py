@@ -38,21 +38,21 @@ _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud i
 def get_event(slug: str) -> Event:
     event = db.session.scalar(select(Event).where(Event.slug == slug))
     if event is None:
-        raise NotFound(f"No event {slug!r}.")
+        raise NotFound(N_("No event %(slug)r."), params={"slug": slug})
     return event
 
 
 def get_session(session_id: int) -> LiveSession:
     session = db.session.get(LiveSession, session_id)
     if session is None:
-        raise NotFound(f"No session {session_id}.")
+        raise NotFound(N_("No session %(id)s."), params={"id": session_id})
     return session
 
 
 def get_agenda_item(session: LiveSession, item_id: int) -> AgendaItem:
     item = db.session.get(AgendaItem, item_id)
     if item is None or item.session_id != session.id:
-        raise NotFound(f"No agenda item {item_id} in this session.")
+        raise NotFound(N_("No agenda item %(id)s in this session."), params={"id": item_id})
     return item
 
 
@@ -321,7 +321,7 @@ def load_event_tree(slug: str) -> Event:
         )
     )
     if event is None:
-        raise NotFound(f"No event {slug!r}.")
+        raise NotFound(N_("No event %(slug)r."), params={"slug": slug})
     return event
 
 
@@ -329,30 +329,24 @@ def load_event_tree(slug: str) -> Event:
 
 
 def start_session(session: LiveSession, *, actor) -> LiveSession:
-    """Put a scheduled (or ended, to resume) session live."""
-    if session.status == SessionStatus.LIVE:
-        raise Conflict(N_("This session is already live."))
-    session.status = SessionStatus.LIVE
-    session.started_at = session.started_at or utcnow()
-    session.ended_at = None
-    if session.current_agenda_item_id is None and session.agenda:
-        session.current_agenda_item_id = session.agenda[0].id
-    db.session.flush()
-    session_status_changed.send(session, actor=actor)
-    hub.publish(session.id, "session.updated", {"session": session_dict(session)})
-    return session
+    """Put a scheduled session live (an ended one is reopened); see programme.lifecycle."""
+    from .lifecycle import start_session as start
+
+    return start(session, actor=actor)
 
 
 def end_session(session: LiveSession, *, actor) -> LiveSession:
-    """End a live session; its summary becomes final."""
-    if session.status != SessionStatus.LIVE:
-        raise Conflict(N_("Only a live session can be ended."))
-    session.status = SessionStatus.ENDED
-    session.ended_at = utcnow()
-    db.session.flush()
-    session_status_changed.send(session, actor=actor)
-    hub.publish(session.id, "session.updated", {"session": session_dict(session)})
-    return session
+    """End a live session, closing everything; see programme.lifecycle."""
+    from .lifecycle import end_session as end
+
+    return end(session, actor=actor)
+
+
+def reopen_session(session: LiveSession, *, actor) -> LiveSession:
+    """Undo the end of a session; see programme.lifecycle."""
+    from .lifecycle import reopen_session as reopen
+
+    return reopen(session, actor=actor)
 
 
 def advance_agenda(session: LiveSession, item: AgendaItem | None, *, actor) -> LiveSession:

@@ -1,4 +1,4 @@
-"""Socket events of the programme: start and end a session, advance its agenda."""
+"""Socket events of the programme: start, end and reopen a session, advance its agenda."""
 
 from __future__ import annotations
 
@@ -17,6 +17,13 @@ def start(actor: Actor, payload: SessionIdIn) -> dict:
 @socket_event("session.end", SessionIdIn, roles=STAFF)
 def end(actor: Actor, payload: SessionIdIn) -> dict:
     session = service.end_session(service.get_session(payload.session_id), actor=actor)
+    return {"session": service.session_dict(session)}
+
+
+@socket_event("session.reopen", SessionIdIn, roles=STAFF)
+def reopen(actor: Actor, payload: SessionIdIn) -> dict:
+    """Undo the end of a session (logged): live again, with what the end had closed."""
+    session = service.reopen_session(service.get_session(payload.session_id), actor=actor)
     return {"session": service.session_dict(session)}
 
 

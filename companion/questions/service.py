@@ -28,6 +28,7 @@ from sqlalchemy.orm import aliased
 
 from ..core.actors import Actor
 from ..core.errors import Closed, Conflict, Forbidden, Invalid, NotFound, RateLimited
+from ..core.i18n import N_
 from ..core.timeutil import iso, utcnow
 from ..extensions import db
 from ..participants.models import Participant
@@ -67,7 +68,7 @@ PUBLIC_SETTINGS = ("premoderation", "question_max_length", "rate_per_minute")
 def get_question(question_id: int) -> Question:
     question = db.session.get(Question, question_id)
     if question is None:
-        raise NotFound(f"No question {question_id}.")
+        raise NotFound(N_("No question %(id)s."), params={"id": question_id})
     return question
 
 
@@ -80,7 +81,7 @@ def _locked_question(question_id: int) -> Question:
         .execution_options(populate_existing=True)
     )
     if question is None:
-        raise NotFound(f"No question {question_id}.")
+        raise NotFound(N_("No question %(id)s."), params={"id": question_id})
     return question
 
 
@@ -300,7 +301,10 @@ def _check_text(text: str, settings: dict[str, Any]) -> None:
         raise Invalid("The text holds a NUL character, which cannot be stored.")
     limit = min(int(settings["question_max_length"]), MAX_TEXT)
     if len(text) > limit:
-        raise Invalid(f"A question is at most {limit} characters long ({len(text)} given).")
+        raise Invalid(
+            N_("A question is at most %(limit)s characters long (%(given)s given)."),
+            params={"limit": limit, "given": len(text)},
+        )
 
 
 def is_banned(session_id: int, participant_id: int) -> bool:
@@ -343,7 +347,8 @@ def submit_question(data: SubmitIn, *, actor: Actor) -> dict[str, Any]:
         )
         if recent >= per_minute:
             raise RateLimited(
-                f"You can ask at most {per_minute} questions a minute; wait a little."
+                N_("You can ask at most %(n)s questions a minute; wait a little."),
+                params={"n": per_minute},
             )
     if data.agenda_item_id is not None:
         agenda_item_id = programme.get_agenda_item(session, data.agenda_item_id).id
@@ -352,7 +357,7 @@ def submit_question(data: SubmitIn, *, actor: Actor) -> dict[str, Any]:
     if data.speaker_id is not None:
         speaker = db.session.get(Speaker, data.speaker_id)
         if speaker is None or speaker.event_id != session.event_id:
-            raise NotFound(f"No speaker {data.speaker_id} in this event.")
+            raise NotFound(N_("No speaker %(id)s in this event."), params={"id": data.speaker_id})
     held = find_profanity(
         data.text, settings["profanity_words"], builtin=bool(settings["profanity_builtin"])
     )
@@ -498,7 +503,10 @@ def moderate_question(
     if reply is not None and "\x00" in reply:
         raise Invalid("The reply holds a NUL character, which cannot be stored.")
     if question.state not in _FROM[action]:
-        raise Conflict(f"Cannot {action} a question that is {question.state.value}.")
+        raise Conflict(
+            N_("Cannot %(action)s a question that is %(state)s."),
+            params={"action": action, "state": question.state.value},
+        )
     if action == "pin" and question.pinned:
         raise Conflict("This question is already pinned.")
     if action == "unpin" and not question.pinned:
@@ -589,7 +597,10 @@ def merge_questions(question_id: int, into_id: int, *, actor: Actor) -> dict[str
     if source.state == QuestionState.ARCHIVED:
         raise Conflict("This question is already archived or merged.")
     if target.state in (QuestionState.ARCHIVED, QuestionState.REJECTED):
-        raise Conflict(f"Cannot merge into a question that is {target.state.value}.")
+        raise Conflict(
+            N_("Cannot merge into a question that is %(state)s."),
+            params={"state": target.state.value},
+        )
     was_public = source.state in PUBLIC_STATES
     other_vote = aliased(QuestionVote)
     db.session.execute(
@@ -651,7 +662,7 @@ def _ban_target(
     _check_moderates(actor, session_id)
     participant = db.session.get(Participant, participant_id)
     if participant is None or participant.session_id != session_id:
-        raise NotFound(f"No participant {participant_id} in this session.")
+        raise NotFound(N_("No participant %(id)s in this session."), params={"id": participant_id})
     return session_id, participant.id
 
 

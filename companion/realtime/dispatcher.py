@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, request
+from flask_babel import refresh as refresh_locale
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -114,12 +115,24 @@ def failure(error: DomainError) -> dict:
 
 def dispatch(spec: SocketEvent, data: Any, sid: str, extra: tuple = ()) -> dict:
     """Run one client event through every step and return its acknowledgement."""
+    # Messages in this connection's language, chosen afresh: an application context (and the
+    # locale cached in it) may be shared by several connections' events.
+    refresh_locale()
+    try:
+        return _dispatch(spec, data, sid, extra)
+    finally:
+        refresh_locale()
+
+
+def _dispatch(spec: SocketEvent, data: Any, sid: str, extra: tuple) -> dict:
     try:
         if extra:
             raise Invalid(N_("Send one payload object per event."))
         actor = current_actor(sid)
         if not actor.has_role(spec.roles):
-            raise Forbidden(f"{spec.name} is not allowed for your role.")
+            raise Forbidden(
+                N_("%(event)s is not allowed for your role."), params={"event": spec.name}
+            )
         _check_size(data)
         payload = parse(spec.schema, data)
         for hook in before_handlers:
@@ -177,7 +190,10 @@ def _check_size(data: Any) -> None:
     except (TypeError, ValueError, RecursionError):
         raise Invalid(N_("The payload is not valid JSON.")) from None
     if size > limit:
-        raise Invalid(f"The payload is too large ({size} bytes; at most {limit}).")
+        raise Invalid(
+            N_("The payload is too large (%(size)s bytes; at most %(limit)s)."),
+            params={"size": size, "limit": limit},
+        )
 
 
 def _receipt(actor: Actor, client_id: str | None) -> dict | None:

@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from ..core.actors import Actor
-from ..core.errors import DomainError, Forbidden, Invalid, NotFound
+from ..core.errors import DomainError, Forbidden, Invalid, NotFound, Unavailable
 from ..core.i18n import N_
 from ..core.schemas import Id, Schema
 from ..extensions import db, socketio
@@ -41,11 +41,11 @@ def on_connect(auth=None):
         claims = signer().verify(token)
         actor_for(claims)
     except DomainError as error:
-        raise ConnectionRefusedError({"code": error.code, "message": error.message}) from None
+        raise ConnectionRefusedError(error.to_dict()) from None
     except (OperationalError, DBAPIError, PoolTimeout):
         db.session.rollback()
         raise ConnectionRefusedError(
-            {"code": "unavailable", "message": "The database is unavailable; try again soon."}
+            Unavailable(N_("The database is unavailable; try again soon.")).to_dict()
         ) from None
     connections.add(request.sid, claims)
     coalescer.start(current_app._get_current_object())

@@ -1,8 +1,10 @@
 // Small helpers for the JSON HTTP API and for DOM building without innerHTML.
+import { t } from "./i18n.js";
 
 /** Call the API; resolve with the JSON body, reject with {code, message, status}. */
 export async function api(path, { method = "GET", body, token } = {}) {
-  const headers = { Accept: "application/json" };
+  // Errors come back in the page's language (the server reads Accept-Language).
+  const headers = { Accept: "application/json", "Accept-Language": document.documentElement.lang || "fr" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (token) headers.Authorization = `Bearer ${token}`;
   let response;
@@ -11,7 +13,7 @@ export async function api(path, { method = "GET", body, token } = {}) {
       method, headers, body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (err) {
-    throw { code: "unavailable", message: "The server cannot be reached.", status: 0 };
+    throw { code: "unavailable", status: 0, message: t("unreachable") };
   }
   let data = null;
   try { data = await response.json(); } catch (err) { data = null; }

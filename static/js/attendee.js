@@ -1,6 +1,7 @@
 // The attendee's session page: join with the personal link, then go live.
 import { api, store } from "./api.js";
 import { t } from "./i18n.js";
+import { bindAttendeeTabs } from "./attendee-tabs.js";
 import { LiveClient, bindStatus, startPanels } from "./live.js";
 import { bindSessionShell } from "./shell.js";
 
@@ -32,6 +33,7 @@ async function participantToken() {
 
 function needJoin(message) {
   document.getElementById("live-panels").hidden = true;
+  document.querySelector("[data-tabs]").hidden = true;
   const box = document.getElementById("needs-join");
   box.hidden = false;
   if (message) box.querySelector("[data-join-message]").textContent = message;
@@ -54,6 +56,7 @@ async function main() {
   const client = new LiveClient({ token, sessionId });
   bindStatus(client);
   bindSessionShell(client, root);
+  bindAttendeeTabs(client, root);
   client.on("refused", (error) => {
     store.remove(tokenKey);
     needJoin(error && error.message ? error.message : t("refused"));

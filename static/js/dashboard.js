@@ -149,10 +149,14 @@ function pollPreview(poll) {
   else if (poll.kind === "ranking") entries = poll.results.map((r) => [r.text, r.score]);
   else if (poll.kind === "rating") entries = Object.entries(poll.results.histogram);
   else if (poll.kind === "wordcloud") entries = poll.results.slice(0, 10).map((r) => [r.word, r.count]);
-  const top = Math.max(1, ...entries.map(([, v]) => v));
+  // Each bar is its share of the total (ballots, or points for a ranking), not of the leader.
+  const whole = ["single", "multiple", "quiz", "rating"].includes(poll.kind) && poll.total
+    ? poll.total
+    : (poll.kind === "wordcloud" ? poll.results.map((r) => [r.word, r.count]) : entries)
+      .reduce((acc, [, v]) => acc + v, 0);
   for (const [label, value] of entries) {
     const fill = el("span", { class: "dash-bar-fill" });
-    fill.style.width = `${Math.round((100 * value) / top)}%`;
+    fill.style.width = `${whole ? Math.min(100, Math.round((100 * value) / whole)) : 0}%`;
     rows.push(el("li", { class: "dash-bar" },
       el("span", { class: "dash-bar-label", text: `${label} · ${value}` }),
       el("span", { class: "dash-bar-track" }, fill)));

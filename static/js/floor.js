@@ -326,6 +326,11 @@ class FloorPanel {
         await this.client.contribute("floor.request", { session_id: this.ctx.sessionId, kind });
         status.textContent = "";
         announce(t("fl_raised"));
+        // The next request starts afresh, and the focus goes where the person can act next:
+        // "Lower my hand" (the form that held the focus is now hidden).
+        byData(panel, "kind-select").value = "contribution";
+        const withdraw = byData(panel, "withdraw");
+        if (!withdraw.hidden) withdraw.focus();
       } catch (failure) {
         status.textContent = "";
         error.hidden = false;
@@ -339,6 +344,8 @@ class FloorPanel {
       try {
         await this.client.send("floor.withdraw", { request_id: mine.request_id });
         announce(t("fl_lowered"));
+        const raise = panel.querySelector("[data-floor-raise]");
+        if (!byData(panel, "form").hidden && raise) raise.focus();
       } catch (failure) {
         error.hidden = false;
         error.textContent = failure.message || t("error");

@@ -36,7 +36,9 @@ export class LiveClient {
 
   connect() {
     // WebSocket first; long-polling stays as a fallback for networks that block WebSocket.
+    // The page's language goes with the connection: the server answers errors in it.
     this.socket = io({ auth: { token: this.token }, transports: ["websocket", "polling"],
+                       query: { lang: document.documentElement.lang || "fr" },
                        reconnectionDelayMax: 5000 });
     this.socket.on("connect", () => this._join());
     this.socket.on("disconnect", (reason) => {

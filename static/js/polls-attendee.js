@@ -51,7 +51,11 @@ export function startAttendee(client, ctx, book) {
   function showResults(poll) {
     const card = cards.get(poll.id);
     if (!card) return;
-    const view = resultsView(poll) || el("p", { class: "hint" }, t("poll_results_later"));
+    // No peeking: while a poll is open, its results show once one has answered (unless the
+    // moderator revealed them to everyone), so that nobody just follows the crowd.
+    const waiting = poll.state === "open" && !poll.my_answer && !poll.revealed;
+    const view = (!waiting && resultsView(poll))
+      || el("p", { class: "hint" }, t(waiting && poll.results !== undefined ? "poll_results_after_vote" : "poll_results_later"));
     card.results.replaceChildren(view);
     card.count.textContent = poll.total === undefined ? "" : answersLabel(poll.total);
   }
@@ -113,6 +117,8 @@ export function startAttendee(client, ctx, book) {
       if (pressed) pressed();
       // The card's status is a live region (role=status): screen readers hear the outcome.
       setStatus(card, "recorded");
+      showResults(current || poll);
+      document.dispatchEvent(new CustomEvent("companion:voted", { detail: { pollId: poll.id, answer } }));
     } catch (error) {
       setStatus(card, "error", error.code === "closed" ? t("poll_closed_now") : error.message || t("error"));
     } finally {
@@ -267,11 +273,9 @@ export function startAttendee(client, ctx, book) {
     book.reset(snap.polls);
     render();
   });
-  client.on("poll.updated", (data, meta = {}) => {
-    const { poll, previous } = book.update(data.poll);
-    if (poll && poll.state === "open" && (!previous || previous.state !== "open") && !meta.replayed) {
-      announce(t("poll_opened", { question: poll.question }));
-    }
+  client.on("poll.updated", (data) => {
+    // The page's poll alert (role=alert, attendee-tabs.js) tells of a poll that opens.
+    book.update(data.poll);
     render();
   });
   client.on("poll.results", (data) => {

@@ -73,16 +73,25 @@ export function shapeKey(poll) {
     poll.correct_option_id ?? null]);
 }
 
-/** Horizontal bars: rows of {label, value, shown, highlight}. */
-export function bars(rows, { unit = null } = {}) {
-  const max = Math.max(1, ...rows.map((r) => r.value));
-  const sum = rows.reduce((acc, r) => acc + r.value, 0);
+/** The share of ``total`` that ``value`` is, 0 to 100 (0 when there is no total yet). */
+export function share(value, total) {
+  return total > 0 ? Math.min(100, Math.max(0, (100 * value) / total)) : 0;
+}
+
+/**
+ * Horizontal bars: rows of {label, value, highlight}. Each bar is its share of ``total``
+ * (the ballots, by default the sum of the values), never scaled to the leading option:
+ * two options at 50 % draw two half bars.
+ */
+export function bars(rows, { unit = null, total = null } = {}) {
+  const whole = total ?? rows.reduce((acc, r) => acc + r.value, 0);
   return el("ul", { class: "poll-bars" }, rows.map((row) => {
+    const percent = share(row.value, whole);
     const fill = el("span", { class: "poll-bar-fill" });
-    fill.style.width = `${(100 * row.value) / max}%`;
+    fill.style.width = `${percent}%`;
     const shown = unit ? t(unit, { n: fmt(row.value) })
-      : `${fmt(row.value)}${sum ? ` · ${Math.round((100 * row.value) / sum)} %` : ""}`;
-    return el("li", { class: `poll-bar${row.highlight ? " is-correct" : ""}` },
+      : `${fmt(row.value)}${whole ? ` · ${Math.round(percent)} %` : ""}`;
+    return el("li", { class: `poll-bar${row.highlight ? " is-correct" : ""}`, "data-share": percent.toFixed(1) },
       el("span", { class: "poll-bar-label" }, row.label,
         row.highlight ? el("span", { class: "poll-badge ok" }, t("poll_correct")) : null),
       el("span", { class: "poll-bar-track", "aria-hidden": "true" }, fill),
@@ -95,10 +104,11 @@ export function histogram(poll) {
   const scale = poll.settings.scale || { min: 1, max: 5, labels: {} };
   const counts = poll.results.histogram || {};
   const values = Object.keys(counts).map(Number).sort((a, b) => a - b);
-  const max = Math.max(1, ...values.map((v) => counts[v]));
+  // Each column is its share of the ballots, like the bars.
+  const whole = poll.total || values.reduce((acc, v) => acc + counts[v], 0);
   const columns = values.map((value) => {
     const bar = el("span", { class: "poll-col-bar" });
-    bar.style.height = `${(100 * counts[value]) / max}%`;
+    bar.style.height = `${share(counts[value], whole)}%`;
     const label = (scale.labels || {})[String(value)];
     return el("li", { class: "poll-col" },
       el("span", { class: "poll-col-count" }, fmt(counts[value])),
@@ -192,10 +202,11 @@ export function resultsView(poll, { big = false } = {}) {
     case "single":
     case "multiple":
     case "quiz":
+      // Shares of the ballots: with several choices each, they may add up past 100 %.
       return bars(poll.results.map((r) => ({
         label: text.get(r.option_id) || "?", value: r.count,
         highlight: poll.kind === "quiz" && poll.state === "closed" && r.option_id === correct,
-      })));
+      })), { total: poll.total || null });
     case "ranking":
       return bars([...poll.results].sort((a, b) => b.score - a.score).map((r) => ({
         label: text.get(r.option_id) || "?", value: r.score,

@@ -277,10 +277,16 @@ function startAttendee(client, ctx, section) {
     try {
       const data = await client.contribute("question.submit", payload);
       store.upsert(data.question);
-      textarea.value = "";
+      // A fresh form for the next question: nothing carries over to mis-tag it.
+      form.reset();
+      itemSelect.value = "";
+      speakerSelect.value = "";
       const message = data.question.state === "pending" ? t("q_sent_pending") : t("q_sent");
       status.textContent = message;
       announce(message);
+      // The button was disabled under the focus: keep the focus in the form, on the outcome.
+      status.tabIndex = -1;
+      status.focus();
     } catch (error) {
       status.textContent = "";
       showError(error.message || t("error"));

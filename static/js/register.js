@@ -6,14 +6,45 @@ const form = document.getElementById("register-form");
 const errorBox = document.getElementById("register-error");
 const slug = form.dataset.slug;
 
+/** Take away every field's error mark. */
+function clearFieldErrors() {
+  for (const node of form.querySelectorAll("[data-field-error]")) node.remove();
+  for (const input of form.querySelectorAll("[aria-invalid]")) {
+    input.removeAttribute("aria-invalid");
+    const ids = (input.getAttribute("aria-describedby") || "").split(" ")
+      .filter((id) => id && !id.startsWith("err-"));
+    if (ids.length) input.setAttribute("aria-describedby", ids.join(" "));
+    else input.removeAttribute("aria-describedby");
+  }
+}
+
+/** Mark the field ``name`` as wrong, with ``message`` next to it; return its first control. */
+function markField(name, message) {
+  const controls = [...form.querySelectorAll(`[name="${CSS.escape(name)}"]`)];
+  if (!controls.length) return null;
+  const id = `err-${name}`;
+  const holder = controls[0].closest("fieldset, .field") || controls[0].parentElement;
+  if (!holder.querySelector(`#${CSS.escape(id)}`)) {
+    holder.append(el("p", { class: "field-error", id, "data-field-error": "" }, message));
+  }
+  for (const control of controls) {
+    control.setAttribute("aria-invalid", "true");
+    const ids = (control.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+    if (!ids.includes(id)) control.setAttribute("aria-describedby", [...ids, id].join(" "));
+  }
+  return controls[0];
+}
+
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
   errorBox.hidden = true;
+  clearFieldErrors();
   const data = new FormData(form);
   const sessionIds = data.getAll("session_ids").map(Number);
   if (!sessionIds.length) {
     errorBox.textContent = t("choose_session");
     errorBox.hidden = false;
+    markField("session_ids", t("choose_session"))?.focus();
     return;
   }
   const button = form.querySelector("button[type=submit]");
@@ -38,9 +69,18 @@ form.addEventListener("submit", async (event) => {
     done.hidden = false;
     done.focus();
   } catch (error) {
-    const details = (error.details || []).map((d) => d.field).join(", ");
-    errorBox.textContent = error.message + (details && !error.message.includes(details) ? ` (${details})` : "");
+    // Each field at fault shows its own message; the box above the button sums up.
+    let first = null;
+    let unplaced = false;
+    for (const detail of error.details || []) {
+      const name = String(detail.field || "").split(".")[0];
+      const control = markField(name, detail.problem);
+      if (control) first = first || control;
+      else unplaced = true;
+    }
+    errorBox.textContent = first && !unplaced ? t("fix_fields") : error.message;
     errorBox.hidden = false;
+    (first || errorBox).focus();
   } finally {
     button.disabled = false;
   }

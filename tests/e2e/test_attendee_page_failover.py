@@ -43,6 +43,7 @@ def test_the_page_reconnects_resends_and_resyncs_after_kill_9(cluster, make_clie
             "() => document.querySelector('#attendee [data-conn-status]').dataset.state !== 'connected'"
         )
         typed = "Comment garder la trace des essais ratés ?"
+        page.get_by_role("tab", name="Questions").click()  # a phone shows one part at a time
         page.fill("#qa-text", typed)
         page.click("[data-qa-submit]")  # while cut off: kept in the outbox
 

@@ -52,6 +52,7 @@ def _attendee_page(new_page, server, session_id, name, *, skew_ms=0):
     page.add_init_script(script)
     page.goto(f"{server.url}/sessions/{session_id}")
     expect(page.locator('[data-conn-status][data-state="connected"]').first).to_be_visible()
+    page.get_by_role("tab", name="Parole").click()  # a phone shows one part at a time
     return page
 
 
@@ -137,6 +138,7 @@ def test_a_full_handover_sequence_with_timers(server, new_page, make_client):
 
     # A late join (a reload) in the middle of the speech shows the right time too.
     lea.reload()
+    lea.get_by_role("tab", name="Parole").click()
     expect(lea.locator("[data-floor-name]")).to_have_text("Marc")
     _assert_timer(lea, moderator, sid)
 

@@ -12,6 +12,7 @@ from companion.core.errors import Closed, Conflict, Forbidden
 from companion.extensions import db
 from companion.floor import service
 from companion.floor.models import FloorRequest
+from companion.programme import lifecycle
 from companion.programme import service as programme
 from companion.realtime.models import SessionBroadcast
 
@@ -419,6 +420,7 @@ def test_the_session_clock_tells_how_far_behind_the_plan_the_agenda_runs(room, m
     clock = {"now": at(-30 * 60)}  # 10:00 in Paris: the slot's start
     monkeypatch.setattr(service, "utcnow", lambda: clock["now"])
     monkeypatch.setattr(programme, "utcnow", lambda: clock["now"])
+    monkeypatch.setattr(lifecycle, "utcnow", lambda: clock["now"])
     programme.start_session(room.session, actor=room.moderator)
     db.session.commit()
     floor = service.floor_dict(room.session, now=clock["now"])

@@ -161,11 +161,13 @@ def test_malformed_payloads_are_invalid_and_change_nothing(
 
 
 def test_oversize_payload_names_the_limit(connect, first_session, moderator_token):
-    answer = connect(moderator_token).call(
-        "agenda.advance", {"session_id": first_session.id, "pad": "é" * 40_000}
-    )
+    english = connect(moderator_token, headers={"Accept-Language": "en"})
+    answer = english.call("agenda.advance", {"session_id": first_session.id, "pad": "é" * 40_000})
     assert answer["error"]["code"] == "invalid"
     assert "too large" in answer["error"]["message"]
+    french = connect(moderator_token, headers={"Accept-Language": "fr"})
+    answer = french.call("agenda.advance", {"session_id": first_session.id, "pad": "é" * 40_000})
+    assert "trop gros" in answer["error"]["message"]
 
 
 def test_unknown_ids_are_not_found(connect, first_session, moderator_token):
