@@ -32,6 +32,44 @@ async function loadQr(token, url) {
   }
 }
 
+/**
+ * Shrink what a panel holds until it fits its box: a long pinned question, a poll of many
+ * options or a long agenda stays whole on the shared screen instead of being cut off.
+ */
+function fitPanels() {
+  for (const card of root.querySelectorAll(".projector-panel > .card, .projector-panel.card")) {
+    const parts = [...card.children];
+    for (const part of parts) part.style.zoom = "";
+    if (!card.offsetParent) continue; // not on screen
+    let zoom = 1;
+    while (card.scrollHeight > card.clientHeight + 1 && zoom > 0.4) {
+      zoom -= 0.05;
+      for (const part of parts) part.style.zoom = String(zoom);
+    }
+    card.dataset.fit = zoom.toFixed(2);
+  }
+}
+
+function watchFit() {
+  let queued = false;
+  const refit = () => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => { queued = false; fitPanels(); });
+  };
+  // The timers tick four times a second and never change a panel's size: skip them.
+  const ticking = (node) => (node.nodeType === 1 ? node : node.parentElement)?.closest("[role=timer]");
+  new MutationObserver((records) => {
+    if (records.some((r) => !ticking(r.target))) refit();
+  }).observe(root, { subtree: true, childList: true, characterData: true, attributes: true,
+    attributeFilter: ["hidden", "data-mode", "data-ended", "class"] });
+  // A panel's box changes with the layout (mode, header, the other panels): fit again.
+  const boxes = new ResizeObserver(refit);
+  for (const card of root.querySelectorAll(".projector-panel > .card, .projector-panel.card")) boxes.observe(card);
+  window.addEventListener("resize", refit);
+  refit();
+}
+
 function main() {
   const staff = staffToken(root);
   if (!staff) return;
@@ -66,6 +104,7 @@ function main() {
   client.on("session.updated", (data) => { status = data.session.status; apply(); });
   client.on("projector.updated", (data) => { display = data.projector; apply(); });
   startPanels(client, { role: "projector", sessionId, root, display: () => display });
+  watchFit();
   client.connect();
 }
 

@@ -522,6 +522,16 @@ function startConsole(client, ctx, section) {
     render();
   };
 
+  // What is live first: with nothing waiting for moderation, the console opens on live questions.
+  let opened = false;
+  client.on("snapshot", () => {
+    if (opened) return;
+    opened = true;
+    const items = [...store.items.values()];
+    if (tab === "pending" && !items.some((q) => q.state === "pending")
+        && items.some((q) => q.state === "approved")) switchTab("live");
+  });
+
   for (const button of tabs) {
     button.addEventListener("click", () => switchTab(button.dataset.qaTab));
     button.addEventListener("keydown", (event) => {

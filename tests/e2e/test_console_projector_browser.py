@@ -71,6 +71,25 @@ def test_the_console_fits_a_laptop_and_its_moves_are_confirmed_or_undoable(
         },
     )["poll"]
     moderator.ok("poll.open", {"poll_id": second["id"]})
+    attendee = make_client(server, server.attendee(sid, "Louise Martin"))
+    attendee.ok("session.join", {"session_id": sid})
+    attendee.ok(
+        "question.submit",
+        {
+            "session_id": sid,
+            "client_id": "console-q1",
+            "text": "Comment associer les habitants dès le départ ?",
+        },
+    )
+    attendee.ok("floor.request", {"session_id": sid, "client_id": "console-f1"})
+    attendee.ok(
+        "poll.vote",
+        {
+            "poll_id": second["id"],
+            "client_id": "console-v1",
+            "answer": {"option_id": second["options"][0]["id"]},
+        },
+    )
     context, page = _context(browser, 1280, 800)
     try:
         staff_login_in_browser(page, server, next_path=f"/console/{sid}")
