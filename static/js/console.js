@@ -50,10 +50,20 @@ function main() {
   bindSessionShell(client, root);
   client.on("refused", () => forgetStaff(root));
 
+  // Every change shows it was made: the panels announce theirs; these say it here.
+  const CONFIRM = {
+    "floor.pause": "done_floor_pause", "floor.resume": "done_floor_resume",
+    "floor.end": "done_floor_end", "floor.close_list": "done_floor_close_list",
+    "floor.open_list": "done_floor_open_list", "floor.settings": "done_floor_settings",
+    "floor.withdraw": "done_floor_withdraw", "poll.reveal": "done_poll_reveal",
+    "poll.delete": "done_poll_delete",
+  };
   const run = async (name, payload) => {
     try {
       showError(null);
-      return await client.send(name, payload);
+      const data = await client.send(name, payload);
+      if (CONFIRM[name]) toast(t(CONFIRM[name]));
+      return data;
     } catch (error) {
       showError(error);
       toast(error.message || t("error"), { kind: "error" });
