@@ -100,6 +100,7 @@ class SpeakerView {
     $("floor").classList.toggle("is-mine", mine);
     if (mine && !this.hadFloor) announce(t("sp_you_have_floor"));
     this.hadFloor = mine;
+    if (this.me) this.renderTurn(this.agenda.findIndex((item) => item.id === this.currentId));
     this.tick();
   }
 
@@ -135,7 +136,37 @@ class SpeakerView {
       [t("sp_minutes", { n: item.planned_minutes }), ...(item.speakers || []).map((s) => s.name)].join(" · ")),
     mine.has(item.id) ? el("span", { class: "speaker-badge" }, t("sp_yours")) : null)));
     $("agenda-empty").hidden = next.length > 0;
+    this.renderTurn(index);
     this.renderQuestions();
+  }
+
+  /** When the speaker's own next item comes, from the plan and the current item's clock. */
+  renderTurn(index) {
+    const mine = this.myItemIds();
+    const turn = $("turn");
+    turn.hidden = !mine.size;
+    if (!mine.size) return;
+    if (index >= 0 && mine.has(this.agenda[index].id)) {
+      turn.textContent = t("sp_turn_now");
+      return;
+    }
+    const ahead = this.agenda.slice(index + 1);
+    const at = ahead.findIndex((item) => mine.has(item.id));
+    if (at < 0) {
+      turn.textContent = t("sp_turn_done");
+      return;
+    }
+    let minutes = ahead.slice(0, at).reduce((sum, item) => sum + item.planned_minutes, 0);
+    const clock = this.floor && this.floor.clock;
+    if (index >= 0) {
+      let left = this.agenda[index].planned_minutes;
+      if (clock && clock.item_started_at && clock.item_planned_s) {
+        const ends = Date.parse(clock.item_started_at) + clock.item_planned_s * 1000;
+        left = Math.max(0, (ends - (Date.now() + this.offset)) / 60000);
+      }
+      minutes += left;
+    }
+    turn.textContent = t("sp_turn_next", { title: ahead[at].title, n: Math.max(1, Math.round(minutes)) });
   }
 
   renderQuestions() {

@@ -286,6 +286,7 @@ def test_the_speaker_view_shows_their_timer_what_comes_next_and_their_questions(
         expect(questions).to_have_count(1)
         expect(questions.first).to_contain_text("associé les habitants")
         assert page.locator("[data-current-item]").inner_text() == item["title"]
+        expect(page.locator("[data-speaker-turn]")).to_have_text("C’est votre point.")
         expect(page.locator("[data-speaker-timer]")).to_have_text("--:--")
         moderator.ok("floor.give", {"session_id": sid, "speaker_id": speaker["id"]})
         expect(page.locator("[data-speaker-who]")).to_have_text("Vous avez la parole")
@@ -301,6 +302,25 @@ def test_the_speaker_view_shows_their_timer_what_comes_next_and_their_questions(
         expect(questions.first).to_contain_text("1 soutien")
         assert page.evaluate("document.documentElement.scrollWidth <= 390")
         page.screenshot(path=str(SHOTS / "speaker.png"), full_page=True)
+        # Once the agenda moves on, the view says when the speaker's next item comes.
+        index = session["agenda"].index(item)
+        later = next(
+            (
+                i
+                for i in session["agenda"][index + 2 :]
+                if speaker["id"] in [s["id"] for s in i["speakers"]]
+            ),
+            None,
+        )
+        moderator.ok(
+            "agenda.advance",
+            {"session_id": sid, "agenda_item_id": session["agenda"][index + 1]["id"]},
+        )
+        turn = page.locator("[data-speaker-turn]")
+        if later:
+            expect(turn).to_contain_text(f"Votre prochain point : {later['title']}")
+        else:
+            expect(turn).to_have_text("Vos points sont passés. Merci !")
         assert page.errors == []
     finally:
         context.close()
