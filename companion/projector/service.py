@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
-
 from ..core.actors import Actor
 from ..core.errors import Conflict, Forbidden, Invalid
 from ..core.i18n import N_
@@ -32,14 +30,18 @@ def display_of(session: LiveSession) -> dict[str, Any]:
 
 
 def join_panel(session: LiveSession) -> dict[str, Any]:
-    """The join panel's content: the code and the address, when the event allows code join."""
+    """The join panel's content: the code and the address, when the event allows code join.
+
+    The address is the one the session's QR code holds (``programme.routes.join_link``), so
+    what the screen reads and what the QR code says never differ.
+    """
+    from ..programme.routes import join_link
+
     allowed = bool(session.event.code_join_allowed)
     return {
         "allowed": allowed,
         "code": session.join_code if allowed else None,
-        "url": url_for("pages.join_by_code", code=session.join_code, _external=True)
-        if allowed
-        else None,
+        "url": join_link(session) if allowed else None,
     }
 
 
