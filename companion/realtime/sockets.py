@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from ..core.actors import SPEAKER, Actor, actor_key
-from ..core.errors import DomainError, Forbidden
+from ..core.errors import DomainError, Forbidden, NotFound
 from ..core.i18n import N_
 from ..core.schemas import Id, Schema
 from ..extensions import db, socketio
@@ -19,7 +19,7 @@ from ..programme import service as programme
 from ..programme.models import LiveSession
 from .coalesce import coalescer
 from .connections import connections
-from .dispatcher import ANYONE, socket_event
+from .dispatcher import ANYONE, failure, socket_event
 from .hub import visible_to
 from .models import SessionBroadcast
 from .presence import presence
@@ -61,6 +61,12 @@ def on_disconnect(*_args):
             actor_key(conn.claims.kind, conn.claims.subject_id),
             is_staff=conn.claims.kind != "participant",
         )
+
+
+@socketio.on("*")
+def on_unknown_event(event, *_args):
+    """Answer an event name the server does not know with not_found (the contract)."""
+    return failure(NotFound(N_("The server does not know this event.")))
 
 
 class JoinIn(Schema):

@@ -111,8 +111,24 @@ function main() {
     else toast(t("last_item"));
   });
 
+  // An ended session is reopened (session.reopen); a server without that event resumes it
+  // with session.start, as before.
+  const reopenButton = root.querySelector('[data-action="session.reopen"]');
+  reopenButton.addEventListener("click", async () => {
+    let done = null;
+    try {
+      done = await client.send("session.reopen", { session_id: sessionId });
+    } catch (error) {
+      if (error.code !== "not_found") { showError(error); toast(error.message || t("error"), { kind: "error" }); return; }
+      done = await run("session.start", { session_id: sessionId });
+    }
+    if (done) announce(t("session_reopened"));
+  });
+
   const syncButtons = (session) => {
     startButton.disabled = session.status === "live";
+    startButton.hidden = session.status === "ended";
+    reopenButton.hidden = session.status !== "ended";
     endButton.disabled = session.status !== "live";
     currentId = session.current_agenda_item_id;
     const index = agenda.findIndex((i) => i.id === currentId);

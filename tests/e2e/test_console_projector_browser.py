@@ -139,6 +139,16 @@ def test_the_console_fits_a_laptop_and_its_moves_are_confirmed_or_undoable(
         card.locator('[data-action="poll.delete"]').click()
         expect(card).to_have_count(0)
         assert dialogs and "Supprimer" in dialogs[0]
+
+        # Ending asks first; an ended session can be reopened from the console.
+        page.click('[data-action="session.end"]')
+        expect(page.locator("#console [data-session-status]")).to_have_text("Terminée")
+        assert any("Clore" in d or "Terminer" in d for d in dialogs[1:]), dialogs
+        reopen = page.locator('[data-action="session.reopen"]')
+        expect(reopen).to_be_visible()
+        reopen.click()
+        expect(page.locator("#console [data-session-status]")).to_have_text("En direct")
+        expect(reopen).to_be_hidden()
         assert page.errors == []
     finally:
         context.close()

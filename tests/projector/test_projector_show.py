@@ -95,3 +95,10 @@ def test_the_join_panel_shows_code_and_address_when_code_join_is_allowed(
     assert join["allowed"] is True
     assert join["code"] == first_session.join_code
     assert join["url"].endswith(f"/join/{first_session.join_code}")
+
+
+def test_an_unknown_event_is_answered_not_found(moderator_token, first_session, connect):
+    mod = connect(moderator_token)
+    answer = mod.call("session.teleport", {"session_id": first_session.id})
+    assert answer["ok"] is False and answer["error"]["code"] == "not_found"
+    assert mod.connected
