@@ -7,26 +7,39 @@ from dataclasses import dataclass
 ATTENDEE = "attendee"
 MODERATOR = "moderator"
 FACILITATOR = "facilitator"
+SPEAKER = "speaker"
+#: One letter per actor kind, for keys that must not collide (staff and speaker both start "s").
+KIND_LETTERS = {"participant": "p", "staff": "s", "speaker": "k"}
+
+
+def actor_key(kind: str, subject_id: int) -> str:
+    """Return the stable string naming an actor of ``kind`` (receipts, rate limits, presence)."""
+    return f"{KIND_LETTERS.get(kind, kind[0])}:{subject_id}"
 
 
 @dataclass(frozen=True)
 class Actor:
-    """A participant of one session, or a staff member (moderator or facilitator)."""
+    """A participant of one session, a staff member (moderator or facilitator), or a speaker."""
 
-    kind: str  # "participant" or "staff"
+    kind: str  # "participant", "staff" or "speaker"
     id: int
     name: str
-    role: str  # ATTENDEE, MODERATOR or FACILITATOR
+    role: str  # ATTENDEE, MODERATOR, FACILITATOR or SPEAKER
     session_id: int | None = None  # a participant's own session
+    event_id: int | None = None  # a speaker's event
 
     @property
     def key(self) -> str:
         """A stable string naming this actor (receipts, rate limits, presence)."""
-        return f"{self.kind[0]}:{self.id}"
+        return actor_key(self.kind, self.id)
 
     @property
     def is_staff(self) -> bool:
         return self.kind == "staff"
+
+    @property
+    def is_speaker(self) -> bool:
+        return self.kind == "speaker"
 
     @property
     def participant_id(self) -> int | None:
@@ -40,8 +53,12 @@ class Actor:
         return self.role == FACILITATOR
 
     def may_attend(self, session_id: int) -> bool:
-        """Tell whether this actor may see and contribute to ``session_id``."""
-        return self.is_staff or self.session_id == session_id
+        """Tell whether this actor may see and contribute to ``session_id``.
+
+        A speaker may only watch (see :func:`companion.realtime.sockets.join_session`) and
+        contributes nothing: every contribution's role check refuses the speaker role.
+        """
+        return self.is_staff or (not self.is_speaker and self.session_id == session_id)
 
     def has_role(self, roles: frozenset[str]) -> bool:
         """Tell whether the actor holds one of ``roles`` (facilitators also moderate)."""

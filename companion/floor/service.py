@@ -25,6 +25,7 @@ from ..programme import service as programme
 from ..programme.models import AgendaItem, LiveSession, SessionStatus, Speaker
 from ..realtime import hub
 from .models import PLANNED, REQUEST_KINDS, AgendaRun, FloorPause, FloorRequest
+from .runs import begin_item, close_runs
 
 POINT_OF_ORDER = "point_of_order"
 DEFAULT_TIMES = {"contribution": 180, "question": 90, "point_of_order": 60}
@@ -674,23 +675,12 @@ def change_settings(
 # ---------------------------------------------------------------- agenda and session life
 
 
-def _close_runs(session: LiveSession, now: datetime) -> bool:
-    runs = db.session.scalars(
-        select(AgendaRun).where(AgendaRun.session_id == session.id, AgendaRun.ended_at.is_(None))
-    ).all()
-    for run in runs:
-        run.ended_at = now
-    return bool(runs)
-
-
 @programme.agenda_advanced.connect
 def _on_agenda_advanced(session: LiveSession, item: AgendaItem | None = None, **_):
     """Start timing the new item; its programme speakers become the planned ones."""
     _lock(session, reload=False)
     now = utcnow()
-    _close_runs(session, now)
-    if item is not None:
-        db.session.add(AgendaRun(session_id=session.id, agenda_item_id=item.id, started_at=now))
+    begin_item(session, item, now)  # a quick move back is an undo (see runs.py)
     _publish(session, _first_waiting_id(session), now)
 
 
@@ -712,7 +702,7 @@ def _on_session_status_changed(session: LiveSession, **_):
             changed = True
     elif session.status == SessionStatus.ENDED:
         end = session.ended_at or now
-        changed = _close_runs(session, end)
+        changed = close_runs(session, end)
         current = current_request(session)
         if current is not None:
             _finish(current, end)

@@ -1,4 +1,4 @@
-"""Pages: programme, registration, attendee session, staff login, console, projector."""
+"""Pages: programme, registration, attendee session, staff login, console, projector, speaker."""
 
 from __future__ import annotations
 
@@ -114,6 +114,13 @@ def console_page(session_id: int):
 def projector_page(session_id: int):
     session = _session_or_404(session_id)
     return render_template("projector.html", session=session, event=session.event)
+
+
+@pages.get("/speaker/<int:session_id>")
+def speaker_page(session_id: int):
+    """The speaker view; the personal token comes in the address's fragment (#t=...)."""
+    session = _session_or_404(session_id)
+    return render_template("speaker.html", session=session, event=session.event)
 
 
 @pages.get("/lang/<code>")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import current_app
 
-from ..core.actors import ATTENDEE, Actor
+from ..core.actors import ATTENDEE, SPEAKER, Actor
 from ..core.errors import Forbidden, Unauthorized
 from ..core.i18n import N_
 from ..core.tokens import TokenClaims, TokenSigner
 from ..extensions import db
+from ..programme.models import Speaker
 from .models import Participant, Registration, StaffUser
 
 
@@ -32,6 +33,11 @@ def staff_token(staff: StaffUser) -> str:
 def password_token(staff: StaffUser) -> str:
     """Return a set-password token for ``staff``; setting the password spends it."""
     return signer().sign("password", staff.id, staff.token_version)
+
+
+def speaker_token(speaker: Speaker) -> str:
+    """Return the speaker's personal token for the speaker view (watch, never moderate)."""
+    return signer().sign("speaker", speaker.id, speaker.token_version)
 
 
 def staff_from_password_token(token: object) -> StaffUser:
@@ -63,6 +69,17 @@ def actor_for(claims: TokenClaims) -> Actor:
         if staff is None or staff.token_version != claims.version:
             raise Unauthorized(N_("This token is no longer valid; log in again."))
         return Actor(kind="staff", id=staff.id, name=staff.name or staff.email, role=staff.role)
+    if claims.kind == "speaker":
+        speaker = db.session.get(Speaker, claims.subject_id)
+        if speaker is None or speaker.token_version != claims.version:
+            raise Unauthorized(N_("This speaker link has been replaced; ask the organisers."))
+        return Actor(
+            kind="speaker",
+            id=speaker.id,
+            name=speaker.name,
+            role=SPEAKER,
+            event_id=speaker.event_id,
+        )
     raise Unauthorized(N_("A registration link is not a session token: join the session first."))
 
 

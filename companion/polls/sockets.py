@@ -110,4 +110,6 @@ def _quiz_part(session, actor: Actor) -> dict:
     """A participant's own quiz score; moderators get the leaderboard."""
     if actor.participant_id is not None:
         return service.quiz_score(session.id, actor.participant_id)
+    if not actor.is_staff:
+        return {}  # a speaker watching: neither a score nor the leaderboard
     return service.leaderboard(session.id, actor=actor)

@@ -138,6 +138,8 @@ class Speaker(db.Model):
     role: Mapped[str] = mapped_column(String(300), default="")
     organisation: Mapped[str] = mapped_column(String(300), default="")
     bio: Mapped[str] = mapped_column(Text, default="")
+    # Raised when the speaker's personal link is replaced: older links stop working.
+    token_version: Mapped[int] = mapped_column(Integer, default=0)
 
     event: Mapped[Event] = relationship(back_populates="speakers")
 

@@ -173,19 +173,21 @@ def visible_questions(session: LiveSession, actor: Actor) -> list[dict[str, Any]
             }
             for q in questions
         ]
+    # A speaker (who watches) has no participant id: only public questions, nothing of theirs.
+    me = actor.participant_id if actor.participant_id is not None else -1
     questions = list(
         db.session.scalars(
-            query.where(Question.state.in_(PUBLIC_STATES) | (Question.participant_id == actor.id))
+            query.where(Question.state.in_(PUBLIC_STATES) | (Question.participant_id == me))
         )
     )
     voted = set(
         db.session.scalars(
             select(QuestionVote.question_id)
             .join(Question, Question.id == QuestionVote.question_id)
-            .where(Question.session_id == session.id, QuestionVote.participant_id == actor.id)
+            .where(Question.session_id == session.id, QuestionVote.participant_id == me)
         )
     )
-    return [_own_dict(q, voted=q.id in voted, mine=q.participant_id == actor.id) for q in questions]
+    return [_own_dict(q, voted=q.id in voted, mine=q.participant_id == me) for q in questions]
 
 
 def question_history(question_id: int, *, actor: Actor) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from ..core.actors import Actor
+from ..core.actors import SPEAKER, Actor, actor_key
 from ..core.errors import DomainError, Forbidden, Invalid, NotFound, Unavailable
 from ..core.i18n import N_
 from ..core.schemas import Id, Schema
@@ -58,7 +58,11 @@ def on_disconnect(*_args):
     if conn is None:
         return
     for session_id in conn.sessions:
-        presence.left(session_id, _actor_key(conn), is_staff=conn.claims.kind == "staff")
+        presence.left(
+            session_id,
+            actor_key(conn.claims.kind, conn.claims.subject_id),
+            is_staff=conn.claims.kind != "participant",
+        )
 
 
 @socketio.on("*")
@@ -81,10 +85,6 @@ def on_unknown_event(event, *_args):
     return answer
 
 
-def _actor_key(conn) -> str:
-    return f"{conn.claims.kind[0]}:{conn.claims.subject_id}"
-
-
 class JoinIn(Schema):
     session_id: Id
     since_seq: int | None = None
@@ -94,23 +94,34 @@ class LeaveIn(Schema):
     session_id: Id
 
 
-@socket_event("session.join", JoinIn, roles=ANYONE)
+#: Speakers watch their session (the speaker view) and do nothing else.
+WATCHERS = ANYONE | {SPEAKER}
+
+
+def _speaker_may_watch(actor: Actor, session: LiveSession) -> bool:
+    """Tell whether a speaker is on the agenda of ``session``."""
+    if not actor.is_speaker or session.event_id != actor.event_id:
+        return False
+    return any(s.id == actor.id for item in session.agenda for s in item.speakers)
+
+
+@socket_event("session.join", JoinIn, roles=WATCHERS)
 def join_session(actor: Actor, payload: JoinIn) -> dict:
     """Enter a session's rooms; answer a snapshot, or the broadcasts missed since ``since_seq``."""
     session = programme.get_session(payload.session_id)
-    if not actor.may_attend(session.id):
+    if not (actor.may_attend(session.id) or _speaker_may_watch(actor, session)):
         raise Forbidden(N_("You are not a participant of this session."))
     seq = session.seq  # read before the state, so a racing change is replayed, never lost
     sid = request.sid
     join_room(session_room(session.id), sid=sid)
     if actor.is_staff:
         join_room(staff_room(session.id), sid=sid)
-    else:
+    elif actor.participant_id is not None:
         join_room(participant_room(actor.id), sid=sid)
     conn = connections.get(sid)
     if conn is not None and session.id not in conn.sessions:
         conn.sessions.add(session.id)
-        presence.joined(session.id, actor.key, is_staff=actor.is_staff)
+        presence.joined(session.id, actor.key, is_staff=actor.participant_id is None)
     since = payload.since_seq
     limit = current_app.config["COMPANION"].replay_limit
     if since is not None and 0 <= since <= seq and seq - since <= limit:
@@ -128,17 +139,17 @@ def join_session(actor: Actor, payload: JoinIn) -> dict:
     return {"snapshot": build_snapshot(session, actor), "seq": seq}
 
 
-@socket_event("session.leave", LeaveIn, roles=ANYONE)
+@socket_event("session.leave", LeaveIn, roles=WATCHERS)
 def leave_session(actor: Actor, payload: LeaveIn) -> dict:
     sid = request.sid
     for room in (session_room(payload.session_id), staff_room(payload.session_id)):
         leave_room(room, sid=sid)
-    if not actor.is_staff:
+    if actor.participant_id is not None:
         leave_room(participant_room(actor.id), sid=sid)
     conn = connections.get(sid)
     if conn is not None and payload.session_id in conn.sessions:
         conn.sessions.discard(payload.session_id)
-        presence.left(payload.session_id, actor.key, is_staff=actor.is_staff)
+        presence.left(payload.session_id, actor.key, is_staff=actor.participant_id is None)
     return {"session_id": payload.session_id}
 
 

@@ -10,7 +10,7 @@ from flask import Flask, request
 EMBEDDABLE_PREFIXES = ("/projector/",)
 
 CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:{blob}; "
     "connect-src {connect}; font-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors {ancestors}"
 )
@@ -34,10 +34,12 @@ def install_security_headers(app: Flask) -> None:
     @app.after_request
     def _headers(response):
         embeddable = request.path.startswith(EMBEDDABLE_PREFIXES)
+        # blob: only where the projector shows its join QR code (fetched with a staff token).
         response.headers.setdefault(
             "Content-Security-Policy",
             CSP.format(
                 ancestors="*" if embeddable else "'none'",
+                blob=" blob:" if embeddable else "",
                 connect=" ".join(filter(None, ("'self'", websocket_origin()))),
             ),
         )

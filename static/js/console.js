@@ -1,8 +1,11 @@
-// The moderator console: start and end the session, advance the agenda, watch presence.
+// The moderator console: start and end the session, advance the agenda (with undo), choose
+// what the projector shows, and confirm every change visibly (the toast).
+import { el } from "./api.js";
 import { announce, t } from "./i18n.js";
 import { LiveClient, bindStatus, startPanels } from "./live.js";
 import { bindSessionShell } from "./shell.js";
 import { forgetStaff, staffToken } from "./staff.js";
+import { bindToast, toast } from "./toast.js";
 
 const root = document.getElementById("console");
 const sessionId = Number(root.dataset.sessionId);
@@ -13,45 +16,192 @@ export function showError(error) {
   errorBox.textContent = error ? error.message || t("error") : "";
 }
 
+/** Tabs with arrow keys, Home and End (WAI-ARIA tabs pattern). */
+function bindTabs(list) {
+  const tabs = [...list.querySelectorAll("[role=tab]")];
+  const select = (tab, focus = true) => {
+    for (const other of tabs) {
+      const on = other === tab;
+      other.setAttribute("aria-selected", String(on));
+      other.tabIndex = on ? 0 : -1;
+      document.getElementById(other.getAttribute("aria-controls")).hidden = !on;
+    }
+    if (focus) tab.focus();
+  };
+  for (const tab of tabs) {
+    tab.addEventListener("click", () => select(tab));
+    tab.addEventListener("keydown", (event) => {
+      const i = tabs.indexOf(tab);
+      const to = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[event.key];
+      if (to === undefined) return;
+      event.preventDefault();
+      select(tabs[(to + tabs.length) % tabs.length]);
+    });
+  }
+}
+
 function main() {
   const staff = staffToken(root);
   if (!staff) return;
+  bindToast(root.querySelector("[data-toast]"));
+  bindTabs(root.querySelector("[data-console-tabs]"));
   const client = new LiveClient({ token: staff.token, sessionId });
   bindStatus(client);
   bindSessionShell(client, root);
   client.on("refused", () => forgetStaff(root));
 
+  // Every change shows it was made: the panels announce theirs; these say it here.
+  const CONFIRM = {
+    "floor.pause": "done_floor_pause", "floor.resume": "done_floor_resume",
+    "floor.end": "done_floor_end", "floor.close_list": "done_floor_close_list",
+    "floor.open_list": "done_floor_open_list", "floor.settings": "done_floor_settings",
+    "floor.withdraw": "done_floor_withdraw", "poll.reveal": "done_poll_reveal",
+    "poll.delete": "done_poll_delete",
+  };
   const run = async (name, payload) => {
     try {
       showError(null);
-      return await client.send(name, payload);
+      const data = await client.send(name, payload);
+      if (CONFIRM[name]) toast(t(CONFIRM[name]));
+      return data;
     } catch (error) {
       showError(error);
+      toast(error.message || t("error"), { kind: "error" });
       return null;
     }
   };
-  root.querySelector('[data-action="session.start"]').addEventListener("click", () =>
-    run("session.start", { session_id: sessionId }));
-  root.querySelector('[data-action="session.end"]').addEventListener("click", () => {
-    if (confirm(t("confirm_end"))) run("session.end", { session_id: sessionId });
+  const startButton = root.querySelector('[data-action="session.start"]');
+  const endButton = root.querySelector('[data-action="session.end"]');
+  startButton.addEventListener("click", async () => {
+    if (await run("session.start", { session_id: sessionId })) announce(t("session_started"));
   });
-  // Delegated: the agenda is redrawn when the organisers edit it during the session.
-  root.querySelector("[data-agenda]").addEventListener("click", async (event) => {
-    const button = event.target.closest("[data-advance]");
-    if (!button) return;
-    const done = await run("agenda.advance", {
-      session_id: sessionId, agenda_item_id: Number(button.dataset.advance),
+  endButton.addEventListener("click", async () => {
+    if (!confirm(t("confirm_end"))) return;
+    if (await run("session.end", { session_id: sessionId })) announce(t("session_ended"));
+  });
+
+  // ------------------------------------------------------------ agenda, with undo
+  let agenda = [];
+  let currentId = null;
+  const titleOf = (id) => (agenda.find((i) => i.id === id) || {}).title || t("between_items");
+  const advance = async (itemId) => {
+    const before = currentId;
+    if (itemId === before) return;
+    const done = await run("agenda.advance", { session_id: sessionId, agenda_item_id: itemId });
+    if (!done) return;
+    currentId = itemId;
+    toast(t("advanced", { title: titleOf(itemId) }), {
+      action: {
+        label: t("undo"),
+        run: async () => {
+          const back = await run("agenda.advance", { session_id: sessionId, agenda_item_id: before });
+          if (back) { currentId = before; toast(t("advance_undone", { title: titleOf(before) })); }
+        },
+      },
     });
-    if (done) announce(t("advanced", { title: button.querySelector(".agenda-title").textContent }));
-  });
-  const syncButtons = (session) => {
-    root.querySelector('[data-action="session.start"]').disabled = session.status === "live";
-    root.querySelector('[data-action="session.end"]').disabled = session.status !== "live";
   };
-  client.on("snapshot", (snap) => syncButtons(snap.session));
+  // Delegated: the agenda is redrawn when the organisers edit it during the session.
+  root.querySelector("[data-agenda]").addEventListener("click", (event) => {
+    const button = event.target.closest("[data-advance]");
+    if (button) advance(Number(button.dataset.advance));
+  });
+  const nextButton = root.querySelector("[data-agenda-next]");
+  nextButton.addEventListener("click", () => {
+    const index = agenda.findIndex((i) => i.id === currentId);
+    const next = agenda[index + 1];
+    if (next) advance(next.id);
+    else toast(t("last_item"));
+  });
+
+  // An ended session is reopened (session.reopen); a server without that event resumes it
+  // with session.start, as before.
+  const reopenButton = root.querySelector('[data-action="session.reopen"]');
+  reopenButton.addEventListener("click", async () => {
+    let done = null;
+    try {
+      done = await client.send("session.reopen", { session_id: sessionId });
+    } catch (error) {
+      if (error.code !== "not_found") { showError(error); toast(error.message || t("error"), { kind: "error" }); return; }
+      done = await run("session.start", { session_id: sessionId });
+    }
+    if (done) announce(t("session_reopened"));
+  });
+
+  const syncButtons = (session) => {
+    startButton.disabled = session.status === "live";
+    startButton.hidden = session.status === "ended";
+    reopenButton.hidden = session.status !== "ended";
+    endButton.disabled = session.status !== "live";
+    currentId = session.current_agenda_item_id;
+    const index = agenda.findIndex((i) => i.id === currentId);
+    nextButton.disabled = session.status === "ended" || index >= agenda.length - 1;
+  };
+  client.on("snapshot", (snap) => { agenda = snap.agenda || []; syncButtons(snap.session); });
   client.on("session.updated", (data) => syncButtons(data.session));
+  client.on("agenda.updated", (data) => {
+    if (data.agenda) agenda = data.agenda;
+    currentId = data.agenda_item_id;
+    const index = agenda.findIndex((i) => i.id === currentId);
+    nextButton.disabled = index >= agenda.length - 1;
+  });
+
+  bindProjectorControl(client, run);
   startPanels(client, { role: "moderator", sessionId, root, run, showError });
   client.connect();
+}
+
+/** The projector tab: choose what every projector shows (projector.show). */
+function bindProjectorControl(client, run) {
+  const box = root.querySelector("[data-projector-control]");
+  const radios = [...box.querySelectorAll('input[name="projector-mode"]')];
+  const pollSelect = box.querySelector("[data-projector-poll]");
+  const noPoll = box.querySelector("[data-projector-no-poll]");
+  const polls = new Map();
+  let display = { mode: "auto", poll_id: null };
+
+  const showDisplay = () => {
+    for (const radio of radios) radio.checked = radio.value === display.mode;
+    if (display.poll_id) pollSelect.value = String(display.poll_id);
+  };
+  const fillPolls = () => {
+    const shown = [...polls.values()].filter((p) => p.state !== "draft")
+      .sort((a, b) => (a.state === "open" ? 0 : 1) - (b.state === "open" ? 0 : 1) || b.id - a.id);
+    const keep = pollSelect.value;
+    pollSelect.replaceChildren(...shown.map((p) => el("option", { value: String(p.id) },
+      `${p.question} (${t(`poll_state_${p.state}`)})`)));
+    if (keep && shown.some((p) => String(p.id) === keep)) pollSelect.value = keep;
+    else if (display.poll_id) pollSelect.value = String(display.poll_id);
+    pollSelect.disabled = !shown.length;
+    noPoll.hidden = shown.length > 0;
+    const pollRadio = radios.find((r) => r.value === "poll");
+    pollRadio.disabled = !shown.length;
+  };
+  const choose = async (mode) => {
+    const payload = { session_id: sessionId, mode };
+    if (mode === "poll") payload.poll_id = Number(pollSelect.value);
+    const done = await run("projector.show", payload);
+    if (done) {
+      display = done.projector;
+      toast(t("projector_shows", { what: t(`projector_${display.mode}`) }));
+    }
+    showDisplay();
+  };
+  for (const radio of radios) radio.addEventListener("change", () => { if (radio.checked) choose(radio.value); });
+  pollSelect.addEventListener("change", () => choose("poll"));
+
+  client.on("snapshot", (snap) => {
+    polls.clear();
+    for (const p of snap.polls || []) polls.set(p.id, p);
+    if (snap.projector) display = snap.projector;
+    fillPolls();
+    showDisplay();
+  });
+  client.on("poll.updated", (data) => {
+    if (data.poll.deleted) polls.delete(data.poll.id);
+    else polls.set(data.poll.id, { ...(polls.get(data.poll.id) || {}), ...data.poll });
+    fillPolls();
+  });
+  client.on("projector.updated", (data) => { display = data.projector; showDisplay(); });
 }
 
 main();

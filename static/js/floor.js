@@ -280,12 +280,23 @@ class FloorPanel {
   tickClock() {
     const { clock } = this.floor;
     const left = byData(panel, "slot-left");
+    const itemLeft = byData(panel, "item-left");
     const behind = byData(panel, "behind");
     const now = this.serverNow();
     if (!clock || !clock.slot_ends_at) {
       left.textContent = t("fl_not_started");
+      itemLeft.textContent = "—";
       behind.textContent = "—";
       return;
+    }
+    // The agenda item's own slot: its planned length from when it actually began.
+    if (clock.item_started_at && clock.item_planned_s) {
+      const itemS = (Date.parse(clock.item_started_at) + clock.item_planned_s * 1000 - now) / 1000;
+      itemLeft.textContent = itemS >= 0 ? clockText(itemS) : t("fl_item_over", { time: clockText(-itemS) });
+      itemLeft.dataset.state = itemS < 0 ? "overrun" : itemS < 120 ? "warning" : "running";
+    } else {
+      itemLeft.textContent = "—";
+      itemLeft.dataset.state = "idle";
     }
     const leftS = (Date.parse(clock.slot_ends_at) - now) / 1000;
     left.textContent = leftS >= 0 ? clockText(leftS) : t("fl_slot_over", { time: clockText(-leftS) });

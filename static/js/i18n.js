@@ -19,6 +19,10 @@ export function t(key, params = {}) {
 
 /** Say `message` to screen-reader users through the page's ARIA live region. */
 export function announce(message) {
+  // A page with a visible status (the console's toast) shows and speaks it itself.
+  const shown = !document.dispatchEvent(
+    new CustomEvent("companion:announce", { detail: { message }, cancelable: true }));
+  if (shown) return;
   const region = document.getElementById("live-announcer");
   if (!region) return;
   region.textContent = "";

@@ -244,8 +244,12 @@ export function startConsole(client, ctx, book) {
     card.results.replaceChildren(...(view ? [view] : []));
   }
 
+  // What is live first: open polls, then drafts ready to open, then closed ones.
+  const STATE_RANK = { open: 0, draft: 1, closed: 2 };
+  const ordered = () => book.sorted().sort((a, b) => STATE_RANK[a.state] - STATE_RANK[b.state]);
+
   function render() {
-    const polls = book.sorted();
+    const polls = ordered();
     empty.hidden = polls.length > 0;
     const keep = new Set(polls.map((p) => p.id));
     for (const [id, card] of cards) {
@@ -263,7 +267,10 @@ export function startConsole(client, ctx, book) {
 
   function renderOne(poll, previous) {
     const old = cards.get(poll.id);
-    if (!old || !previous || previous.position !== poll.position) { render(); return; }
+    if (!old || !previous || previous.position !== poll.position || previous.state !== poll.state) {
+      render();
+      return;
+    }
     const fresh = buildCard(poll);
     old.node.replaceWith(fresh.node);
     cards.set(poll.id, fresh);

@@ -1,4 +1,4 @@
-// The projector: the poll under way, big, for screen-sharing into the webconference. It shows
+// The projector: the poll under way (or the one a moderator chose), big, for screen-sharing. It shows
 // results only when the room may see them, though the page itself is opened by staff.
 import { el } from "./api.js";
 import { t } from "./i18n.js";
@@ -13,8 +13,13 @@ export function startProjector(client, ctx, book) {
   const count = stage.querySelector("[data-poll-count]");
   let shownKey = null;
 
-  /** The open poll opened last; else the poll closed last. */
+  /** The poll the moderator chose to show; else the open poll opened last, or closed last. */
   function current() {
+    const display = ctx.display ? ctx.display() : null;
+    if (display && display.mode === "poll") {
+      const chosen = book.get(display.poll_id);
+      if (chosen && chosen.state !== "draft") return chosen;
+    }
     const polls = book.sorted().filter((p) => p.state !== "draft");
     const latest = (list, field) => list.sort((a, b) => (b.changed || 0) - (a.changed || 0)
       || String(b[field] || "").localeCompare(String(a[field] || "")) || b.id - a.id)[0];
@@ -38,6 +43,7 @@ export function startProjector(client, ctx, book) {
     results.replaceChildren(view || el("p", { class: "poll-stage-later" }, t("poll_results_later")));
   }
 
+  ctx.root.addEventListener("projector:display", () => render());
   client.on("snapshot", (snap) => { book.reset(snap.polls); render(); });
   client.on("poll.updated", (data) => { book.update(data.poll); render(); });
   client.on("poll.results", (data) => { if (book.results(data)) render(); });

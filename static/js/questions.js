@@ -210,7 +210,8 @@ function startAttendee(client, ctx, section) {
     const voteButton = canVote
       ? el("button", {
           type: "button", class: "qa-vote", "aria-pressed": q.voted ? "true" : "false",
-          "aria-label": q.voted ? t("q_unvote_label", { n: q.upvotes }) : t("q_upvote_label", { n: q.upvotes }),
+          // The name begins with the visible count (WCAG 2.5.3); aria-pressed says whether I voted.
+          "aria-label": `${voteLabel(q.upvotes)} — ${t("q_upvote")}`,
           dataset: { focusKey: "vote" }, onclick: () => vote(q),
         }, el("span", { class: "qa-arrow", "aria-hidden": "true", text: "▲" }), el("span", { class: "qa-n", text: String(q.upvotes) }))
       : el("span", { class: "qa-vote is-static", "aria-label": voteLabel(q.upvotes) },
@@ -526,6 +527,16 @@ function startConsole(client, ctx, section) {
     editor = null;
     render();
   };
+
+  // What is live first: with nothing waiting for moderation, the console opens on live questions.
+  let opened = false;
+  client.on("snapshot", () => {
+    if (opened) return;
+    opened = true;
+    const items = [...store.items.values()];
+    if (tab === "pending" && !items.some((q) => q.state === "pending")
+        && items.some((q) => q.state === "approved")) switchTab("live");
+  });
 
   for (const button of tabs) {
     button.addEventListener("click", () => switchTab(button.dataset.qaTab));

@@ -66,7 +66,9 @@ def test_a_full_handover_sequence_with_timers(server, new_page, make_client):
     staff_login_in_browser(console, server, next_path=f"/console/{sid}")
     expect(console.locator('[data-conn-status][data-state="connected"]')).to_be_visible()
     console.click('[data-action="session.start"]')
+    console.click("#console-tab-agenda")  # the agenda is one tab away from the floor
     console.click(f'[data-advance="{testimony["id"]}"]')
+    console.click("#console-tab-floor")
     planned = console.locator("[data-floor-planned] li")
     expect(planned).to_have_count(1)
     expect(planned).to_contain_text("Véronique Sybelin")

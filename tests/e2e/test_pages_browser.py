@@ -102,6 +102,7 @@ def test_moderator_console_advances_the_agenda(server, new_page):
     page.click('[data-action="session.start"]')
     page.wait_for_selector("#console .status-live")
     item = session["agenda"][2]
+    page.click("#console-tab-agenda")
     page.click(f"[data-advance='{item['id']}']")
     page.wait_for_selector(f"#console [data-agenda-item='{item['id']}'].is-current")
     assert page.errors == []

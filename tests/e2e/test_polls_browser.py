@@ -127,7 +127,8 @@ def test_console_and_projector_render_in_english(server, new_page):
     console = new_page(locale="en-GB")
     staff_login_in_browser(console, server, next_path=f"/console/{session['id']}")
     console.get_by_role("heading", name="Polls").wait_for()
-    # Ready-made polls come from the server in the page's language.
+    # Ready-made polls come from the server in the page's language (folded: one click away).
+    console.locator(".poll-templates summary").click()
     console.get_by_role("button", name="End-of-session evaluation").click()
     console.locator("article.poll-card", has_text="How useful was this session for you?").wait_for()
     console.locator(

@@ -30,8 +30,9 @@ def test_there_are_moderator_events_to_check():
     assert {"session.start", "agenda.advance", "participant.remove"} <= set(STAFF_ONLY)
 
 
-def _fill(path: str, session_id: int, slug: str) -> str:
+def _fill(path: str, session_id: int, slug: str, speaker_id: int = 1) -> str:
     path = re.sub(r"<int:session_id>", str(session_id), path)
+    path = re.sub(r"<int:speaker_id>", str(speaker_id), path)
     path = path.replace("<slug>", slug)
     path = re.sub(r"<int:\w+>", "1", path)  # other ids: the first row (agenda item, speaker ...)
     return re.sub(r"<fmt>", "json", path)
@@ -43,7 +44,8 @@ def test_protected_routes_by_role(
     http, people, event, moderator_token, facilitator_token, method, path, roles
 ):
     session = event.sessions[0]
-    url = _fill(path, session.id, event.slug)
+    speaker = next(s for item in session.agenda for s in item.speakers)
+    url = _fill(path, session.id, event.slug, speaker.id)
     attendee = people.join(session.id)["token"]
     tokens = {
         "nobody": None,

@@ -1,0 +1,1 @@
+"""What the projector shows, chosen by a moderator from the console."""

@@ -1,0 +1,33 @@
+"""Socket events of the projector: a moderator chooses what every projector shows."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from ..core.actors import Actor
+from ..core.schemas import Id, Schema
+from ..programme import service as programme
+from ..programme.models import LiveSession
+from ..realtime.dispatcher import STAFF, socket_event
+from ..realtime.snapshot import snapshot_part
+from . import service
+
+
+class ProjectorShowIn(Schema):
+    session_id: Id
+    mode: Literal[service.MODES]  # type: ignore[valid-type]
+    poll_id: Id | None = None
+
+
+@socket_event("projector.show", ProjectorShowIn, roles=STAFF)
+def show(actor: Actor, payload: ProjectorShowIn) -> dict:
+    session = programme.get_session(payload.session_id)
+    return {
+        "projector": service.show_on_projector(session, payload.mode, payload.poll_id, actor=actor)
+    }
+
+
+@snapshot_part("projector")
+def _projector_part(session: LiveSession, actor: Actor) -> dict | None:
+    """Staff only: the projector's display and the join panel's code and address."""
+    return service.projector_dict(session) if actor.is_staff else None
