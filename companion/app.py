@@ -54,6 +54,7 @@ DOMAIN_MODULES = [
     "floor.routes",
     "summaries.models",
     "summaries.routes",
+    "summaries.actions",
     "security.ratelimit",
     "pages.routes",
 ]
