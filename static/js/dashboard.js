@@ -178,7 +178,9 @@ function renderPreview(box, doc) {
   const parts = [
     el("dl", { class: "dash-people" },
       el("dt", { text: t("moderators") }), el("dd", { text: names(doc.moderators) || t("not_recorded") }),
-      el("dt", { text: t("speakers") }), el("dd", { text: names(doc.speakers) || "—" })),
+      el("dt", { text: t("speakers") }), el("dd", { text: names(doc.speakers) || "—" }),
+      doc.absent_speakers.length ? el("dt", { text: t("planned_absent") }) : null,
+      doc.absent_speakers.length ? el("dd", { class: "hint", text: names(doc.absent_speakers) }) : null),
     section(t("agenda"), el("p", {
       text: t("agenda_line", { run: agenda.items_run, items: agenda.items.length, over: agenda.overruns }),
     })),
