@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 
 from ..core.i18n import N_
 
@@ -58,9 +59,16 @@ DETAILS = {
 }
 
 
+#: One contribution's state or detail: French agrees it in the singular ("répondue"), where the
+#: same English words in the documents' figures count many ("répondues").
+ROW = "one contribution"
+
+
 def word(table: dict[str, str], code: Any) -> Any:
     """The translated word for ``code`` (unknown codes and non-strings stay as they are)."""
     if isinstance(code, str) and code in table:
+        if table is STATES:
+            return pgettext(ROW, table[code])
         return _(table[code])
     return code
 
@@ -75,7 +83,7 @@ def detail_text(detail: list[tuple[str, Any]]) -> str:
     for code, value in detail:
         if isinstance(value, bool):
             code = code if value else {"correct": "incorrect", "approved": "not_approved"}[code]
-            parts.append(_(DETAILS[code]))
+            parts.append(pgettext(ROW, DETAILS[code]))
         else:
-            parts.append(_(DETAILS[code], value=value))
+            parts.append(pgettext(ROW, DETAILS[code], value=value))
     return "; ".join(parts)

@@ -206,6 +206,15 @@ def test_documents_come_in_french_by_default(scripted, http, facilitator_token):
         )
     )
     assert "Questions" in workbook.sheetnames and "Chronologie" in workbook.sheetnames
+    # The spreadsheets speak French too: headers, types and one question's state agreed.
+    data = http.get(session_url(scripted.session.id, "csv"), headers=auth(facilitator_token))
+    rows = list(csv.reader(io.StringIO(data.data.decode("utf-8-sig"))))
+    assert rows[0][:5] == ["N° de session", "Session", "Type", "N°", "Heure (Europe/Paris)"]
+    states = {r[9] for r in rows[1:] if r[2] == "Question"}
+    assert "répondue" in states and "répondues" not in states and "answered" not in states
+    assert {r[13] for r in rows[1:]} <= {"oui", "non"}
+    sheet = workbook["Questions"]
+    assert sheet["C1"].value == "Heure (Europe/Paris)" and sheet["C2"].is_date
 
 
 def test_no_name_or_email_of_an_anonymous_contribution_appears_in_any_format(
