@@ -260,6 +260,18 @@ def _phrase(forms: Counter) -> str:
     return " ".join(written)
 
 
+def _examples(texts: list[str], indexes: list[int]) -> list[str]:
+    """The first distinct texts carrying a theme (the callers' order: most upvoted first)."""
+    found: list[str] = []
+    for index in indexes:
+        quote = _quote(texts[index])
+        if fold(quote) not in {fold(f) for f in found}:
+            found.append(quote)
+            if len(found) == EXAMPLES:
+                break
+    return found
+
+
 def keyphrases(texts: list[str], lang: str, top: int = TOP) -> list[dict]:
     """Return the ``top`` themes of ``texts`` (one language), most carried first."""
     texts = texts[:MAX_TEXTS]
@@ -307,7 +319,7 @@ def keyphrases(texts: list[str], lang: str, top: int = TOP) -> list[dict]:
             "phrase": _phrase(t.forms),
             "key": " ".join(t.key),
             "count": t.count,
-            "examples": [_quote(texts[i]) for i in t.texts[:EXAMPLES]],
+            "examples": _examples(texts, t.texts),
             "lang": lang,
         }
         for t in chosen
@@ -326,15 +338,3 @@ def extract_themes(texts: Iterable[str], default: str = "fr", top: int = TOP) ->
     for lang in order:
         phrases.extend(keyphrases(groups[lang], lang, top))
     return {"texts": {lang: len(groups[lang]) for lang in LANGUAGES}, "keyphrases": phrases}
-
-
-def count_theme(theme: dict, texts: list[str]) -> int:
-    """How many of ``texts`` carry ``theme`` (a keyphrase of :func:`keyphrases`)."""
-    analyser = Analyser(theme["lang"])
-    key = tuple(theme["key"].split(" "))
-    return sum(
-        1
-        for text in texts
-        if detect_language(text, theme["lang"]) == theme["lang"]
-        and key in analyser.candidates(text)
-    )

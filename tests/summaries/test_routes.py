@@ -169,6 +169,13 @@ def test_every_format_renders_the_scripted_session(scripted, http, facilitator_t
     assert {"Sessions", "Attendance", "Themes", "Questions", "Answers", "Floor", "Timeline"} <= set(
         event_book.sheetnames
     )
+    # The event's themes, with their counts and examples, followed session by session.
+    header = next(event_book["Themes"].iter_rows(max_row=1, values_only=True))
+    assert header[:4] == ("Theme", "Language", "Contributions", "Examples")
+    assert scripted.session.title in header and scripted.next_session.title in header
+    themes = list(event_book["Themes"].iter_rows(min_row=2, values_only=True))
+    assert themes and all(isinstance(row[2], int) and row[2] >= 2 for row in themes)
+    assert all(sum(row[4:]) >= 1 for row in themes)
 
     # PDF: its pages turned into images are not blank, and its text holds the questions.
     pdf = pdfium.PdfDocument(docs["session.pdf"])
