@@ -59,6 +59,11 @@ def test_the_synthesis_pdf_reads_as_a_document_to_hand_out(scripted, people, con
     assert "De l'inscription à la contribution, session par session" in text
     assert "1 sessions" not in text and "1 réponses" not in text  # plurals by the catalogue
 
+    count, text = pages(export_event(event, "pdf", lang="en").read(), "synthesis-en")
+    assert "Themes that recur across sessions" in text and "1 session" in text
+    assert "From registration to contribution, session by session" in text
+    assert "Thèmes" not in text
+
     count, text = pages(export_session(second, "pdf", lang="fr").read(), "session")
     assert count >= 1
     assert "Prévu·es, sans prise de parole" in text
