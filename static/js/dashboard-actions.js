@@ -133,14 +133,19 @@ function renderMail(box, data, button) {
       announce(t("mail_sent"));
     } catch (error) {
       send.disabled = false;
-      ctx.onError(error);
+      // Said where the facilitator is looking, beside the button.
+      problem.textContent = (error && error.message) || t("error");
+      problem.hidden = false;
+      if (error.status === 401 || error.status === 403) ctx.onError(error);
     }
   });
+  const problem = el("p", { class: "form-error", role: "alert", hidden: true });
   box.replaceChildren(
     el("p", { text: tn("mail_recipients_n", data.recipients) }),
     el("p", {}, el("strong", { text: `${t("mail_subject")} ` }), data.subject),
     el("pre", { class: "dash-mail-text", text: data.text }),
     el("p", { class: "actions" }, send, cancel),
+    problem,
     done,
   );
   send.focus();

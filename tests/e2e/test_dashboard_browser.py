@@ -139,9 +139,8 @@ def test_after_a_session_the_facilitator_downloads_every_format_and_acts(
     assert "Synthèse de « " in box.inner_text() and "Bonjour" in box.inner_text()
     shot(page, "dashboard-mail-laptop")
     box.get_by_role("button", name="Envoyer maintenant").click()
-    error = page.locator("[data-dash-error]")
-    error.wait_for()
-    assert "pas encore configuré" in error.inner_text()
+    error = box.locator(".form-error")
+    expect(error).to_contain_text("pas encore configuré")
 
     # Retention: a delay saved, then the purge confirmed by typing the event's short name.
     retention = page.locator("[data-retention-card]")
