@@ -64,6 +64,7 @@ DOMAIN_MODULES = [
     "projector.sockets",
     "summaries.models",
     "summaries.routes",
+    "summaries.actions",
     "security.ratelimit",
     "pages.routes",
     "pages.workspace",

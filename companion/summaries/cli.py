@@ -109,7 +109,8 @@ def purge(slug: str, force: bool, yes: bool) -> None:
             db.session.commit()
         except DomainError as exc:
             db.session.rollback()
-            raise click.ClickException(exc.message) from None
+            hint = "" if force or exc.code != "conflict" else " (command line: --force)"
+            raise click.ClickException(exc.message + hint) from None
         click.echo(
             f"Purged: {done.registrations} registrations, {done.participants} participants, "
             f"{done.questions} signed questions, {done.question_edits} edit records, "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer
+from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.models import UTCDateTime
@@ -37,6 +37,10 @@ class DataPurge(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     purged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Who purged from the dashboard (null: the command line, or the account is gone).
+    staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="SET NULL"), nullable=True
+    )
     forced: Mapped[bool] = mapped_column(Boolean, default=False)
     registrations: Mapped[int] = mapped_column(Integer, default=0)
     participants: Mapped[int] = mapped_column(Integer, default=0)
@@ -44,3 +48,20 @@ class DataPurge(db.Model):
     question_edits: Mapped[int] = mapped_column(Integer, default=0)
     receipts: Mapped[int] = mapped_column(Integer, default=0)
     broadcasts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SummaryMailing(db.Model):
+    """The summary of a session sent to its registrants: when, by whom, to how many."""
+
+    __tablename__ = "summary_mailings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("live_sessions.id", ondelete="CASCADE"), index=True
+    )
+    staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="SET NULL"), nullable=True
+    )
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
+    language: Mapped[str] = mapped_column(String(8), default="fr")

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import String, cast, delete, func, select, update
 
 from ..core.errors import Conflict
+from ..core.i18n import N_
 from ..core.timeutil import iso, utcnow
 from ..extensions import db
 from ..participants.models import Participant, Registration
@@ -59,7 +60,13 @@ def retention_status(event: Event, now: datetime | None = None) -> dict[str, Any
     }
 
 
-def purge_event(event: Event, *, force: bool = False, now: datetime | None = None) -> DataPurge:
+def purge_event(
+    event: Event,
+    *,
+    force: bool = False,
+    now: datetime | None = None,
+    staff_id: int | None = None,
+) -> DataPurge:
     """Erase the personal data of ``event``'s registrations and participants.
 
     :raises Conflict: a session is live, or the retention delay has not passed (unless
@@ -67,15 +74,17 @@ def purge_event(event: Event, *, force: bool = False, now: datetime | None = Non
     """
     now = now or utcnow()
     if any(s.status == SessionStatus.LIVE for s in event.sessions):
-        raise Conflict("A session of this event is live: purge once it has ended.")
+        raise Conflict(N_("A session of this event is live: purge once it has ended."))
     due = purge_due_at(event)
     if not force:
         if due is None:
-            raise Conflict("This event has no retention delay (its data is kept); use --force.")
+            raise Conflict(
+                N_("This event has no retention delay (its data is kept): confirm to purge now.")
+            )
         if now < due:
             raise Conflict(
-                f"The retention delay runs until {iso(due, event.timezone)}; use --force to "
-                "purge now."
+                N_("The retention delay runs until a later date: confirm to purge now."),
+                details={"purge_due_at": iso(due, event.timezone)},
             )
     session_ids = [s.id for s in event.sessions]
     participant_ids = list(
@@ -130,6 +139,7 @@ def purge_event(event: Event, *, force: bool = False, now: datetime | None = Non
     ).rowcount
     purge = DataPurge(
         event_id=event.id,
+        staff_id=staff_id,
         purged_at=now,
         forced=bool(force and (due is None or now < due)),
         registrations=registrations,
@@ -143,3 +153,26 @@ def purge_event(event: Event, *, force: bool = False, now: datetime | None = Non
     db.session.flush()
     db.session.expire_all()
     return purge
+
+
+def purge_history(event: Event) -> list[dict[str, Any]]:
+    """Every purge of the event, latest first: when, by whom, forced or not, and how much."""
+    from ..participants.models import StaffUser
+
+    rows = db.session.execute(
+        select(DataPurge, StaffUser.name)
+        .outerjoin(StaffUser, StaffUser.id == DataPurge.staff_id)
+        .where(DataPurge.event_id == event.id)
+        .order_by(DataPurge.purged_at.desc(), DataPurge.id.desc())
+    ).all()
+    return [
+        {
+            "purged_at": iso(purge.purged_at, event.timezone),
+            "by": name,
+            "forced": purge.forced,
+            "registrations": purge.registrations,
+            "participants": purge.participants,
+            "questions": purge.questions,
+        }
+        for purge, name in rows
+    ]

@@ -53,11 +53,25 @@ class EventInfo(Doc):
 
 
 class Keyphrase(Doc):
-    """A key theme: a YAKE keyphrase (no network model), per detected language."""
+    """A key theme: a phrase of one to three words that contributions keep coming back to."""
 
-    phrase: str
-    score: float = Field(description="YAKE score: the lower, the more relevant.")
+    phrase: str = Field(description="As people wrote it most often.")
+    key: str = Field(description="Its words' stems, accents folded (same key: same theme).")
+    count: int = Field(description="Contributions that carry it.")
+    examples: list[str] = Field(description="One or two contributions quoted (most upvoted first).")
     lang: Literal["fr", "en"]
+
+
+class ThemeInSession(Doc):
+    session_id: int
+    count: int
+
+
+class FollowedTheme(Keyphrase):
+    """A theme of the whole event, followed session by session."""
+
+    sessions: list[int] = Field(description="Sessions whose contributions carry it, in order.")
+    per_session: list[ThemeInSession] = Field(description="Contributions per session.")
 
 
 class SessionRef(Doc):
@@ -180,11 +194,21 @@ class Moderator(Doc):
     role: Literal["moderator", "facilitator"]
 
 
-class SpeakerOut(Doc):
+class AbsentSpeaker(Doc):
+    """A programme speaker planned in the agenda who never had the floor."""
+
     id: int
     name: str
     role: str
     organisation: str
+    planned_s: Seconds = Field(description="Their items' planned time, shared with co-speakers.")
+
+
+class SpeakerOut(AbsentSpeaker):
+    """A programme speaker who had the floor, against the time planned for them."""
+
+    turns: int
+    spoken_s: Seconds = Field(description="Pauses excluded.")
 
 
 class AgendaEntry(Doc):
@@ -285,6 +309,12 @@ class Questions(Doc):
     carried_in: list[QuestionEntry]
 
 
+class FunnelStep(Doc):
+    step: Literal["registered", "present", "contributed"]
+    count: int
+    percent: int | None = Field(description="Share of the larger of registered and present.")
+
+
 class Participation(Doc):
     """Aggregates only."""
 
@@ -301,15 +331,17 @@ class Participation(Doc):
     floor_requests: int = Field(description="Hands raised by attendees.")
     floor_turns: int = Field(description="Turns to speak, programme speakers included.")
     profiles: dict[str, int] = Field(description="Registered participants per profile.")
+    funnel: list[FunnelStep] = Field(description="registered → present → contributed.")
 
 
 class ThemeSources(Doc):
     questions: int
     open_answers: int
+    words: int = Field(description="Words given to word clouds (each once per person).")
 
 
 class Themes(Doc):
-    """Key themes of the questions and approved open answers the room saw."""
+    """Key themes of the questions, approved open answers and word-cloud words the room saw."""
 
     texts: dict[str, int] = Field(description="Texts per detected language.")
     keyphrases: list[Keyphrase] = Field(description="Top ten per language, best first.")
@@ -342,7 +374,8 @@ class SessionSummary(Doc):
     event: EventInfo
     session: SessionInfo
     moderators: list[Moderator]
-    speakers: list[SpeakerOut]
+    speakers: list[SpeakerOut] = Field(description="Programme speakers who had the floor.")
+    absent_speakers: list[AbsentSpeaker]
     agenda: Agenda
     floor: Floor
     polls: list[PollEntry]
@@ -397,7 +430,8 @@ class SessionEssentials(Doc):
     ends_at: Time
     started_at: Time | None
     ended_at: Time | None
-    speakers: list[str]
+    speakers: list[str] = Field(description="Programme speakers who had the floor.")
+    absent_speakers: list[str]
     moderators: list[str]
     figures: Figures
     top_questions: list[TopQuestion]
@@ -407,13 +441,11 @@ class SessionEssentials(Doc):
 
 class EventThemes(Doc):
     texts: dict[str, int]
-    keyphrases: list[Keyphrase]
+    keyphrases: list[FollowedTheme]
 
 
-class RecurringTheme(Keyphrase):
+class RecurringTheme(FollowedTheme):
     """A theme of the whole event found in the texts of two sessions or more."""
-
-    sessions: list[int]
 
 
 class CarriedQuestion(Doc):

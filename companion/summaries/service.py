@@ -13,7 +13,7 @@ floor (they spoke in front of everyone), signed questions and answers to named p
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from itertools import zip_longest
 from typing import Any
@@ -23,12 +23,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ..core.actors import Actor
 from ..core.timeutil import iso, utcnow
-from ..extensions import db, socketio
+from ..extensions import db
 from ..floor import service as floor
 from ..floor.models import AgendaRun, FloorRequest
 from ..participants.models import Participant, Registration, RegistrationSession, StaffUser
 from ..polls import service as polls
-from ..polls.models import Ballot, Poll, PollOption, PollState
+from ..polls.models import Ballot, Poll
 from ..programme import service as programme
 from ..programme.models import AgendaItem, Event, LiveSession, SessionStatus
 from ..questions.models import (
@@ -39,10 +39,11 @@ from ..questions.models import (
     QuestionState,
     QuestionVote,
 )
+from . import facts
 from .models import SessionModerator
 from .retention import retention_status
 from .themes import TOP as TOP_THEMES
-from .themes import extract_themes, fold, occurs_in
+from .themes import extract_themes, fold
 
 SCHEMA_VERSION = 1
 MOST_UPVOTED = 10
@@ -137,23 +138,6 @@ def _session_header(session: LiveSession, now: datetime) -> dict[str, Any]:
         "planned_s": _seconds(session.starts_at, session.ends_at),
         "actual_s": _seconds(session.started_at, end),
     }
-
-
-def _speakers(session: LiveSession) -> list[dict[str, Any]]:
-    seen, speakers = set(), []
-    for item in session.agenda:
-        for speaker in item.speakers:
-            if speaker.id not in seen:
-                seen.add(speaker.id)
-                speakers.append(
-                    {
-                        "id": speaker.id,
-                        "name": speaker.name,
-                        "role": speaker.role,
-                        "organisation": speaker.organisation,
-                    }
-                )
-    return speakers
 
 
 # ---------------------------------------------------------------- agenda and floor
@@ -567,8 +551,22 @@ def _build_session(session: LiveSession, now: datetime) -> tuple[dict[str, Any],
     floor_part, began = _floor(session, now)
     moments = _timeline(session, polls_of, floor_part["turns"], began)
     answer_texts = [a["text"] for p in poll_entries for a in p["answers"]]
-    themes = extract_themes(question_texts + answer_texts, default=event.language)
-    themes["sources"] = {"questions": len(question_texts), "open_answers": len(answer_texts)}
+    # Each word a person gave to a word cloud is a contribution of its own.
+    cloud_texts = [
+        r["word"]
+        for p in poll_entries
+        if p["kind"] == "wordcloud"
+        for r in p["results"]
+        for _ in range(r["count"])
+    ]
+    themes = extract_themes(question_texts + answer_texts + cloud_texts, default=event.language)
+    themes["sources"] = {
+        "questions": len(question_texts),
+        "open_answers": len(answer_texts),
+        "words": len(cloud_texts),
+    }
+    heard, absent = facts.speakers(session, floor_part)
+    taking_part = participation(session)
     summary = {
         "schema_version": SCHEMA_VERSION,
         "kind": "session",
@@ -577,17 +575,18 @@ def _build_session(session: LiveSession, now: datetime) -> tuple[dict[str, Any],
         "event": event_header(event),
         "session": _session_header(session, now),
         "moderators": moderators(session),
-        "speakers": _speakers(session),
+        "speakers": heard,
+        "absent_speakers": absent,
         "agenda": _agenda(session, now),
         "floor": floor_part,
         "polls": poll_entries,
         "questions": questions,
-        "participation": participation(session),
+        "participation": {**taking_part, "funnel": facts.funnel(taking_part)},
         "themes": themes,
         "timeline": moments,
     }
     # Carried-in questions were asked elsewhere: they do not make a theme recur here.
-    return summary, own_texts + answer_texts
+    return summary, own_texts + answer_texts + cloud_texts
 
 
 def build_session_summary(session: LiveSession, *, now: datetime | None = None) -> dict[str, Any]:
@@ -621,6 +620,7 @@ def _essentials(summary: dict[str, Any]) -> dict[str, Any]:
         "started_at": s["started_at"],
         "ended_at": s["ended_at"],
         "speakers": [sp["name"] for sp in summary["speakers"]],
+        "absent_speakers": [sp["name"] for sp in summary["absent_speakers"]],
         "moderators": [m["name"] for m in summary["moderators"]],
         "figures": {
             "registered": p["registered"],
@@ -766,10 +766,10 @@ def _carried_questions(event: Event) -> dict[str, Any]:
     }
 
 
-def _top_per_language(themes: dict[str, Any]) -> list[dict[str, Any]]:
+def _top_per_language(themes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     kept: Counter = Counter()
     top = []
-    for phrase in themes["keyphrases"]:
+    for phrase in themes:
         if kept[phrase["lang"]] < TOP_THEMES:
             kept[phrase["lang"]] += 1
             top.append(phrase)
@@ -784,24 +784,21 @@ def build_event_synthesis(
 ) -> dict[str, Any]:
     """Return the event's synthesis across its sessions (``progress`` is told of each one)."""
     now = now or utcnow()
-    summaries, texts_by_session, folded_by_session = [], [], []
+    summaries, texts_by_session, texts_of = [], [], []
     for session in event.sessions:
         summary, texts = _build_session(session, now)
         summaries.append(summary)
         texts_by_session.append(texts)
-        folded_by_session.append((session.id, [fold(t) for t in texts]))
+        texts_of.append((session.id, texts))
         if progress is not None:
             progress(session)
     # Interleaved, so every session is read even when the texts are cut short.
     all_texts = [t for group in zip_longest(*texts_by_session) for t in group if t is not None]
     # More candidates than shown, so phrases shared by sessions are not crowded out.
     themes = extract_themes(all_texts, default=event.language, top=EVENT_THEMES)
-    recurring = []
-    for phrase in themes["keyphrases"]:
-        sessions = [sid for sid, texts in folded_by_session if occurs_in(phrase["phrase"], texts)]
-        if len(sessions) >= 2:
-            recurring.append({**phrase, "sessions": sessions})
-    recurring.sort(key=lambda p: (-len(p["sessions"]), p["score"], p["phrase"]))
+    followed = facts.follow_themes(themes["keyphrases"], texts_of, default=event.language)
+    recurring = [t for t in followed if len(t["sessions"]) >= 2]
+    recurring.sort(key=lambda t: (-len(t["sessions"]), -t["count"], t["phrase"]))
     follow_up = sorted(
         (q for s in summaries if s["final"] for q in s["questions"]["unanswered"]),
         key=lambda q: (-q["upvotes"], q["id"]),
@@ -813,242 +810,10 @@ def build_event_synthesis(
         "final": all(s["final"] for s in summaries) and bool(summaries),
         "event": event_header(event),
         "sessions": [_essentials(s) for s in summaries],
-        "themes": {"texts": themes["texts"], "keyphrases": _top_per_language(themes)},
+        "themes": {"texts": themes["texts"], "keyphrases": _top_per_language(followed)},
         "recurring_themes": recurring[:RECURRING_THEMES],
         "carried_questions": _carried_questions(event),
         "follow_up": {"text": event.follow_up, "count": len(follow_up), "questions": follow_up},
         "attendance": _attendance(event, summaries),
         "compared_polls": _compared_polls(summaries),
     }
-
-
-# ---------------------------------------------------------------- contribution rows
-
-ROW_FIELDS = (
-    "session_id",
-    "session",
-    "type",
-    "id",
-    "at",
-    "agenda_item",
-    "poll",
-    "poll_kind",
-    "text",
-    "state",
-    "upvotes",
-    "reply",
-    "author",
-    "anonymous",
-    "detail",
-)
-
-
-def _breathe(n: int) -> None:
-    """Let the server's other greenlets run now and then during a long export.
-
-    Under eventlet or gevent an export runs on the same thread as the live sessions: without
-    a pause every few hundred rows, a big CSV would hold every socket still until it is done.
-    """
-    if n % ROWS_PER_FETCH == ROWS_PER_FETCH - 1:
-        socketio.sleep(0)
-
-
-def _readable_answer(kind: str, answer: dict, options: dict[int, str]) -> str:
-    """An answer as a person reads it: option texts, words, a value, or the text."""
-    if kind in ("single", "quiz"):
-        return options.get(answer.get("option_id"), "")
-    if kind == "multiple":
-        return " | ".join(options.get(oid, "") for oid in answer.get("option_ids", []))
-    if kind == "ranking":
-        return " > ".join(options.get(oid, "") for oid in answer.get("option_ids", []))
-    if kind == "wordcloud":
-        return ", ".join(answer.get("words", []))
-    if kind == "rating":
-        return str(answer.get("value", ""))
-    return answer.get("text", "")
-
-
-def question_rows(sessions: list[LiveSession]) -> Iterator[dict[str, Any]]:
-    """One row per question, streamed; an anonymous question's author is empty."""
-    titles = {s.id: s.title for s in sessions}
-    tz = sessions[0].event.timezone if sessions else "UTC"
-    query = (
-        select(
-            Question.id,
-            Question.session_id,
-            Question.created_at,
-            AgendaItem.title,
-            Question.text,
-            Question.state,
-            Question.upvotes,
-            Question.reply,
-            Question.anonymous,
-            Question.author_name,
-            Question.carried_from_session_id,
-            Question.carried_to_session_id,
-            Question.merged_into_id,
-        )
-        .outerjoin(AgendaItem, AgendaItem.id == Question.agenda_item_id)
-        .where(Question.session_id.in_(list(titles)))
-        .order_by(Question.session_id, Question.id)
-        .execution_options(yield_per=ROWS_PER_FETCH)
-    )
-    for n, row in enumerate(db.session.execute(query)):
-        _breathe(n)
-        detail = []
-        if row.carried_from_session_id:
-            detail.append(f"carried from: {titles.get(row.carried_from_session_id, '')}")
-        if row.carried_to_session_id:
-            detail.append(f"carried to: {titles.get(row.carried_to_session_id, '')}")
-        if row.merged_into_id:
-            detail.append(f"merged into: {row.merged_into_id}")
-        yield {
-            "session_id": row.session_id,
-            "session": titles[row.session_id],
-            "type": "question",
-            "id": row.id,
-            "at": iso(row.created_at, tz),
-            "agenda_item": row.title or "",
-            "poll": "",
-            "poll_kind": "",
-            "text": row.text,
-            "state": row.state.value,
-            "upvotes": row.upvotes,
-            "reply": row.reply or "",
-            "author": "" if row.anonymous else (row.author_name or ""),
-            "anonymous": bool(row.anonymous),
-            "detail": "; ".join(detail),
-        }
-
-
-def answer_rows(sessions: list[LiveSession]) -> Iterator[dict[str, Any]]:
-    """One row per ballot, streamed; a ballot of an anonymous poll carries no name."""
-    titles = {s.id: s.title for s in sessions}
-    tz = sessions[0].event.timezone if sessions else "UTC"
-    found = list(
-        db.session.scalars(
-            select(Poll)
-            .where(Poll.session_id.in_(list(titles)), Poll.state != PollState.DRAFT)
-            .order_by(Poll.session_id, Poll.position, Poll.id)
-        )
-    )
-    options = dict(
-        db.session.execute(
-            select(PollOption.id, PollOption.text).where(
-                PollOption.poll_id.in_([p.id for p in found])
-            )
-        ).all()
-    )
-    items = dict(
-        db.session.execute(
-            select(AgendaItem.id, AgendaItem.title).where(AgendaItem.session_id.in_(list(titles)))
-        ).all()
-    )
-    for poll in found:
-        anonymous = poll.anonymous
-        columns = [Ballot.id, Ballot.updated_at, Ballot.answer, Ballot.correct, Ballot.approved]
-        query = select(*columns).where(Ballot.poll_id == poll.id).order_by(Ballot.id)
-        if not anonymous:
-            # Names are read only for named polls: an anonymous ballot's author never loads.
-            query = query.add_columns(Participant.display_name).join(
-                Participant, Participant.id == Ballot.participant_id
-            )
-        for n, row in enumerate(
-            db.session.execute(query.execution_options(yield_per=ROWS_PER_FETCH))
-        ):
-            _breathe(n)
-            detail = ""
-            if poll.kind == "quiz":
-                detail = "correct" if row.correct else "incorrect"
-            elif poll.kind == "open":
-                detail = "approved" if row.approved else "not approved"
-            yield {
-                "session_id": poll.session_id,
-                "session": titles[poll.session_id],
-                "type": "answer",
-                "id": row.id,
-                "at": iso(row.updated_at, tz),
-                "agenda_item": items.get(poll.agenda_item_id, ""),
-                "poll": poll.question,
-                "poll_kind": poll.kind,
-                "text": _readable_answer(poll.kind, row.answer or {}, options),
-                "state": "",
-                "upvotes": "",
-                "reply": "",
-                "author": "" if anonymous else row.display_name,
-                "anonymous": anonymous,
-                "detail": detail,
-            }
-
-
-def floor_rows(sessions: list[LiveSession]) -> Iterator[dict[str, Any]]:
-    """One row per request to speak or programme speaker's turn, streamed.
-
-    A raised hand that never got the floor stays unnamed: only those who spoke are named.
-    """
-    titles = {s.id: s.title for s in sessions}
-    tz = sessions[0].event.timezone if sessions else "UTC"
-    now = utcnow()
-    query = (
-        select(FloorRequest)
-        .where(FloorRequest.session_id.in_(list(titles)))
-        .order_by(FloorRequest.session_id, FloorRequest.requested_at, FloorRequest.id)
-        .execution_options(yield_per=ROWS_PER_FETCH)
-    )
-    items = dict(
-        db.session.execute(
-            select(AgendaItem.id, AgendaItem.title).where(AgendaItem.session_id.in_(list(titles)))
-        ).all()
-    )
-    for n, request in enumerate(db.session.scalars(query)):
-        _breathe(n)
-        if request.began_at is not None:
-            state = "spoke" if request.ended_at else "speaking"
-        elif request.withdrawn_at is not None:
-            state = "withdrawn"
-        elif request.removed_at is not None:
-            state = "removed"
-        else:
-            state = "waiting"
-        name = ""
-        if request.speaker is not None:
-            name = request.speaker.name
-        elif request.began_at is not None and request.participant is not None:
-            name = request.participant.display_name
-        spoken = floor.elapsed_s(request, now) if request.began_at else 0.0
-        yield {
-            "session_id": request.session_id,
-            "session": titles[request.session_id],
-            "type": "floor",
-            "id": request.id,
-            "at": iso(request.began_at or request.requested_at, tz),
-            "agenda_item": items.get(request.agenda_item_id, ""),
-            "poll": "",
-            "poll_kind": request.kind,
-            "text": "",
-            "state": state,
-            "upvotes": "",
-            "reply": "",
-            "author": name,
-            "anonymous": False,
-            "detail": f"spoken_s={round(spoken, 1)}" if request.began_at else "",
-        }
-        db.session.expunge(request)
-
-
-def contribution_rows(sessions: list[LiveSession]) -> Iterator[dict[str, Any]]:
-    """Every contribution of ``sessions``: questions, then answers, then the floor."""
-    yield from question_rows(sessions)
-    yield from answer_rows(sessions)
-    yield from floor_rows(sessions)
-
-
-def count_contributions(sessions: list[LiveSession]) -> int:
-    ids = [s.id for s in sessions]
-    return (
-        _count(select(Question.id).where(Question.session_id.in_(ids)))
-        + _count(
-            select(Ballot.id).join(Poll, Poll.id == Ballot.poll_id).where(Poll.session_id.in_(ids))
-        )
-        + _count(select(FloorRequest.id).where(FloorRequest.session_id.in_(ids)))
-    )

@@ -3,6 +3,7 @@
 import { api, el } from "./api.js";
 import { announce, lang, t } from "./i18n.js";
 import { forgetStaff, staffToken } from "./staff.js";
+import { bindActions, loadRetention } from "./dashboard-actions.js";
 
 const root = document.getElementById("dashboard");
 const slug = root.dataset.eventSlug;
@@ -24,7 +25,17 @@ function handleError(error) {
   showError(error.status === 403 ? { message: t("forbidden") } : error);
 }
 
-function formatDate(iso) {
+/** The plural form of `key` that fits `n` in the page's language (Intl.PluralRules). */
+export function tn(key, n, params = {}) {
+  const forms = t(key);
+  const rule = new Intl.PluralRules(docLang).select(Number(n));
+  const text = (forms && (forms[rule] || forms.other)) || key;
+  let out = text;
+  for (const [name, value] of Object.entries({ n, ...params })) out = out.replaceAll(`%(${name})s`, String(value));
+  return out;
+}
+
+export function formatDate(iso) {
   if (!iso) return "";
   return new Intl.DateTimeFormat(docLang, { dateStyle: "long" }).format(new Date(iso));
 }
@@ -98,14 +109,7 @@ function figureList(figures) {
 function showSynthesis(doc) {
   const ended = doc.sessions.filter((s) => s.final).length;
   root.querySelector("[data-event-status]").textContent = doc.final
-    ? t("final") : t("provisional", { ended, total: doc.sessions.length });
-  const retention = doc.event.retention;
-  let line = t("retention_keep");
-  if (retention.purged_at) line = t("purged", { date: formatDate(retention.purged_at) });
-  else if (retention.retention_days !== null) {
-    line = t("retention_due", { days: retention.retention_days, date: formatDate(retention.purge_due_at) });
-  }
-  root.querySelector("[data-retention]").textContent = line;
+    ? t("final") : tn("provisional_n", ended, { ended, total: doc.sessions.length });
   for (const session of doc.sessions) {
     const card = root.querySelector(`[data-session-id="${session.id}"]`);
     if (!card) continue;
@@ -149,19 +153,18 @@ function pollPreview(poll) {
   else if (poll.kind === "ranking") entries = poll.results.map((r) => [r.text, r.score]);
   else if (poll.kind === "rating") entries = Object.entries(poll.results.histogram);
   else if (poll.kind === "wordcloud") entries = poll.results.slice(0, 10).map((r) => [r.word, r.count]);
-  // Each bar is its share of the total (ballots, or points for a ranking), not of the leader.
-  const whole = ["single", "multiple", "quiz", "rating"].includes(poll.kind) && poll.total
-    ? poll.total
-    : (poll.kind === "wordcloud" ? poll.results.map((r) => [r.word, r.count]) : entries)
-      .reduce((acc, [, v]) => acc + v, 0);
+  // Shares of the whole (ballots; all points for a ranking): never scaled to the leader.
+  const whole = poll.kind === "ranking" || poll.kind === "wordcloud"
+    ? Math.max(1, entries.reduce((sum, [, v]) => sum + v, 0)) : Math.max(1, poll.total);
   for (const [label, value] of entries) {
     const fill = el("span", { class: "dash-bar-fill" });
-    fill.style.width = `${whole ? Math.min(100, Math.round((100 * value) / whole)) : 0}%`;
+    const share = Math.min(100, Math.round((100 * value) / whole));
+    fill.style.width = `${share}%`;
     rows.push(el("li", { class: "dash-bar" },
-      el("span", { class: "dash-bar-label", text: `${label} · ${value}` }),
+      el("span", { class: "dash-bar-label", text: `${label} · ${value} (${share} %)` }),
       el("span", { class: "dash-bar-track" }, fill)));
   }
-  const meta = [t("answers_n", { n: poll.total })];
+  const meta = [tn("answers_count", poll.total)];
   if (poll.kind === "rating" && poll.results.mean !== null) meta.push(t("mean", { mean: poll.results.mean }));
   return el("li", { class: "dash-poll" },
     el("p", { class: "dash-poll-question", text: poll.question }),
@@ -175,7 +178,9 @@ function renderPreview(box, doc) {
   const parts = [
     el("dl", { class: "dash-people" },
       el("dt", { text: t("moderators") }), el("dd", { text: names(doc.moderators) || t("not_recorded") }),
-      el("dt", { text: t("speakers") }), el("dd", { text: names(doc.speakers) || "—" })),
+      el("dt", { text: t("speakers") }), el("dd", { text: names(doc.speakers) || "—" }),
+      doc.absent_speakers.length ? el("dt", { text: t("planned_absent") }) : null,
+      doc.absent_speakers.length ? el("dd", { class: "hint", text: names(doc.absent_speakers) }) : null),
     section(t("agenda"), el("p", {
       text: t("agenda_line", { run: agenda.items_run, items: agenda.items.length, over: agenda.overruns }),
     })),
@@ -187,7 +192,7 @@ function renderPreview(box, doc) {
         el("li", { text: `${q.text} (${q.upvotes})` })))
       : el("p", { class: "hint", text: t("none") })),
     section(t("themes"), doc.themes.keyphrases.length
-      ? el("ul", { class: "dash-themes" }, doc.themes.keyphrases.map((k) => el("li", { text: k.phrase, lang: k.lang })))
+      ? el("ul", { class: "dash-themes" }, doc.themes.keyphrases.map((k) => el("li", { text: `${k.phrase} · ${k.count}`, lang: k.lang })))
       : el("p", { class: "hint", text: t("none") })),
   ];
   box.replaceChildren(...parts);
@@ -227,7 +232,9 @@ function main() {
   token = staff.token;
   bindDownloads();
   bindPreviews();
+  bindActions({ root, slug, token, lang: docLang, onError: handleError, showError });
   loadSynthesis();
+  loadRetention();
 }
 
 main();

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import DEMO_FACILITATOR, DEMO_MODERATOR, staff_login_in_browser
 
@@ -43,7 +45,9 @@ def test_the_facilitator_sees_figures_previews_and_downloads(server, make_client
     card.locator("[data-preview]").click()
     card.locator(".dash-people").wait_for()
     assert card.locator("[data-preview]").get_attribute("aria-expanded") == "true"
-    assert "Mylène Thou" in card.locator(".dash-people").inner_text()
+    # Nobody had the floor yet: the programme's speakers are listed apart, as planned.
+    people = card.locator(".dash-people").inner_text()
+    assert "Planned, did not take the floor" in people and "Mylène Thou" in people
 
     with page.expect_download() as info:
         card.locator("[data-download='session'][data-format='json']").click()
@@ -62,3 +66,100 @@ def test_a_moderator_is_told_the_dashboard_is_for_facilitators(server, new_page)
     error.wait_for()
     assert "Seule l'équipe d'animation" in error.inner_text()
     assert page.errors == []
+
+
+SIGNATURES = {
+    "pdf": lambda data: data.startswith(b"%PDF"),
+    "xlsx": lambda data: data.startswith(b"PK"),
+    "csv": lambda data: data.startswith(b"\xef\xbb\xbf"),
+    "json": lambda data: json.loads(data)["schema_version"] == 1,
+    "html": lambda data: data.lstrip().lower().startswith(b"<!doctype html>"),
+    "md": lambda data: data.startswith(b"# "),
+}
+
+
+def shot(page, name: str) -> None:
+    folder = os.environ.get("COMPANION_TEST_SCREENSHOTS")
+    if folder:
+        page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True)
+
+
+def test_after_a_session_the_facilitator_downloads_every_format_and_acts(
+    server, make_client, new_page
+):
+    programme = server.programme()
+    session = programme["sessions"][0]
+    sid = session["id"]
+    moderator = make_client(server, server.login())
+    moderator.ok("session.start", {"session_id": sid})
+    for n, text in enumerate(
+        [
+            "Comment financer les tiers-lieux en milieu rural ?",
+            "Quel modèle économique pour les tiers-lieux ?",
+            "Comment évaluer l'impact social d'une expérimentation ?",
+        ]
+    ):
+        attendee = make_client(server, server.attendee(sid, f"Personne {n}"))
+        attendee.ok("session.join", {"session_id": sid})
+        attendee.ok("question.submit", {"session_id": sid, "client_id": f"d{n}", "text": text})
+    moderator.ok("session.end", {"session_id": sid})
+
+    page = new_page(locale="fr-FR")
+    path = f"/dashboard/{programme['slug']}"
+    staff_login_in_browser(page, server, who=DEMO_FACILITATOR, next_path=path)
+    card = page.locator(f"[data-session-id='{sid}']")
+    card.locator("[data-figures] .dash-figure").first.wait_for()
+    status = page.locator("[data-event-status]").inner_text()
+    assert status == "Provisoire : 1 session terminée sur 4."  # the plural through the catalogue
+
+    # Every format of the session's summary and of the event's synthesis.
+    buttons = [card.locator(f"[data-download='session'][data-format='{f}']") for f in SIGNATURES]
+    buttons += [
+        page.locator(f"[data-download='event'][data-format='{f}']")
+        for f in ("md", "html", "pdf", "json", "xlsx")
+    ]
+    names = []
+    for button in buttons:
+        with page.expect_download() as info:
+            button.click()
+        download = info.value
+        fmt = download.suggested_filename.rsplit(".", 1)[1]
+        with open(download.path(), "rb") as handle:
+            data = handle.read()
+        assert SIGNATURES[fmt](data), download.suggested_filename
+        names.append(download.suggested_filename)
+    assert len(set(names)) == 11
+    csv_head = next(n for n in names if n.endswith(".csv"))
+    assert csv_head.endswith("-summary.csv")
+
+    # The summary mail: previewed, confirmed; this server has no mail outbox yet and says so.
+    card.locator("[data-mail-open]").click()
+    box = card.locator("[data-mail-box]")
+    box.locator("pre").wait_for()
+    assert "Synthèse de « " in box.inner_text() and "Bonjour" in box.inner_text()
+    shot(page, "dashboard-mail-laptop")
+    box.get_by_role("button", name="Envoyer maintenant").click()
+    error = box.locator(".form-error")
+    expect(error).to_contain_text("pas encore configuré")
+
+    # Retention: a delay saved, then the purge confirmed by typing the event's short name.
+    retention = page.locator("[data-retention-card]")
+    retention.locator("[data-retention-days]").fill("30")
+    retention.get_by_role("button", name="Enregistrer la durée").click()
+    expect(retention.locator("[data-retention]")).to_contain_text("30 jours")
+    retention.locator("[data-purge-open]").click()
+    retention.locator("[data-purge-slug]").fill(programme["slug"])
+    retention.locator("[data-purge-do]").click()
+    expect(retention.locator("[data-retention]")).to_contain_text("purgées")
+    record = retention.locator("[data-purges] li").first
+    expect(record).to_contain_text("inscriptions effacées")
+    assert "Animateur démo" in record.inner_text()  # who purged, on record
+    shot(page, "dashboard-laptop")
+    assert page.errors == []
+
+    phone = new_page(locale="fr-FR", phone=True)
+    staff_login_in_browser(phone, server, who=DEMO_FACILITATOR, next_path=path)
+    phone.locator("[data-figures] .dash-figure").first.wait_for()
+    shot(phone, "dashboard-phone")
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 362, width  # nothing wider than the phone's screen

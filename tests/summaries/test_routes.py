@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+from datetime import datetime
 
 import pypdfium2 as pdfium
 import pytest
@@ -105,19 +107,32 @@ def test_every_format_renders_the_scripted_session(scripted, http, facilitator_t
     data = docs["session.csv"]
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
-    assert {r["type"] for r in rows} == {"question", "answer", "floor"}
-    assert sum(r["type"] == "answer" for r in rows) == 21
-    assert sum(r["type"] == "question" for r in rows) == 10
+    # Headers and values in the export's language, times local to the event.
+    assert list(rows[0])[:5] == ["Session id", "Session", "Type", "Id", "At (Europe/Paris)"]
+    assert {r["Type"] for r in rows} == {"Question", "Poll answer", "Floor"}
+    assert sum(r["Type"] == "Poll answer" for r in rows) == 21
+    assert sum(r["Type"] == "Question" for r in rows) == 10
     assert "participant_id" not in rows[0]
-    signed = next(r for r in rows if r["text"] == SIGNED_QUESTION)
-    assert signed["author"] == "Léa Dupont" and signed["anonymous"] == "false"
-    anonymous = next(r for r in rows if r["text"] == ANONYMOUS_QUESTION)
-    assert anonymous["author"] == "" and anonymous["anonymous"] == "true"
+    signed = next(r for r in rows if r["Text"] == SIGNED_QUESTION)
+    assert signed["Author"] == "Léa Dupont" and signed["Anonymous"] == "no"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", signed["At (Europe/Paris)"])
+    anonymous = next(r for r in rows if r["Text"] == ANONYMOUS_QUESTION)
+    assert anonymous["Author"] == "" and anonymous["Anonymous"] == "yes"
+    assert {r["State"] for r in rows if r["Type"] == "Question"} <= {
+        "answered",
+        "unanswered",
+        "moderated out",
+        "archived",
+        "awaiting moderation",
+    }
+    spoke = [r for r in rows if r["Type"] == "Floor" and r["Spoke (s)"]]
+    assert spoke and all(float(r["Spoke (s)"]) >= 0 for r in spoke)
 
     # XLSX: opens with openpyxl, one sheet per kind of contribution plus the timeline.
     workbook = load_workbook(io.BytesIO(docs["session.xlsx"]))
     assert workbook.sheetnames == [
         "Summary",
+        "Speakers",
         "Agenda",
         "Polls",
         "Questions",
@@ -131,10 +146,36 @@ def test_every_format_renders_the_scripted_session(scripted, http, facilitator_t
     assert any(ANONYMOUS_QUESTION in row for row in questions)
     timeline = [row[2] for row in workbook["Timeline"].iter_rows(min_row=2, values_only=True)]
     assert timeline[0] == "Session started" and timeline[-1] == "Session ended"
+    # Typed cells: local times as dates, numbers as numbers, a frozen header, set widths.
+    sheet = workbook["Questions"]
+    assert sheet.freeze_panes == "A2" and sheet["A1"].font.b
+    assert sheet.column_dimensions["E"].width == 60
+    at = sheet["C2"]
+    assert at.is_date and isinstance(at.value, datetime)
+    assert at.value.hour == 10 or at.value.hour >= 9  # Paris time, not UTC
+    assert isinstance(sheet["G2"].value, int)  # upvotes
+    assert {row[5] for row in sheet.iter_rows(min_row=2, values_only=True)} <= {
+        "answered",
+        "unanswered",
+        "moderated out",
+        "archived",
+        "awaiting moderation",
+    }
+    kinds = {row[2] for row in workbook["Polls"].iter_rows(min_row=2, values_only=True)}
+    assert "Single choice" in kinds and "single" not in kinds
+    summary = {row[0]: row[1] for row in workbook["Summary"].iter_rows(values_only=True)}
+    assert isinstance(summary["Started"], datetime) and summary["Status"] == "Ended"
     event_book = load_workbook(io.BytesIO(docs["event.xlsx"]))
     assert {"Sessions", "Attendance", "Themes", "Questions", "Answers", "Floor", "Timeline"} <= set(
         event_book.sheetnames
     )
+    # The event's themes, with their counts and examples, followed session by session.
+    header = next(event_book["Themes"].iter_rows(max_row=1, values_only=True))
+    assert header[:4] == ("Theme", "Language", "Contributions", "Examples")
+    assert scripted.session.title in header and scripted.next_session.title in header
+    themes = list(event_book["Themes"].iter_rows(min_row=2, values_only=True))
+    assert themes and all(isinstance(row[2], int) and row[2] >= 2 for row in themes)
+    assert all(sum(row[4:]) >= 1 for row in themes)
 
     # PDF: its pages turned into images are not blank, and its text holds the questions.
     pdf = pdfium.PdfDocument(docs["session.pdf"])
@@ -172,6 +213,15 @@ def test_documents_come_in_french_by_default(scripted, http, facilitator_token):
         )
     )
     assert "Questions" in workbook.sheetnames and "Chronologie" in workbook.sheetnames
+    # The spreadsheets speak French too: headers, types and one question's state agreed.
+    data = http.get(session_url(scripted.session.id, "csv"), headers=auth(facilitator_token))
+    rows = list(csv.reader(io.StringIO(data.data.decode("utf-8-sig"))))
+    assert rows[0][:5] == ["N° de session", "Session", "Type", "N°", "Heure (Europe/Paris)"]
+    states = {r[9] for r in rows[1:] if r[2] == "Question"}
+    assert "répondue" in states and "répondues" not in states and "answered" not in states
+    assert {r[13] for r in rows[1:]} <= {"oui", "non"}
+    sheet = workbook["Questions"]
+    assert sheet["C1"].value == "Heure (Europe/Paris)" and sheet["C2"].is_date
 
 
 def test_no_name_or_email_of_an_anonymous_contribution_appears_in_any_format(
@@ -196,10 +246,11 @@ def test_no_name_or_email_of_an_anonymous_contribution_appears_in_any_format(
             assert "@example.org" not in text, name
         for name in ("session.json", "event.json"):
             assert '"participant_id"' not in docs[name].decode(), name
-    csv_rows = list(csv.DictReader(io.StringIO(docs["session.csv"].decode("utf-8-sig"))))
-    mine = [r for r in csv_rows if r["text"] in (ANONYMOUS_QUESTION, OPEN_ANSWER_SECRET)]
-    assert len(mine) == 2 and all(r["author"] == "" for r in mine)
-    assert all(str(secret_id) != r["author"] for r in csv_rows)
+    # The last documents are French: columns by position (text, author).
+    csv_rows = list(csv.reader(io.StringIO(docs["session.csv"].decode("utf-8-sig"))))[1:]
+    mine = [r for r in csv_rows if r[8] in (ANONYMOUS_QUESTION, OPEN_ANSWER_SECRET)]
+    assert len(mine) == 2 and all(r[12] == "" for r in mine)
+    assert all(str(secret_id) != r[12] for r in csv_rows)
 
 
 def test_text_people_typed_cannot_become_markup_or_formulas(
@@ -225,6 +276,7 @@ def test_text_people_typed_cannot_become_markup_or_formulas(
             io.StringIO(http.get(session_url(sid, "csv"), headers=headers).data.decode("utf-8-sig"))
         )
     )
+    assert rows[0][12] == "Auteur·e"  # the event's language by default
     authors = [r[12] for r in rows[1:]]
     assert authors == ['\'=HYPERLINK("http://x")']
     workbook = load_workbook(io.BytesIO(http.get(session_url(sid, "xlsx"), headers=headers).data))

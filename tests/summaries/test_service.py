@@ -16,7 +16,6 @@ from companion.programme.models import LiveSession
 from companion.questions.models import Question, QuestionState, QuestionVote
 from companion.summaries import service
 from companion.summaries.schemas import SCHEMA_PATH, EventSynthesis, SessionSummary, json_schema
-from companion.summaries.themes import detect_language, extract_themes
 
 from .conftest import ANONYMOUS_QUESTION, SIGNED_QUESTION
 
@@ -172,7 +171,14 @@ def test_every_figure_of_the_json_summary_equals_the_database(scripted, http, fa
     db.session.expire_all()
 
     assert doc["final"] is True and doc["session"]["status"] == "ended"
+    funnel = doc["participation"].pop("funnel")
     assert doc["participation"] == expected_participation(sid)
+    p = doc["participation"]
+    assert [(f["step"], f["count"]) for f in funnel] == [
+        ("registered", p["registered"]),
+        ("present", p["joined"]),
+        ("contributed", p["contributors"]),
+    ]
     assert doc["questions"]["counts"] == expected_question_counts(sid)
 
     # Every poll opened, each figure recounted from the ballots themselves.
@@ -229,7 +235,25 @@ def test_every_figure_of_the_json_summary_equals_the_database(scripted, http, fa
     assert len(doc["polls"]) == 7
     assert doc["floor"]["attendee_turns"] == 1 and doc["floor"]["speaker_turns"] == 2
     assert doc["moderators"] == [{"name": "Moderator", "role": "moderator"}]
-    assert {s["name"] for s in doc["speakers"]} >= {"Mylène Thou", "Pascale Vincent"}
+    # Speakers are those who had the floor; the others planned are listed apart.
+    items = scripted.session.agenda
+    heard = [items[0].speakers[0].name, items[1].speakers[0].name]
+    assert [s["name"] for s in doc["speakers"]] == heard
+    planned = {sp.id for item in items for sp in item.speakers}
+    assert {s["id"] for s in doc["absent_speakers"]} == planned - {
+        items[0].speakers[0].id,
+        items[1].speakers[0].id,
+    }
+    assert not {s["name"] for s in doc["absent_speakers"]} & set(heard)
+    first = doc["speakers"][0]
+    assert first["turns"] == 1 and first["planned_s"] > 0 and first["spoken_s"] >= 0
+    # Agenda: planned against actual for every item, run or not.
+    run = [i for i in doc["agenda"]["items"] if i["actual_s"] is not None]
+    assert doc["agenda"]["items_run"] == len(run) >= 2
+    assert all(
+        i["planned_s"] == item.planned_minutes * 60
+        for i, item in zip(doc["agenda"]["items"], items, strict=True)
+    )
 
 
 def test_the_lists_show_what_the_room_saw_with_names_only_when_signed(scripted):
@@ -320,23 +344,6 @@ def test_the_event_synthesis_sets_sessions_side_by_side(scripted, http, connect)
     assert [q["text"] for q in doc["follow_up"]["questions"]] == [
         "Peut-on expérimenter sans droit à l'erreur ?"
     ]
-
-
-def test_themes_are_extracted_per_language_and_recur_across_sessions(app):
-    french = [
-        "Comment évaluer une expérimentation sociale dans un territoire rural ?",
-        "L'évaluation de l'expérimentation doit être pensée dès le cadrage.",
-        "Quels financements pour une expérimentation sociale ?",
-    ]
-    english = ["How do we evaluate a social experiment in a rural territory?"]
-    assert [detect_language(t) for t in french + english] == ["fr", "fr", "fr", "en"]
-    themes = extract_themes(french + english)
-    assert themes["texts"] == {"fr": 3, "en": 1}
-    phrases = [k["phrase"].casefold() for k in themes["keyphrases"] if k["lang"] == "fr"]
-    assert any("expérimentation" in p for p in phrases)
-    assert {k["lang"] for k in themes["keyphrases"]} == {"fr", "en"}
-    # Deterministic: the same texts give the same themes.
-    assert extract_themes(french + english) == themes
 
 
 def test_the_documented_json_schema_is_the_one_the_code_validates():

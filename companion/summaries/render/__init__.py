@@ -18,7 +18,7 @@ from typing import IO
 from flask_babel import force_locale
 
 from ...programme.models import Event, LiveSession
-from .. import service
+from .. import rows, service
 
 SESSION_FORMATS = ("md", "html", "pdf", "json", "csv", "xlsx")
 EVENT_FORMATS = ("md", "html", "pdf", "json", "xlsx")
@@ -84,7 +84,7 @@ def _render(
 ) -> IO[bytes]:
     if fmt == "json":
         return _write(json.dumps(doc, ensure_ascii=False, indent=2))
-    from . import documents, tables
+    from . import documents, tables, xlsx
 
     with force_locale(lang):
         if fmt == "md":
@@ -95,9 +95,10 @@ def _render(
             return _write(documents.pdf(kind, doc, lang))
         body = spool()
         if fmt == "csv":
-            tables.write_csv(body, service.contribution_rows(sessions))
+            tz = sessions[0].event.timezone if sessions else "UTC"
+            tables.write_csv(body, rows.contribution_rows(sessions), tz)
         else:
-            tables.write_xlsx(body, kind, doc, sessions)
+            xlsx.write_xlsx(body, kind, doc, sessions)
         body.seek(0)
         return body
 

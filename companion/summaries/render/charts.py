@@ -33,20 +33,29 @@ def _svg(height: int, title: str, body: list[str]) -> Markup:
     )
 
 
-def bars(rows: list[tuple[str, float, bool]], title: str, *, total: int | None = None) -> Markup:
+def bars(
+    rows: list[tuple[str, float, bool]],
+    title: str,
+    *,
+    total: float | None = None,
+    full: float | None = None,
+) -> Markup:
     """Horizontal bars, one per (label, value, highlighted); the label sits above its bar.
 
-    With ``total`` the value is also shown as a share of it (choices); without, as is (scores).
+    A bar's length is its share of ``total`` (choices: the ballots), shown as a percentage
+    too; with ``full`` instead, its share of that (a mean on its scale's maximum); with
+    neither, its share of the sum of the values. Never scaled to the leader: a full bar
+    means everyone.
     """
-    top = max((v for _, v, _ in rows), default=0) or 1
+    whole = total or full or sum(v for _, v, _ in rows) or 1
     row_h, bar_h = 42, 16
     body = []
     for i, (label, value, highlighted) in enumerate(rows):
         y = 4 + i * row_h
-        width = round((WIDTH - 120) * value / top, 1)
+        width = round((WIDTH - 120) * min(1.0, value / whole), 1)
         shown = f"{value:g}"
-        if total:
-            shown += f" ({round(100 * value / total)} %)"
+        if not full:
+            shown += f" ({round(100 * value / whole)} %)"
         body.append(
             f'<text x="0" y="{y + 13}" font-size="12" fill="{INK}">'
             f"{'✓ ' if highlighted else ''}{escape(_short(label))}</text>"
@@ -64,20 +73,20 @@ def histogram(
     """Vertical bars for a rating scale, with each value's count above its bar."""
     labels = labels or {}
     n = max(len(values), 1)
-    top = max((c for _, c in values), default=0) or 1
+    total = sum(c for _, c in values) or 1
     plot_h, base = 150, 175
     slot = WIDTH / n
     bar_w = min(70, slot * 0.7)
     body = [f'<line x1="0" y1="{base}" x2="{WIDTH}" y2="{base}" stroke="{SOFT}" stroke-width="1"/>']
     for i, (value, count) in enumerate(values):
         x = i * slot + (slot - bar_w) / 2
-        h = round(plot_h * count / top, 1)
+        h = round(plot_h * count / total, 1)
         cx = round(i * slot + slot / 2, 1)
         body.append(
             f'<rect x="{round(x, 1)}" y="{base - h}" width="{round(bar_w, 1)}" height="{h}" '
             f'fill="{BAR}"/>'
             f'<text x="{cx}" y="{base - h - 5}" font-size="12" text-anchor="middle" '
-            f'fill="{INK}">{count}</text>'
+            f'fill="{INK}">{count} ({round(100 * count / total)} %)</text>'
             f'<text x="{cx}" y="{base + 16}" font-size="13" text-anchor="middle" '
             f'font-weight="bold" fill="{INK}">{escape(value)}</text>'
         )
@@ -132,6 +141,7 @@ def poll_chart(poll: dict) -> Markup | None:
         rows = [(r["text"], r["count"], bool(r.get("correct"))) for r in results]
         return bars(rows, poll["question"], total=total or None)
     if kind == "ranking":
+        # Borda points: each option's share of all points given.
         return bars([(r["text"], r["score"], False) for r in results], poll["question"])
     if kind == "rating":
         labels = (poll.get("scale") or {}).get("labels") or {}
@@ -141,13 +151,20 @@ def poll_chart(poll: dict) -> Markup | None:
     return None
 
 
-def attendance_bars(came_to: dict[str, int], title: str, label: str) -> Markup:
-    """How many people came to 1, 2, ... sessions (``label`` holds a ``{n}`` placeholder)."""
-    rows = [(label.format(n=k), v, False) for k, v in came_to.items() if k != "0"]
+def attendance_bars(came_to: dict[str, int], title: str, label) -> Markup:
+    """How many people came to 1, 2, ... sessions (``label(n)`` names each bar)."""
+    rows = [(label(int(k)), v, False) for k, v in came_to.items() if k != "0"]
     return bars(rows, title, total=sum(v for _, v, _ in rows) or None)
 
 
+def funnel_bars(steps: list[tuple[str, int]], title: str) -> Markup:
+    """Registered → present → contributed, each bar a share of the first step's count."""
+    whole = max((c for _, c in steps), default=0) or None
+    return bars([(label, count, False) for label, count in steps], title, total=whole)
+
+
 def mean_chart(compared: dict) -> Markup:
-    """A rating asked in several sessions: one bar per session, its length the mean."""
+    """A rating asked in several sessions: one bar per session, the mean on the scale's top."""
     rows = [(e["session_title"], e["mean"] or 0, False) for e in compared["sessions"]]
-    return bars(rows, compared["question"])
+    scale = compared.get("scale") or {}
+    return bars(rows, compared["question"], full=scale.get("max") or None)

@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 from babel import dates, numbers
 from flask import current_app, render_template
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from . import charts
 
@@ -63,6 +65,24 @@ def percent(part: float, whole: float) -> str:
     return f"{round(100 * part / whole)} %" if whole else "—"
 
 
+def theme_sources(sources: dict) -> str:
+    """Where the themes come from, with each count's plural right."""
+    return _(
+        "Read in %(questions)s, %(answers)s and %(words)s seen by the room.",
+        questions=ngettext("%(num)d question", "%(num)d questions", sources["questions"]),
+        answers=ngettext("%(num)d open answer", "%(num)d open answers", sources["open_answers"]),
+        words=ngettext("%(num)d word-cloud word", "%(num)d word-cloud words", sources["words"]),
+    )
+
+
+def funnel_rows(funnel: list[dict], labels: dict[str, str]) -> list[tuple[str, int]]:
+    return [(labels[step["step"]], step["count"]) for step in funnel]
+
+
+def sessions_label(n: int) -> str:
+    return ngettext("%(num)d session", "%(num)d sessions", n)
+
+
 def _context(doc: dict, lang: str) -> dict:
     tz = doc["event"]["timezone"]
 
@@ -82,6 +102,10 @@ def _context(doc: dict, lang: str) -> dict:
         "percent": percent,
         "chart": charts.poll_chart,
         "attendance_chart": charts.attendance_bars,
+        "funnel_chart": charts.funnel_bars,
+        "funnel_rows": funnel_rows,
+        "theme_sources": theme_sources,
+        "sessions_label": sessions_label,
         "mean_chart": charts.mean_chart,
         "limit": LIST_LIMIT,
     }
