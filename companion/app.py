@@ -50,6 +50,7 @@ DOMAIN_MODULES = [
     "participants.speaker_links",
     "participants.sockets",
     "mail.routes",
+    "mail.sender",
     "polls.models",
     "polls.sockets",
     "polls.routes",

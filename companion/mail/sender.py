@@ -13,9 +13,10 @@ from datetime import datetime, timedelta
 from email.utils import parseaddr
 
 from flask import Flask, current_app
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from ..core import metrics
 from ..core.timeutil import utcnow
 from ..extensions import db, socketio
 from ..participants.models import Registration, RegistrationSession
@@ -33,6 +34,16 @@ MAX_ATTEMPTS = 40
 BATCH = 50
 #: Sent, failed and expired messages are kept this long (to answer "did it go?"), then deleted.
 KEEP_FINISHED = timedelta(days=30)
+
+
+def backlog() -> int:
+    """How many mails wait to be sent (an operator's alarm when it only grows)."""
+    return db.session.scalar(
+        select(func.count(OutboxMessage.id)).where(OutboxMessage.state == "pending")
+    )
+
+
+metrics.register_gauge("companion_outbox_backlog", "Mails waiting in the outbox.", backlog)
 
 
 def backoff(attempts: int) -> timedelta:

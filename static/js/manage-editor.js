@@ -3,7 +3,7 @@
 import { el } from "./api.js";
 import { announce, t } from "./i18n.js";
 import {
-  bindLogout, check, clearFieldErrors, download, field, formValues, makeCaller,
+  bindLogout, check, clearFieldErrors, copyText, download, field, formValues, makeCaller,
   refuseNonFacilitator, requireFacilitator, say, showFormError,
 } from "./manage-common.js";
 
@@ -106,7 +106,25 @@ function speakerRow(speaker) {
     "aria-label": t("edit_label", { title: speaker.name }), "aria-expanded": "false" });
   const removeButton = el("button", { type: "button", class: "button small danger", text: t("remove"),
     "aria-label": t("remove_label", { title: speaker.name }) });
+  const linkButton = el("button", { type: "button", class: "button small", text: t("speaker_link"),
+    "aria-label": t("speaker_link_of", { title: speaker.name }) });
   const status = el("p", { class: "status-line", role: "status", hidden: true });
+  const linkInput = el("input", { id: `speaker-${speaker.id}-link`, readonly: true });
+  const linkBox = el("div", { class: "link-box", hidden: true },
+    el("label", { for: linkInput.id, text: t("speaker_link_label", { title: speaker.name }) }), linkInput,
+    el("p", { class: "hint", text: t("speaker_link_hint") }));
+  // A new link replaces the previous one: the speaker view opened with the old one stops.
+  linkButton.addEventListener("click", async () => {
+    try {
+      const answer = await call(`/speakers/${speaker.id}/link`, { method: "POST" });
+      linkInput.value = answer.url;
+      linkBox.hidden = false;
+      const copied = await copyText(answer.url, linkInput);
+      say(status, copied ? t("copied") : t("copy_manually"));
+    } catch (error) {
+      say(status, error.message, { error: true });
+    }
+  });
   const form = el("form", { class: "inline-form", hidden: true, novalidate: true },
     ...speakerFields(`speaker-${speaker.id}`, speaker),
     el("p", { class: "actions" },
@@ -145,8 +163,8 @@ function speakerRow(speaker) {
   return el("li", { class: "speaker-row", dataset: { speakerId: speaker.id } },
     el("div", { class: "speaker-line" },
       el("div", {}, el("strong", { text: speaker.name }), details ? el("span", { class: "hint", text: ` — ${details}` }) : null),
-      el("div", { class: "row-actions" }, editButton, removeButton)),
-    status, form);
+      el("div", { class: "row-actions" }, linkButton, editButton, removeButton)),
+    status, linkBox, form);
 }
 
 // ---------------------------------------------------------------- sessions

@@ -37,8 +37,15 @@ PAGES = [
     ("projector", "/projector/{sid}", "staff"),
     ("speaker", "/speaker/{sid}#t={speaker_token}", "speaker"),
     ("dashboard", "/dashboard/{slug}", "staff"),
+    ("workspace", "/manage", "staff"),
+    ("event editor", "/manage/events/{slug}", "staff"),
+    ("registrations list", "/manage/events/{slug}/registrations", "staff"),
+    ("staff accounts", "/manage/staff", "staff"),
+    ("set a password", "/password?token=expired", None),
 ]
 LIVE = {"attendee", "console", "projector", "speaker"}
+# Pages drawn from API answers after load: checked once those have arrived.
+FETCHED = {"dashboard", "workspace", "event editor", "registrations list", "staff accounts"}
 
 
 @pytest.fixture(scope="module")
@@ -174,6 +181,8 @@ def test_no_serious_or_critical_accessibility_violation(site, browser, name, pat
                         '[data-conn-status][data-state="connected"]', state="attached"
                     )
                     page.wait_for_timeout(300)  # let the panels draw their snapshot
+                if name in FETCHED:
+                    page.wait_for_load_state("networkidle")
                 bad = _violations(page)
                 if bad:
                     found[f"{lang}/{device}"] = bad

@@ -102,6 +102,21 @@ def test_another_package_adds_a_gauge_in_one_line(http):
     assert not any(name == "companion_test_broken" for name, _ in figures)
 
 
+@SQLITE
+def test_the_outbox_backlog_is_a_gauge(http, event):
+    before = scrape(http)[("companion_outbox_backlog", ())]
+    registered = http.post(
+        f"/api/v1/events/{event.slug}/registrations",
+        json={
+            "name": "Jeanne",
+            "email": "jeanne@example.org",
+            "session_ids": [event.sessions[0].id],
+        },
+    )
+    assert registered.status_code == 201
+    assert scrape(http)[("companion_outbox_backlog", ())] == before + 1
+
+
 def test_pool_waits_are_counted():
     from sqlalchemy import create_engine, text
 
