@@ -14,7 +14,8 @@ from email.utils import parseaddr
 
 from flask import Flask, current_app
 from sqlalchemy import delete, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from ..core import metrics
 from ..core.timeutil import utcnow
@@ -261,7 +262,15 @@ def start_background_sender(app: Flask) -> None:
             with app.app_context():
                 try:
                     run_once()
-                except Exception:  # a database or SMTP hiccup: the next round tries again
+                except (DBAPIError, PoolTimeout) as exc:
+                    # The database is away (restart, failover): expected, and said in one line.
+                    db.session.rollback()
+                    log.warning(
+                        "mail sender: database unavailable (%s); next round in %ss",
+                        type(exc).__name__,
+                        interval,
+                    )
+                except Exception:  # anything else is a bug worth its traceback; retry anyway
                     db.session.rollback()
                     log.exception("mail sender round failed")
                 finally:
