@@ -109,6 +109,11 @@ PROBLEMS = {
         "A date and time (ISO 8601, e.g. 2020-06-30T10:00:00+02:00) is expected."
     ),
     "datetime_type": N_("A date and time (ISO 8601, e.g. 2020-06-30T10:00:00+02:00) is expected."),
+    "datetime_from_date_parsing": N_(
+        "A date and time (ISO 8601, e.g. 2020-06-30T10:00:00+02:00) is expected."
+    ),
+    "date_parsing": N_("A date (e.g. 2020-06-30) is expected."),
+    "date_from_datetime_parsing": N_("A date (e.g. 2020-06-30) is expected."),
     "url_parsing": N_("A web address (https://…) is expected here."),
     "url_scheme": N_("A web address (https://…) is expected here."),
     "json_invalid": N_("The payload is not valid JSON."),

@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from ..core.errors import Conflict, Invalid, NotFound
 from ..core.i18n import N_
+from ..core.schemas import problem_of
 from ..core.timeutil import as_utc, iso, utcnow
 from ..extensions import db
 from ..realtime import hub
@@ -151,9 +152,19 @@ def parse_programme(text: str) -> ProgrammeFile:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        # The parser's own words stay as they are (technical, and the line says where).
         problem = getattr(exc, "problem", None) or str(exc)
-        raise Invalid(f"The programme file is not valid YAML — {where}{problem}") from None
+        if mark is None:
+            raise Invalid(
+                N_("The programme file is not valid YAML: %(problem)s"),
+                params={"problem": problem},
+            ) from None
+        raise Invalid(
+            N_(
+                "The programme file is not valid YAML — line %(line)s, column %(column)s: %(problem)s"
+            ),
+            params={"line": mark.line + 1, "column": mark.column + 1, "problem": problem},
+        ) from None
     if not isinstance(raw, dict):
         raise Invalid(N_("The programme file must be a mapping with event, speakers and sessions."))
     lines = _line_map(root)
@@ -165,13 +176,14 @@ def parse_programme(text: str) -> ProgrammeFile:
             path = tuple(err["loc"])
             line = _nearest_line(lines, path)
             field = ".".join(str(p) for p in path) or "(file)"
-            problems.append({"field": field, "line": line, "problem": err["msg"]})
+            problems.append({"field": field, "line": line, "problem": problem_of(err)})
         first = problems[0]
-        where = f"line {first['line']}, " if first["line"] else ""
-        raise Invalid(
-            f"The programme file is not valid — {where}{first['field']}: {first['problem']}",
-            details=problems,
-        ) from None
+        params = {"line": first["line"], "field": first["field"], "problem": first["problem"]}
+        if first["line"]:
+            message = N_("The programme file is not valid — line %(line)s, %(field)s: %(problem)s")
+        else:
+            message = N_("The programme file is not valid — %(field)s: %(problem)s")
+        raise Invalid(message, params=params, details=problems) from None
 
 
 def _line_map(node, path=()) -> dict[tuple, int]:
@@ -216,7 +228,9 @@ def import_programme(text: str) -> Event:
     programme = parse_programme(text)
     spec = programme.event
     if db.session.scalar(select(Event.id).where(Event.slug == spec.slug)):
-        raise Conflict(f"An event with slug {spec.slug!r} already exists.")
+        raise Conflict(
+            N_("An event with the address %(slug)s already exists."), params={"slug": spec.slug}
+        )
     event = Event(**spec.model_dump())
     db.session.add(event)
     speakers = {}

@@ -211,16 +211,31 @@ def test_programme_file_round_trips(http, facilitator_token, app):
     )
 
 
-def test_import_names_the_line_and_field(http, facilitator_token, app):
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "The programme file is not valid — line 7, sessions.0.starts_at: A date and time"),
+        (
+            "fr",
+            "Le fichier de programme n’est pas valide — ligne 7, sessions.0.starts_at : Une date",
+        ),
+    ],
+)
+def test_import_names_the_line_and_field(http, facilitator_token, app, language, expected):
     bad = "event:\n  slug: x-y\n  title: T\nsessions:\n  - key: a\n    title: A\n    starts_at: nope\n    ends_at: 2020-01-01T10:00:00\n"
     response = http.post(
         "/api/v1/events/import",
         data=bad.encode(),
-        headers={**_auth(facilitator_token), "Content-Type": "application/yaml"},
+        headers={
+            **_auth(facilitator_token),
+            "Content-Type": "application/yaml",
+            "Accept-Language": language,
+        },
     )
     assert response.status_code == 400
     error = response.get_json()["error"]
-    assert "line 7" in error["message"] and "sessions.0.starts_at" in error["message"]
+    assert error["message"].startswith(expected), error["message"]
+    assert error["details"][0]["line"] == 7
     assert _count(Event) == 0
 
 
