@@ -78,15 +78,8 @@ async function main() {
   call = makeCaller(root, staff);
   bindLogout(root, call);
   if (refuseNonFacilitator(staff, errorBox)) return;
-  try {
-    const who = await call("/auth/me");
-    const list = await call("/staff");
-    const mine = list.staff.find((s) => s.id === who.id);
-    me = mine ? mine.email : null;
-    await load();
-  } catch (error) {
-    say(errorBox, error.message, { error: true });
-  }
+  // The form works before the list arrives: on a slow line a quick inviter must not
+  // submit the bare HTML form (a page reload that loses what was typed).
   const form = root.querySelector("[data-invite]");
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -105,6 +98,15 @@ async function main() {
     const copied = await copyText(input.value, input);
     say(root.querySelector("[data-invite-status]"), copied ? t("copied") : t("copy_manually"));
   });
+  try {
+    const who = await call("/auth/me");
+    const list = await call("/staff");
+    const mine = list.staff.find((s) => s.id === who.id);
+    me = mine ? mine.email : null;
+    await load();
+  } catch (error) {
+    say(errorBox, error.message, { error: true });
+  }
 }
 
 main();
