@@ -52,14 +52,6 @@ class Actor:
     def can_facilitate(self) -> bool:
         return self.role == FACILITATOR
 
-    def may_attend(self, session_id: int) -> bool:
-        """Tell whether this actor may see and contribute to ``session_id``.
-
-        A speaker may only watch (see :func:`companion.realtime.sockets.join_session`) and
-        contributes nothing: every contribution's role check refuses the speaker role.
-        """
-        return self.is_staff or (not self.is_speaker and self.session_id == session_id)
-
     def has_role(self, roles: frozenset[str]) -> bool:
         """Tell whether the actor holds one of ``roles`` (facilitators also moderate)."""
         if self.role in roles:

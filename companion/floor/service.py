@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from ..core import permissions
 from ..core.actors import Actor
 from ..core.errors import Closed, Conflict, Forbidden, Invalid, NotFound
 from ..core.i18n import N_
@@ -388,8 +389,7 @@ def request_floor(
     now = now or utcnow()
     if actor.participant_id is None:
         raise Forbidden(N_("Only attendees raise a hand; moderators give the floor."))
-    if not actor.may_attend(session.id):
-        raise Forbidden(N_("You are not a participant of this session."))
+    permissions.check_attend(actor, session.id)
     if kind not in REQUEST_KINDS:
         raise Invalid(N_("Unknown kind of request to speak."))
     _lock(session)
@@ -423,8 +423,7 @@ def withdraw_request(
 ) -> FloorRequest:
     """Take a waiting request out of the queue: the attendee's own, or any (a moderator)."""
     now = now or utcnow()
-    if not actor.may_attend(request.session_id):
-        raise Forbidden(N_("You are not a participant of this session."))
+    permissions.check_attend(actor, request.session_id)
     if not actor.is_staff and request.participant_id != actor.participant_id:
         raise Forbidden(N_("You can only withdraw your own request."))
     session = programme.get_session(request.session_id)

@@ -10,21 +10,19 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from sqlalchemy import event as sa_event
 from sqlalchemy import select
-from sqlalchemy.orm import Session as OrmSession
 
 from ..core.errors import Conflict, Forbidden, Invalid, NotFound
 from ..core.i18n import N_
 from ..core.passwords import hash_password
 from ..core.timeutil import iso, utcnow
 from ..core.urls import external_url
-from ..extensions import db
+from ..extensions import db, socketio
+from ..realtime import hub
+from ..realtime.connections import connections
 from .models import STAFF_ROLES, StaffUser
 from .service import signals
 from .tokens import password_token, staff_from_password_token
-
-_CLOSE_AFTER_COMMIT = "companion_close_sockets"
 
 #: Sent inside the transaction when someone is invited: (staff, link, language). The mail
 #: package queues the invitation there, so the mail exists exactly when the invitation does.
@@ -179,29 +177,17 @@ def close_sockets(staff: StaffUser) -> None:
     Other processes refuse the revoked token at the socket's next event (every event verifies
     its token again).
     """
-    db.session.info.setdefault(_CLOSE_AFTER_COMMIT, []).append(("staff", staff.id))
+    hub.after_commit(lambda: _disconnect([("staff", staff.id)]))
 
 
 def close_participant_sockets(participant_ids: list[int]) -> None:
     """Same for participants whose tokens were revoked (a registration removed)."""
-    pending = db.session.info.setdefault(_CLOSE_AFTER_COMMIT, [])
-    pending.extend(("participant", pid) for pid in participant_ids)
+    pairs = [("participant", pid) for pid in participant_ids]
+    hub.after_commit(lambda: _disconnect(pairs))
 
 
-@sa_event.listens_for(OrmSession, "after_commit")
-def _close_after_commit(session: OrmSession) -> None:
-    pending = session.info.pop(_CLOSE_AFTER_COMMIT, None)
-    if not pending:
-        return
-    from ..extensions import socketio
-    from ..realtime.connections import connections
-
-    for kind, subject_id in pending:
+def _disconnect(pairs: list[tuple[str, int]]) -> None:
+    for kind, subject_id in pairs:
         for sid in connections.sids_for(kind, subject_id):
             with contextlib.suppress(Exception):  # a socket that went away meanwhile
                 socketio.server.disconnect(sid, namespace="/")
-
-
-@sa_event.listens_for(OrmSession, "after_rollback")
-def _forget_after_rollback(session: OrmSession) -> None:
-    session.info.pop(_CLOSE_AFTER_COMMIT, None)

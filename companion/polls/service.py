@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from ..core import permissions
 from ..core.actors import Actor
 from ..core.errors import Closed, Conflict, Forbidden, Invalid, NotFound
 from ..core.i18n import N_
@@ -58,13 +59,12 @@ def get_poll(poll_id: int) -> Poll:
 
 
 def _require_moderator(actor: Actor) -> None:
-    if not actor.can_moderate():
+    if not permissions.may_moderate(actor):
         raise Forbidden(N_("Only moderators manage polls."))
 
 
 def _require_attendance(poll: Poll, actor: Actor) -> None:
-    if not actor.may_attend(poll.session_id):
-        raise Forbidden(N_("You are not a participant of this session."))
+    permissions.check_attend(actor, poll.session_id)
 
 
 def session_polls(session_id: int, *, include_drafts: bool) -> list[Poll]:
@@ -311,7 +311,7 @@ def moderate_answer(poll: Poll, answer_id: int, action: str, *, actor: Actor) ->
         raise NotFound(N_("No such answer in this poll."))
     ballot.approved = action == "approve"
     db.session.flush()
-    coalescer.mark(COALESCE_KIND, poll.id)
+    hub.mark_dirty(COALESCE_KIND, poll.id)
     return _answer_entry(poll, ballot, names={})
 
 
@@ -500,7 +500,7 @@ def cast_vote(poll: Poll, data: dict[str, Any], *, actor: Actor) -> dict:
         ballot.approved = False  # a changed text waits for moderation again
         ballot.updated_at = now
     _bump(poll.id, deltas)
-    coalescer.mark(COALESCE_KIND, poll.id)
+    hub.mark_dirty(COALESCE_KIND, poll.id)
     # Nothing about the answer goes in the ack: it is kept as the resend receipt.
     return {"recorded": True}
 

@@ -21,11 +21,10 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import Integer, delete, exists, func, insert, literal, select, update
-from sqlalchemy import event as sa_event
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import aliased
 
+from ..core import permissions
 from ..core.actors import Actor
 from ..core.errors import Closed, Conflict, Forbidden, Invalid, NotFound, RateLimited
 from ..core.i18n import N_
@@ -49,7 +48,6 @@ from .schemas import DEFAULT_MAX_LENGTH, MAX_TEXT, SettingsIn, SubmitIn
 from .text import find_profanity, likely_duplicates
 
 VOTES_KIND = "question.votes"
-_DIRTY = "companion_questions_dirty"
 SIMILARITY_POOL = 300  # the latest questions of the session compared with a new one
 
 DEFAULT_SETTINGS: dict[str, Any] = {
@@ -86,14 +84,11 @@ def _locked_question(question_id: int) -> Question:
 
 
 def _check_attends(actor: Actor, session_id: int) -> None:
-    if not actor.may_attend(session_id):
-        raise Forbidden("You are not a participant of this session.")
+    permissions.check_attend(actor, session_id)
 
 
 def _check_moderates(actor: Actor, session_id: int) -> None:
-    if not actor.is_staff or not actor.can_moderate():
-        raise Forbidden("Only moderators may do this.")
-    _check_attends(actor, session_id)
+    permissions.check_moderate(actor, session_id)
 
 
 def session_settings(session: LiveSession) -> dict[str, Any]:
@@ -247,19 +242,7 @@ def _broadcast(question: Question, *, was_public: bool, staff_extra: bool = Fals
 
 def _mark_votes_dirty(question: Question) -> None:
     """Ask for a coalesced count broadcast once this transaction commits."""
-    db.session.info.setdefault(_DIRTY, set()).add((question.session_id, question.id))
-
-
-@sa_event.listens_for(OrmSession, "after_commit")
-def _mark_after_commit(session: OrmSession) -> None:
-    dirty = session.info.pop(_DIRTY, None)
-    if dirty:
-        coalescer.mark_many(VOTES_KIND, dirty)
-
-
-@sa_event.listens_for(OrmSession, "after_rollback")
-def _forget_after_rollback(session: OrmSession) -> None:
-    session.info.pop(_DIRTY, None)
+    hub.mark_dirty(VOTES_KIND, (question.session_id, question.id))
 
 
 def flush_votes(keys: set[tuple[int, int]]) -> None:

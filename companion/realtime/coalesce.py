@@ -58,6 +58,11 @@ class Coalescer:
             if self._oldest is None:
                 self._oldest = time.monotonic()
 
+    def marked(self, kind: str) -> set:
+        """The keys of ``kind`` waiting for the next flush."""
+        with self._lock:
+            return set(self._dirty.get(kind, ()))
+
     def lag(self) -> float:
         """Seconds the oldest unflushed change has waited (0 when nothing waits)."""
         oldest = self._oldest

@@ -3,11 +3,16 @@
 Services call :func:`publish` inside their transaction. The seq is taken and the broadcast
 logged in that same transaction; the emit waits for the commit, so nothing is broadcast for a
 change that was rolled back (Zulip's ``send_event_on_commit``).
+
+Every other effect of a change that must wait for its commit goes through the same place:
+:func:`after_commit` for a callback, :func:`mark_dirty` for a coalesced figure. Handlers never
+commit; the dispatcher does, and these run then, or are forgotten on rollback.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from sqlalchemy import event as sa_event
@@ -17,11 +22,14 @@ from sqlalchemy.orm import Session as OrmSession
 from ..core import metrics
 from ..extensions import db, socketio
 from ..programme.models import LiveSession
+from .coalesce import coalescer
 from .models import AUDIENCE_ALL, AUDIENCE_STAFF, SessionBroadcast
 from .rooms import participant_room, session_room, staff_room
 
 log = logging.getLogger(__name__)
 _PENDING = "companion_pending_emits"
+_CALLBACKS = "companion_after_commit"
+_DIRTY = "companion_dirty_marks"
 
 
 def next_seq(session_id: int) -> int:
@@ -91,6 +99,20 @@ def notify_participant(session_id: int, participant_id: int, event: str, payload
     )
 
 
+def after_commit(callback: Callable[[], None]) -> None:
+    """Call ``callback()`` once the current transaction commits; never if it rolls back."""
+    db.session.info.setdefault(_CALLBACKS, []).append(callback)
+
+
+def mark_dirty(kind: str, key: Hashable) -> None:
+    """Mark ``key`` of ``kind`` for the coalesced broadcast once the transaction commits.
+
+    Marking before the commit would let a flush in between broadcast the old figure and use
+    the mark up, leaving the last change of a burst unseen until the next one.
+    """
+    db.session.info.setdefault(_DIRTY, set()).add((kind, key))
+
+
 def _rooms_for(session_id: int, audience: str, participant_id: int | None) -> list[str]:
     if audience == AUDIENCE_ALL:
         return [session_room(session_id)]
@@ -111,9 +133,9 @@ def visible_to(broadcast: SessionBroadcast, *, is_staff: bool, participant_id: i
 
 @sa_event.listens_for(OrmSession, "after_commit")
 def _emit_after_commit(session: OrmSession) -> None:
-    pending = session.info.pop(_PENDING, None)
-    if not pending:
-        return
+    pending = session.info.pop(_PENDING, None) or []
+    callbacks = session.info.pop(_CALLBACKS, None) or []
+    dirty = session.info.pop(_DIRTY, None) or set()
     for event, data, rooms in pending:
         for room in rooms:
             try:
@@ -121,8 +143,16 @@ def _emit_after_commit(session: OrmSession) -> None:
                 metrics.BROADCASTS.labels(event).inc()
             except Exception:  # a broadcast failure must not undo a committed change
                 log.exception("could not emit %s to %s", event, room)
+    for callback in callbacks:
+        try:
+            callback()
+        except Exception:  # the change is committed; a failed side effect is logged
+            log.exception("after-commit callback %r failed", callback)
+    for kind, key in dirty:
+        coalescer.mark(kind, key)
 
 
 @sa_event.listens_for(OrmSession, "after_rollback")
 def _drop_after_rollback(session: OrmSession) -> None:
-    session.info.pop(_PENDING, None)
+    for name in (_PENDING, _CALLBACKS, _DIRTY):
+        session.info.pop(name, None)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from ..core import permissions
 from ..core.actors import SPEAKER, Actor, actor_key
 from ..core.errors import DomainError, Forbidden, Invalid, NotFound, Unavailable
 from ..core.i18n import N_
@@ -98,18 +99,18 @@ class LeaveIn(Schema):
 WATCHERS = ANYONE | {SPEAKER}
 
 
-def _speaker_may_watch(actor: Actor, session: LiveSession) -> bool:
-    """Tell whether a speaker is on the agenda of ``session``."""
-    if not actor.is_speaker or session.event_id != actor.event_id:
-        return False
-    return any(s.id == actor.id for item in session.agenda for s in item.speakers)
+def _speaker_ids(session: LiveSession) -> set[int]:
+    """The speakers named on the session's agenda."""
+    return {s.id for item in session.agenda for s in item.speakers}
 
 
 @socket_event("session.join", JoinIn, roles=WATCHERS)
 def join_session(actor: Actor, payload: JoinIn) -> dict:
     """Enter a session's rooms; answer a snapshot, or the broadcasts missed since ``since_seq``."""
     session = programme.get_session(payload.session_id)
-    if not (actor.may_attend(session.id) or _speaker_may_watch(actor, session)):
+    if not permissions.may_watch(
+        actor, session.id, event_id=session.event_id, speaker_ids=_speaker_ids(session)
+    ):
         raise Forbidden(N_("You are not a participant of this session."))
     seq = session.seq  # read before the state, so a racing change is replayed, never lost
     sid = request.sid

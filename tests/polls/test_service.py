@@ -563,3 +563,38 @@ def test_exported_polls_import_back_identically(event):
     db.session.commit()
     for original, imported in zip(event.sessions, copy.sessions, strict=True):
         assert service.export_prepared_polls(imported) == service.export_prepared_polls(original)
+
+
+# ---------------------------------------------------------------- coalesced results and commit
+
+
+def test_a_flush_before_the_commit_leaves_the_vote_marked_for_the_next_one(
+    make_poll, join, first_session
+):
+    """A vote marks its poll when it commits: a flush racing the open transaction cannot
+    use the mark up and leave the last vote of a burst unbroadcast."""
+    from companion.realtime.coalesce import coalescer
+
+    poll = make_poll("single")
+    attendee = join(first_session.id)
+    coalescer.reset()
+    service.cast_vote(
+        db.session.get(Poll, poll.id), {"option_id": ids(poll)[0]}, actor=attendee.actor
+    )
+    coalescer.flush()  # the coalescer's tick, while the vote is not yet committed
+    assert coalescer.lag() == 0.0
+    db.session.commit()
+    assert poll.id in coalescer.marked(service.COALESCE_KIND)
+
+
+def test_a_rolled_back_vote_marks_nothing(make_poll, join, first_session):
+    from companion.realtime.coalesce import coalescer
+
+    poll = make_poll("single")
+    attendee = join(first_session.id)
+    coalescer.reset()
+    service.cast_vote(
+        db.session.get(Poll, poll.id), {"option_id": ids(poll)[0]}, actor=attendee.actor
+    )
+    db.session.rollback()
+    assert coalescer.marked(service.COALESCE_KIND) == set()

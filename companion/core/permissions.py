@@ -1,0 +1,63 @@
+"""Who may do what, in one place: the permissions an event or route declares, and the checks.
+
+The dispatcher checks the permission an event declares once, against the session its payload
+resolves to; services keep the same checks as preconditions (a CLI or a test calls them too),
+through the ``check_*`` functions below, never a hand-written comparison of roles.
+"""
+
+from __future__ import annotations
+
+from .actors import Actor
+from .errors import Forbidden
+from .i18n import N_
+
+#: Take part in a session: attendees of that session, and staff.
+ATTEND = "attend"
+#: Run a session: moderators and facilitators.
+MODERATE = "moderate"
+#: Prepare the programme, read summaries, manage people: facilitators.
+FACILITATE = "facilitate"
+#: Look at a session without contributing: who may attend, and its speakers.
+WATCH = "watch"
+
+PERMISSIONS = frozenset({ATTEND, MODERATE, FACILITATE, WATCH})
+
+
+def may_attend(actor: Actor, session_id: int) -> bool:
+    """Staff attend every session; an attendee only their own; a speaker contributes nothing."""
+    return actor.is_staff or (not actor.is_speaker and actor.session_id == session_id)
+
+
+def may_moderate(actor: Actor) -> bool:
+    return actor.is_staff and actor.can_moderate()
+
+
+def may_facilitate(actor: Actor) -> bool:
+    return actor.is_staff and actor.can_facilitate()
+
+
+def may_watch(actor: Actor, session_id: int, *, event_id: int, speaker_ids: set[int]) -> bool:
+    """Attend, or be a speaker of the session's event named on its agenda (``speaker_ids``)."""
+    if may_attend(actor, session_id):
+        return True
+    return actor.is_speaker and actor.event_id == event_id and actor.id in speaker_ids
+
+
+def check_attend(actor: Actor, session_id: int) -> None:
+    """:raises Forbidden: the actor is not a participant of this session."""
+    if not may_attend(actor, session_id):
+        raise Forbidden(N_("You are not a participant of this session."))
+
+
+def check_moderate(actor: Actor, session_id: int | None = None) -> None:
+    """:raises Forbidden: the actor does not run sessions (or not this one)."""
+    if not may_moderate(actor):
+        raise Forbidden(N_("Only moderators may do this."))
+    if session_id is not None:
+        check_attend(actor, session_id)
+
+
+def check_facilitate(actor: Actor) -> None:
+    """:raises Forbidden: the actor does not prepare the programme."""
+    if not may_facilitate(actor):
+        raise Forbidden(N_("Only facilitators may do this."))
