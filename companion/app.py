@@ -42,6 +42,7 @@ DOMAIN_MODULES = [
     "realtime.models",
     "realtime.sockets",
     "programme.sockets",
+    "programme.scopes",
     "programme.routes",
     "programme.workspace",
     "programme.lifecycle",
@@ -57,10 +58,8 @@ DOMAIN_MODULES = [
     "polls.closing",
     "questions.models",
     "questions.sockets",
-    "questions.routes",
     "floor.models",
     "floor.sockets",
-    "floor.routes",
     "floor.closing",
     "projector.sockets",
     "summaries.models",
@@ -113,6 +112,7 @@ def create_app(config: Config | None = None) -> Flask:
     from .core.passwords import use_profile
     from .core.tokens import TokenSigner
     from .pages.routes import pages
+    from .participants import tokens as participant_tokens
     from .realtime import wirejson
     from .realtime.coalesce import coalescer
     from .realtime.presence import presence
@@ -156,6 +156,7 @@ def create_app(config: Config | None = None) -> Flask:
         engineio_logger=False,
         json=wirejson,
     )
+    participant_tokens.init_app(app)
     app.extensions["companion_tokens"] = TokenSigner(
         config.secret_key,
         {

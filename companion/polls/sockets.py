@@ -8,10 +8,14 @@ an open-text answer), ``poll.answers`` (the individual answers, for moderators) 
 from __future__ import annotations
 
 from ..core.actors import Actor
+from ..core.permissions import ATTEND, MODERATE
+from ..core.scopes import Target, scope_resolver
 from ..programme import service as programme
-from ..realtime.dispatcher import MODERATOR, PARTICIPANT, socket_event
+from ..programme.models import LiveSession
+from ..realtime.dispatcher import socket_event
 from ..realtime.snapshot import snapshot_part
 from . import service
+from .models import Poll
 from .schemas import (
     ModerateAnswerIn,
     PollCreateIn,
@@ -21,17 +25,24 @@ from .schemas import (
     VoteIn,
 )
 
-MODERATORS = frozenset({MODERATOR})  # facilitators moderate too (Actor.has_role)
-PARTICIPANTS = frozenset({PARTICIPANT})
+
+@scope_resolver("poll_id")
+def _poll_scope(poll_id: int) -> Target:
+    poll = service.get_poll(poll_id)
+    return Target(poll, session_id=poll.session_id)
+
+
+# The programme file carries each session's prepared polls (the programme never imports polls).
+programme.programme_file_part("polls")(service.export_prepared_polls)
 
 
 def _staff_poll(poll) -> dict:
     return {"poll": service.poll_dict(poll, staff=True)}
 
 
-@socket_event("poll.create", PollCreateIn, roles=MODERATORS)
-def create(actor: Actor, payload: PollCreateIn) -> dict:
-    session = programme.get_session(payload.session_id)
+@socket_event("poll.create", PollCreateIn, permission=MODERATE, scope="session_id")
+def create(actor: Actor, payload: PollCreateIn, target: LiveSession) -> dict:
+    session = target
     poll = service.create_poll(
         session,
         kind=payload.kind,
@@ -43,10 +54,10 @@ def create(actor: Actor, payload: PollCreateIn) -> dict:
     return _staff_poll(poll)
 
 
-@socket_event("poll.update", PollUpdateIn, roles=MODERATORS)
-def update(actor: Actor, payload: PollUpdateIn) -> dict:
+@socket_event("poll.update", PollUpdateIn, permission=MODERATE, scope="poll_id")
+def update(actor: Actor, payload: PollUpdateIn, target: Poll) -> dict:
     poll = service.update_poll(
-        service.get_poll(payload.poll_id),
+        target,
         kind=payload.kind,
         question=payload.question,
         options=payload.options,
@@ -56,48 +67,49 @@ def update(actor: Actor, payload: PollUpdateIn) -> dict:
     return _staff_poll(poll)
 
 
-@socket_event("poll.open", PollIdIn, roles=MODERATORS)
-def open_(actor: Actor, payload: PollIdIn) -> dict:
-    return _staff_poll(service.open_poll(service.get_poll(payload.poll_id), actor=actor))
+@socket_event("poll.open", PollIdIn, permission=MODERATE, scope="poll_id")
+def open_(actor: Actor, payload: PollIdIn, target: Poll) -> dict:
+    return _staff_poll(service.open_poll(target, actor=actor))
 
 
-@socket_event("poll.close", PollIdIn, roles=MODERATORS)
-def close(actor: Actor, payload: PollIdIn) -> dict:
-    return _staff_poll(service.close_poll(service.get_poll(payload.poll_id), actor=actor))
+@socket_event("poll.close", PollIdIn, permission=MODERATE, scope="poll_id")
+def close(actor: Actor, payload: PollIdIn, target: Poll) -> dict:
+    return _staff_poll(service.close_poll(target, actor=actor))
 
 
-@socket_event("poll.reveal", PollIdIn, roles=MODERATORS)
-def reveal(actor: Actor, payload: PollIdIn) -> dict:
-    return _staff_poll(service.reveal_poll(service.get_poll(payload.poll_id), actor=actor))
+@socket_event("poll.reveal", PollIdIn, permission=MODERATE, scope="poll_id")
+def reveal(actor: Actor, payload: PollIdIn, target: Poll) -> dict:
+    return _staff_poll(service.reveal_poll(target, actor=actor))
 
 
-@socket_event("poll.delete", PollIdIn, roles=MODERATORS)
-def delete(actor: Actor, payload: PollIdIn) -> dict:
-    return {"poll": service.delete_poll(service.get_poll(payload.poll_id), actor=actor)}
+@socket_event("poll.delete", PollIdIn, permission=MODERATE, scope="poll_id")
+def delete(actor: Actor, payload: PollIdIn, target: Poll) -> dict:
+    return {"poll": service.delete_poll(target, actor=actor)}
 
 
-@socket_event("poll.vote", VoteIn, roles=PARTICIPANTS, idempotent=True)
-def vote(actor: Actor, payload: VoteIn) -> dict:
-    return service.cast_vote(service.get_poll(payload.poll_id), payload.answer, actor=actor)
+@socket_event(
+    "poll.vote", VoteIn, permission=ATTEND, scope="poll_id", idempotent=True, rate_limit="vote"
+)
+def vote(actor: Actor, payload: VoteIn, target: Poll) -> dict:
+    return service.cast_vote(target, payload.answer, actor=actor)
 
 
-@socket_event("poll.moderate_answer", ModerateAnswerIn, roles=MODERATORS)
-def moderate_answer(actor: Actor, payload: ModerateAnswerIn) -> dict:
-    poll = service.get_poll(payload.poll_id)
+@socket_event("poll.moderate_answer", ModerateAnswerIn, permission=MODERATE, scope="poll_id")
+def moderate_answer(actor: Actor, payload: ModerateAnswerIn, target: Poll) -> dict:
+    poll = target
     answer = service.moderate_answer(poll, payload.answer_id, payload.action, actor=actor)
     return {"answer": answer}
 
 
-@socket_event("poll.answers", PollIdIn, roles=MODERATORS)
-def answers(actor: Actor, payload: PollIdIn) -> dict:
-    poll = service.get_poll(payload.poll_id)
+@socket_event("poll.answers", PollIdIn, permission=MODERATE, scope="poll_id")
+def answers(actor: Actor, payload: PollIdIn, target: Poll) -> dict:
+    poll = target
     return {"poll_id": poll.id, "answers": service.list_answers(poll, actor=actor)}
 
 
-@socket_event("poll.leaderboard", SessionIdIn, roles=MODERATORS)
+@socket_event("poll.leaderboard", SessionIdIn, permission=MODERATE, scope="session_id")
 def leaderboard(actor: Actor, payload: SessionIdIn) -> dict:
-    session = programme.get_session(payload.session_id)
-    return service.leaderboard(session.id, actor=actor)
+    return service.leaderboard(payload.session_id, actor=actor)
 
 
 @snapshot_part("polls")

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from ..core.errors import Closed, Conflict
 from ..core.i18n import N_
+from ..core.permissions import MODERATE
 from ..core.timeutil import iso, utcnow
 from ..extensions import db
 from ..realtime import hub
@@ -138,14 +139,13 @@ def session_log(session: LiveSession) -> list[dict[str, Any]]:
 def _register_routes() -> None:
     """GET /api/v1/sessions/{id}/log: who started, ended and reopened the session (staff)."""
     from ..core.http import api_route
-    from ..realtime.dispatcher import STAFF
-    from .service import get_session
 
     @api_route(
         "/sessions/<int:session_id>/log",
         summary="A session's life: who started, ended and reopened it, and what each closed",
         tag="programme",
-        roles=STAFF,
+        permission=MODERATE,
+        scope="session_id",
         description=(
             "entries: [{action: start|end|reopen, at, staff_id, actor_name, details}], oldest "
             "first. An end's details name the polls it closed (closed_polls), whether it closed "
@@ -153,8 +153,8 @@ def _register_routes() -> None:
             "(removed_requests); a reopen's, what it put back."
         ),
     )
-    def session_log_route(actor, payload, session_id: int):
-        session = get_session(session_id)
+    def session_log_route(actor, payload, session_id: int, target):
+        session = target
         return {"session_id": session.id, "entries": session_log(session)}
 
 

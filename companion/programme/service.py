@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,6 +30,22 @@ agenda_advanced = signals.signal("agenda-advanced")
 session_status_changed = signals.signal("session-status-changed")
 #: Sent while importing a session's prepared polls: (session, polls list, item by index).
 session_imported = signals.signal("session-imported")
+
+#: Parts of a session's entry in the programme file that other domains write (as the snapshot
+#: parts): ``fn(session) -> value``; an empty value is left out. Domains above the programme
+#: register theirs at import, so the programme never imports them.
+_FILE_PARTS: dict[str, Callable[[LiveSession], Any]] = {}
+
+
+def programme_file_part(name: str):
+    """Register ``fn(session)`` as the ``name`` entry of each session in the programme file."""
+
+    def decorator(fn: Callable[[LiveSession], Any]) -> Callable[[LiveSession], Any]:
+        _FILE_PARTS[name] = fn
+        return fn
+
+    return decorator
+
 
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in a call
 
@@ -275,9 +292,6 @@ def import_programme(text: str) -> Event:
 
 def export_programme(event: Event) -> str:
     """Write an event back as a programme file that import_programme reads."""
-    # Imported here: the polls domain builds on the programme, not the other way round.
-    from ..polls.service import export_prepared_polls
-
     speakers = sorted(event.speakers, key=lambda s: s.id)
     tz = ZoneInfo(event.timezone)
     data = {
@@ -316,9 +330,10 @@ def export_programme(event: Event) -> str:
         }
         if session.settings:
             entry["settings"] = dict(session.settings)
-        polls = export_prepared_polls(session)
-        if polls:
-            entry["polls"] = polls
+        for name, part in _FILE_PARTS.items():
+            value = part(session)
+            if value:
+                entry[name] = value
         data["sessions"].append(entry)
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
 
