@@ -137,3 +137,22 @@ def test_the_graph_sees_lazy_imports_and_names_the_cycle():
 @pytest.mark.parametrize("domain", DOMAINS)
 def test_every_domain_is_a_package(domain):
     assert (PACKAGE / domain / "__init__.py").exists()
+
+
+def test_handlers_never_commit():
+    """The dispatcher and api_route commit; a handler that commits splits the transaction."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for fn in ast.walk(tree):
+            if not isinstance(fn, ast.FunctionDef):
+                continue
+            decorators = {getattr(getattr(d, "func", d), "id", None) for d in fn.decorator_list} - {
+                None
+            }
+            if not decorators & {"socket_event", "api_route"}:
+                continue
+            for node in ast.walk(fn):
+                if isinstance(node, ast.Attribute) and node.attr == "commit":
+                    found.append(f"{_module_name(path)}.{fn.name}:{node.lineno}")
+    assert not found, f"handlers that commit: {found}"
