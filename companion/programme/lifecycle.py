@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from ..core import permissions
 from ..core.errors import Closed, Conflict
 from ..core.i18n import N_
 from ..core.permissions import MODERATE
@@ -61,6 +62,7 @@ def _announce(session: LiveSession) -> None:
 
 def start_session(session: LiveSession, *, actor) -> LiveSession:
     """Put a scheduled session live; an ended one is reopened."""
+    permissions.check_moderate(actor, session.id)
     if session.status == SessionStatus.LIVE:
         raise Conflict(N_("This session is already live."))
     if session.status == SessionStatus.ENDED:
@@ -78,6 +80,7 @@ def start_session(session: LiveSession, *, actor) -> LiveSession:
 
 def end_session(session: LiveSession, *, actor) -> LiveSession:
     """End a live session: polls close, the floor and its list end, contributions stop."""
+    permissions.check_moderate(actor, session.id)
     if session.status != SessionStatus.LIVE:
         raise Conflict(N_("Only a live session can be ended."))
     session.status = SessionStatus.ENDED
@@ -99,6 +102,7 @@ def last_end(session: LiveSession) -> SessionLogEntry | None:
 
 def reopen_session(session: LiveSession, *, actor) -> LiveSession:
     """Undo an end: live again, with the polls and the list of speakers the end had closed."""
+    permissions.check_moderate(actor, session.id)
     if session.status != SessionStatus.ENDED:
         raise Conflict(N_("Only an ended session can be reopened."))
     ended = last_end(session)

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..core import permissions
 from ..core.errors import Conflict, Invalid, NotFound
 from ..core.i18n import N_
 from ..core.schemas import problem_of
@@ -380,6 +381,7 @@ def reopen_session(session: LiveSession, *, actor) -> LiveSession:
 
 def advance_agenda(session: LiveSession, item: AgendaItem | None, *, actor) -> LiveSession:
     """Make ``item`` the agenda item under way (None: between items)."""
+    permissions.check_moderate(actor, session.id)
     if session.status == SessionStatus.ENDED:
         raise Conflict(N_("This session has ended."))
     session.current_agenda_item_id = item.id if item else None
