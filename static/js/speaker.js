@@ -4,7 +4,7 @@
 import { el, store } from "./api.js";
 import { announce, t } from "./i18n.js";
 import { LiveClient, bindStatus } from "./live.js";
-import { timerView } from "./floor.js";
+import { timerView } from "./floor-common.js";
 import { bindSessionShell } from "./shell.js";
 
 const root = document.getElementById("speaker");
