@@ -1,3 +1,4 @@
+// @ts-check
 // The registration list: search, per-session attendance, remove, copy a personal link, CSV.
 import { el } from "./api.js";
 import { announce, t } from "./i18n.js";
@@ -14,6 +15,10 @@ let call;
 let query = "";
 let page = 1;
 
+/**
+ * @param {Record<string, any>} reg
+ * @param {Array<Record<string, any>>} sessions
+ */
 function attendance(reg, sessions) {
   return sessions.map((s, i) => {
     const joined = reg.attended_session_ids.includes(s.id);
@@ -25,6 +30,10 @@ function attendance(reg, sessions) {
   });
 }
 
+/**
+ * @param {Record<string, any>} reg
+ * @param {Array<Record<string, any>>} sessions
+ */
 function row(reg, sessions) {
   const copy = el("button", { type: "button", class: "button small", text: t("copy_link"),
     "aria-label": t("copy_link_of", { name: reg.name }) });

@@ -1,3 +1,4 @@
+// @ts-check
 // Staff accounts: invite (the set-password link is shown to copy), change a role, revoke.
 import { el } from "./api.js";
 import { t } from "./i18n.js";
@@ -11,6 +12,7 @@ const status = root.querySelector("[data-status]");
 let call;
 let me;
 
+/** @param {string} link */
 function showLink(link) {
   const box = root.querySelector("[data-invite-link]");
   const input = box.querySelector("input");
@@ -20,6 +22,10 @@ function showLink(link) {
   input.select();
 }
 
+/**
+ * @param {{email: string, role: string}} body
+ * @param {HTMLElement | null} statusNode
+ */
 async function invite(body, statusNode) {
   const answer = await call("/staff/invitations", { method: "POST", body });
   say(statusNode, t("invited"));
@@ -27,6 +33,7 @@ async function invite(body, statusNode) {
   await load();
 }
 
+/** @param {Record<string, any>} account */
 function row(account) {
   const role = el("select", { "aria-label": t("role_of", { email: account.email }), disabled: account.status === "revoked" },
     ...Object.entries(t("roles")).map(([value, label]) => el("option", { value, text: label })));

@@ -21,6 +21,7 @@ import { Store } from "./store.js";
  * @property {boolean} [anonymous]
  * @property {string | null} [author]
  * @property {number | null} [agenda_item_id]
+ * @property {number | null} [speaker_id]
  * @property {string | null} [speaker_name]
  * @property {string | null} [reply]
  * @property {boolean} [answered_live]

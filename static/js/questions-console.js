@@ -17,7 +17,8 @@ const IN_TAB = {
   archived: (q) => q.state === "archived" || q.state === "rejected",
 };
 
-function actionsFor(q) {
+/** What a moderator may do with `q` now. */
+function actionsFor(/** @type {Question} */ q) {
   const terminal = q.merged_into_id || q.carried_to_session_id;
   switch (q.state) {
     case "pending": return ["approve", "reject", "answer", "edit", "merge", "archive", "ban"];
@@ -159,6 +160,10 @@ export function startConsole(client, ctx, section) {
       el("p", { class: "actions" }, el("button", { type: "submit", class: "primary", text: t("q_merge_do") }), cancel));
   };
 
+  /**
+   * @param {Question} q
+   * @param {"answer" | "edit" | "merge"} kind
+   */
   function openEditor(q, kind) {
     if (kind === "merge" && !store.values().some((o) => o.id !== q.id && OPEN_STATES.has(o.state))) return null;
     render();
