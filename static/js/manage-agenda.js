@@ -2,6 +2,7 @@
 // The agenda of a session in the event editor: its items in order (arrows, drag and drop), each
 // editable inline, and the form that adds one. Saved through the workspace API.
 import { el } from "./api.js";
+import { errorMessage } from "./errors.js";
 import { announce, t } from "./i18n.js";
 import { check, clearFieldErrors, field, say, showFormError } from "./manage-common.js";
 
@@ -67,7 +68,7 @@ export function agendaEditors({ call, speakers, root }) {
       announce(t("moved", { title: item.title, position, count: session.agenda.length }));
       say(status, null);
     } catch (error) {
-      say(status, error.message, { error: true });
+      say(status, errorMessage(error), { error: true });
     }
   }
 
@@ -125,7 +126,7 @@ export function agendaEditors({ call, speakers, root }) {
         draw();
         announce(t("removed_ok"));
       } catch (error) {
-        say(status, error.message, { error: true });
+        say(status, errorMessage(error), { error: true });
       }
     });
     return el("li", { class: `agenda-edit-item kind-${item.kind}`, draggable: "true", dataset: { itemId: item.id } },

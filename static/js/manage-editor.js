@@ -2,6 +2,7 @@
 // The event editor: the event's fields, its sessions with their agenda, and its speakers.
 // Everything is saved through the workspace API; a live session's room hears each change.
 import { el } from "./api.js";
+import { errorMessage } from "./errors.js";
 import { announce, t } from "./i18n.js";
 import {
   bindLogout, check, clearFieldErrors, copyText, download, field, formValues, makeCaller,
@@ -130,7 +131,7 @@ function speakerRow(speaker) {
       const copied = await copyText(answer.url, linkInput);
       say(status, copied ? t("copied") : t("copy_manually"));
     } catch (error) {
-      say(status, error.message, { error: true });
+      say(status, errorMessage(error), { error: true });
     }
   });
   const form = el("form", { class: "inline-form", hidden: true, novalidate: true },
@@ -165,7 +166,7 @@ function speakerRow(speaker) {
       await reload();
       announce(t("removed_ok"));
     } catch (error) {
-      say(status, error.message, { error: true });
+      say(status, errorMessage(error), { error: true });
     }
   });
   return el("li", { class: "speaker-row", dataset: { speakerId: speaker.id } },
@@ -262,7 +263,7 @@ function sessionCard(session, index) {
       announce(t("removed_ok"));
       root.querySelector("#sessions-title").focus();
     } catch (error) {
-      say(status, error.message, { error: true });
+      say(status, errorMessage(error), { error: true });
     }
   });
   const statusLabel = t("status")[session.status] || session.status;
@@ -297,13 +298,13 @@ async function main() {
     try {
       await download(staff, `/events/${encodeURIComponent(slug)}/programme.yaml`, `${slug}.yaml`);
     } catch (error) {
-      say(errorBox, error.message, { error: true });
+      say(errorBox, errorMessage(error), { error: true });
     }
   });
   try {
     data = await call(`/events/${encodeURIComponent(slug)}/editor`);
   } catch (error) {
-    say(errorBox, error.message, { error: true });
+    say(errorBox, errorMessage(error), { error: true });
     return;
   }
   renderEventForm();

@@ -1,6 +1,7 @@
 // @ts-check
 // Staff accounts: invite (the set-password link is shown to copy), change a role, revoke.
 import { el } from "./api.js";
+import { errorMessage } from "./errors.js";
 import { t } from "./i18n.js";
 import {
   bindLogout, clearFieldErrors, copyText, makeCaller, refuseNonFacilitator, requireFacilitator, say, showFormError,
@@ -44,14 +45,14 @@ function row(account) {
       say(status, t("role_changed"));
     } catch (error) {
       role.value = account.role;
-      say(status, error.message, { error: true });
+      say(status, errorMessage(error), { error: true });
     }
   });
   const actions = [];
   if (account.status === "revoked" || account.status === "invited") {
     actions.push(el("button", { type: "button", class: "button small", text: t("reinvite"),
       "aria-label": t("reinvite_of", { email: account.email }),
-      onclick: () => invite({ email: account.email, role: account.role }, status).catch((e) => say(status, e.message, { error: true })) }));
+      onclick: () => invite({ email: account.email, role: account.role }, status).catch((e) => say(status, errorMessage(e), { error: true })) }));
   }
   if (account.status !== "revoked" && account.email !== me) {
     actions.push(el("button", { type: "button", class: "button small danger", text: t("revoke"),
@@ -63,7 +64,7 @@ function row(account) {
           say(status, t("revoked"));
           await load();
         } catch (error) {
-          say(status, error.message, { error: true });
+          say(status, errorMessage(error), { error: true });
         }
       } }));
   }
@@ -112,7 +113,7 @@ async function main() {
     me = mine ? mine.email : null;
     await load();
   } catch (error) {
-    say(errorBox, error.message, { error: true });
+    say(errorBox, errorMessage(error), { error: true });
   }
 }
 

@@ -1,6 +1,7 @@
 // @ts-check
 // The facilitator's home: the events with their links, a new event, a programme import.
 import { el } from "./api.js";
+import { errorMessage } from "./errors.js";
 import { t } from "./i18n.js";
 import {
   bindLogout, makeCaller, refuseNonFacilitator, requireFacilitator, say, showFormError, clearFieldErrors,
@@ -44,7 +45,7 @@ function main() {
   const call = makeCaller(root, staff);
   bindLogout(root, call);
   if (refuseNonFacilitator(staff, errorBox)) return;
-  loadEvents(call).catch((error) => say(errorBox, error.message, { error: true }));
+  loadEvents(call).catch((error) => say(errorBox, errorMessage(error), { error: true }));
 
   const form = root.querySelector("[data-new-event]");
   const status = root.querySelector("[data-new-status]");
@@ -93,7 +94,7 @@ function main() {
       importForm.reset();
       await loadEvents(call);
     } catch (error) {
-      say(importStatus, (error && error.message) || t("error"), { error: true });
+      say(importStatus, errorMessage(error), { error: true });
     }
   });
 }
