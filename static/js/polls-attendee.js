@@ -1,9 +1,18 @@
+// @ts-check
 // The attendee's voting panel: one tap for choices and ratings, large targets, keyboard and
 // screen-reader friendly. "Your answer is recorded" shows only once the server acknowledged it.
 import { el } from "./api.js";
+import { errorMessage, isError, showError } from "./errors.js";
 import { announce, t } from "./i18n.js";
 import { answersLabel, fmt, kindLabel, resultsView, shapeKey, stateLabel } from "./polls-common.js";
 
+/** @typedef {import("./polls-common.js").Poll} Poll */
+
+/**
+ * @param {import("./live.js").LiveClient} client
+ * @param {import("./live.js").PanelContext} ctx
+ * @param {import("./polls-common.js").PollBook} book
+ */
 export function startAttendee(client, ctx, book) {
   const panel = ctx.root.querySelector("[data-polls]");
   if (!panel) return;
@@ -48,6 +57,7 @@ export function startAttendee(client, ctx, book) {
     scoreLine.textContent = t("poll_score", { score: fmt(score), out_of: fmt(closedQuizzes.length) });
   }
 
+  /** @param {Poll} poll */
   function showResults(poll) {
     const card = cards.get(poll.id);
     if (!card) return;
@@ -60,6 +70,7 @@ export function startAttendee(client, ctx, book) {
     card.count.textContent = poll.total === undefined ? "" : answersLabel(poll.total);
   }
 
+  /** @param {Poll} poll */
   function buildCard(poll) {
     const qid = `poll-q-${poll.id}`;
     const status = el("p", { class: "poll-status", role: "status" });
@@ -96,6 +107,11 @@ export function startAttendee(client, ctx, book) {
     return answer.text || "";
   }
 
+  /**
+   * @param {{status: HTMLElement}} card
+   * @param {string} state  sending, recorded or error
+   * @param {string} [message]
+   */
   function setStatus(card, state, message) {
     card.status.dataset.state = state;
     if (state === "recorded") {
@@ -106,6 +122,12 @@ export function startAttendee(client, ctx, book) {
     }
   }
 
+  /**
+   * @param {Poll} poll
+   * @param {Record<string, any>} answer
+   * @param {any} card
+   * @param {{pressed?: () => void}} [options]
+   */
   async function send(poll, answer, card, { pressed } = {}) {
     setStatus(card, "sending");
     card.node.classList.add("is-sending");
@@ -120,7 +142,7 @@ export function startAttendee(client, ctx, book) {
       showResults(current || poll);
       document.dispatchEvent(new CustomEvent("companion:voted", { detail: { pollId: poll.id, answer } }));
     } catch (error) {
-      setStatus(card, "error", error.code === "closed" ? t("poll_closed_now") : error.message || t("error"));
+      setStatus(card, "error", isError(error, "closed") ? t("poll_closed_now") : errorMessage(error));
     } finally {
       card.node.classList.remove("is-sending");
     }
@@ -171,6 +193,14 @@ export function startAttendee(client, ctx, book) {
     }
   }
 
+  /**
+   * A ballot form: `collect()` answers the ballot, or a text saying what is missing.
+   * @param {Poll} poll
+   * @param {string} qid
+   * @param {any} card
+   * @param {Node} fields
+   * @param {() => Record<string, any> | string} collect
+   */
   function formShell(poll, qid, card, fields, collect) {
     const error = el("p", { class: "form-error", role: "alert", hidden: true });
     const form = el("form", { class: "poll-form", "aria-labelledby": qid, novalidate: true },
@@ -179,13 +209,8 @@ export function startAttendee(client, ctx, book) {
     form.addEventListener("submit", (ev) => {
       ev.preventDefault();
       const answer = collect();
-      if (typeof answer === "string") {
-        error.hidden = false;
-        error.textContent = answer;
-        return;
-      }
-      error.hidden = true;
-      send(poll, answer, card);
+      showError(error, typeof answer === "string" ? answer : null);
+      if (typeof answer !== "string") send(poll, answer, card);
     });
     return form;
   }

@@ -1,11 +1,20 @@
+// @ts-check
 // The moderator's polls: ready-made templates, the composer, and each poll's controls and live
 // results (moderators always see results; the room sees them as each poll's mode says).
 import { api, el } from "./api.js";
+import { showError } from "./errors.js";
 import { announce, t } from "./i18n.js";
 import { answersLabel, fmt, kindLabel, resultsView, stateLabel } from "./polls-common.js";
 
+/** @typedef {import("./polls-common.js").Poll} Poll */
+
 const OPTION_KINDS = new Set(["single", "multiple", "ranking", "quiz"]);
 
+/**
+ * @param {import("./live.js").LiveClient} client
+ * @param {import("./live.js").PanelContext} ctx
+ * @param {import("./polls-common.js").PollBook} book
+ */
 export function startConsole(client, ctx, book) {
   const panel = ctx.root.querySelector("[data-polls]");
   if (!panel) return;
@@ -66,7 +75,7 @@ export function startConsole(client, ctx, book) {
     composerSummary.textContent = t("poll_new");
     submitButton.textContent = t("poll_create");
     cancelButton.hidden = true;
-    composerError.hidden = true;
+    showError(composerError, null);
     field("kind").disabled = false;
     syncKind();
   }
@@ -128,20 +137,15 @@ export function startConsole(client, ctx, book) {
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const payload = composed();
-    if (typeof payload === "string") {
-      composerError.hidden = false;
-      composerError.textContent = payload;
-      return;
-    }
-    composerError.hidden = true;
+    showError(composerError, typeof payload === "string" ? payload : null);
+    if (typeof payload === "string") return;
     let done;
     try {
       done = editing
         ? await client.send("poll.update", { poll_id: editing, ...payload })
         : await client.send("poll.create", { session_id: ctx.sessionId, ...payload });
     } catch (error) {
-      composerError.hidden = false;
-      composerError.textContent = error.message || t("error");
+      showError(composerError, error);
       return;
     }
     announce(t("poll_created_msg", { question: done.poll.question }));
@@ -152,6 +156,7 @@ export function startConsole(client, ctx, book) {
 
   // ---------------------------------------------------------------- the polls
 
+  /** @param {Poll} poll */
   function visibilityNote(poll) {
     if (poll.state === "draft") return "";
     if (poll.results_public) return t("poll_shown_to_room");
@@ -159,6 +164,7 @@ export function startConsole(client, ctx, book) {
     return t("poll_hidden_from_room", { when: t(`poll_when_${mode}`) });
   }
 
+  /** @param {Poll} poll */
   function controls(poll) {
     const button = (label, action, extra = {}) => el("button", { type: "button", dataset: { action }, ...extra,
       onclick: async () => {
@@ -185,6 +191,7 @@ export function startConsole(client, ctx, book) {
     return el("p", { class: "actions poll-controls" }, buttons);
   }
 
+  /** @param {Poll} poll */
   function buildCard(poll) {
     const qid = `poll-c-${poll.id}`;
     const item = agenda.find((i) => i.id === poll.agenda_item_id);
@@ -211,6 +218,10 @@ export function startConsole(client, ctx, book) {
     return card;
   }
 
+  /**
+   * @param {Poll} poll
+   * @param {any} card
+   */
   async function loadAnswers(poll, card) {
     // One request at a time; results that arrive meanwhile ask for one more afterwards.
     if (card.loading) { card.again = true; return; }
@@ -236,6 +247,7 @@ export function startConsole(client, ctx, book) {
     }
   }
 
+  /** @param {Poll} poll */
   function showResults(poll) {
     const card = cards.get(poll.id);
     if (!card) return;
@@ -265,6 +277,10 @@ export function startConsole(client, ctx, book) {
     }
   }
 
+  /**
+   * @param {Poll} poll
+   * @param {Poll | null} previous
+   */
   function renderOne(poll, previous) {
     const old = cards.get(poll.id);
     if (!old || !previous || previous.position !== poll.position || previous.state !== poll.state) {
@@ -279,6 +295,7 @@ export function startConsole(client, ctx, book) {
 
   // ---------------------------------------------------------------- quiz leaderboard
 
+  /** @param {Record<string, any> | null | undefined} data */
   function showLeaderboard(data) {
     board.hidden = !data || !data.quizzes;
     if (board.hidden) return;
@@ -308,7 +325,7 @@ export function startConsole(client, ctx, book) {
       const card = cards.get(data.poll.id);
       if (card) { card.node.remove(); cards.delete(data.poll.id); }
       if (editing === data.poll.id) resetComposer();
-      empty.hidden = book.polls.size > 0;
+      empty.hidden = book.size > 0;
       return;
     }
     renderOne(poll, previous);
