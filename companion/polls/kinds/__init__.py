@@ -1,0 +1,57 @@
+"""The poll kinds: ``KINDS`` maps each name to its kind object (see :mod:`.base`).
+
+The poll verbs, the summaries and the pages read this one map; the pages get it as JSON
+(:func:`pages_data`, rendered in templates/polls/_strings.html, read by static/js/poll-kinds.js).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .base import TOTAL_KEY, PollKind
+from .multiple import Multiple
+from .open import Open
+from .quiz import Quiz
+from .ranking import Ranking
+from .rating import Rating
+from .single import Single
+from .wordcloud import Wordcloud
+
+KINDS: dict[str, PollKind] = {
+    kind.name: kind
+    for kind in (Single(), Multiple(), Wordcloud(), Rating(), Open(), Ranking(), Quiz())
+}
+
+#: Every kind-specific setting, in a fixed order (the first misplaced one is named).
+KIND_SETTINGS: tuple[str, ...] = tuple(
+    dict.fromkeys(name for kind in KINDS.values() for name in kind.settings)
+)
+
+
+def kind_of(name: str) -> PollKind:
+    return KINDS[name]
+
+
+def names_where(**flags: bool) -> tuple[str, ...]:
+    """The names of the kinds whose attributes have these values (``scored=True``, ...)."""
+    return tuple(
+        name
+        for name, kind in KINDS.items()
+        if all(getattr(kind, flag) == value for flag, value in flags.items())
+    )
+
+
+def pages_data() -> dict[str, dict[str, Any]]:
+    """The map as the pages get it: name → what the page needs (options, settings, forms)."""
+    return {name: kind.page_data() for name, kind in KINDS.items()}
+
+
+__all__ = [
+    "KINDS",
+    "KIND_SETTINGS",
+    "TOTAL_KEY",
+    "PollKind",
+    "kind_of",
+    "names_where",
+    "pages_data",
+]
