@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...core.i18n import translate
 from .base import TOTAL_KEY, PollKind
 from .multiple import Multiple
 from .open import Open
@@ -44,6 +45,16 @@ def names_where(**flags: bool) -> tuple[str, ...]:
 def pages_data() -> dict[str, dict[str, Any]]:
     """The map as the pages get it: name → what the page needs (options, settings, forms)."""
     return {name: kind.page_data() for name, kind in KINDS.items()}
+
+
+def labels(prefix: str = "") -> dict[str, str]:
+    """Each kind's name in the current language, keyed ``prefix + name`` (pages' i18n keys)."""
+    return {prefix + name: translate(kind.label) for name, kind in KINDS.items()}
+
+
+def template_globals() -> dict[str, Any]:
+    """What templates call: ``poll_kinds()`` (the map as JSON data) and ``poll_kind_labels()``."""
+    return {"poll_kinds": pages_data, "poll_kind_labels": labels}
 
 
 __all__ = [

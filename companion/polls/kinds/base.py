@@ -27,6 +27,8 @@ class PollKind:
     """A kind of poll; subclasses override only what differs."""
 
     name: ClassVar[str]
+    #: What people call the kind (a msgid, translated where shown).
+    label: ClassVar[str]
     #: The answer's schema, checked before :meth:`check`.
     answer_schema: ClassVar[type[Schema]]
     #: Whether the poll has options and answers name them.

@@ -12,6 +12,7 @@ from .base import OptionCounts, option_ids
 
 class Multiple(OptionCounts):
     name = "multiple"
+    label = N_("Multiple choice")
     answer_schema = OptionsAnswer
     settings = ("max_choices",)
     ballot = "checkboxes"

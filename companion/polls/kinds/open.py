@@ -12,6 +12,7 @@ from .base import TOTAL_KEY, PollKind
 
 class Open(PollKind):
     name = "open"
+    label = N_("Open text")
     answer_schema = OpenAnswer
     results_shape = "texts"
     ballot = "text"

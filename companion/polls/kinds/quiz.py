@@ -10,6 +10,7 @@ from .single import Single
 
 class Quiz(Single):
     name = "quiz"
+    label = N_("Quiz")
     settings = ("correct_option",)
     scored = True
 

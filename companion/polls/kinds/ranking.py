@@ -12,6 +12,7 @@ from .base import PollKind, option_ids
 
 class Ranking(PollKind):
     name = "ranking"
+    label = N_("Ranking")
     answer_schema = OptionsAnswer
     has_options = True
     results_shape = "points"

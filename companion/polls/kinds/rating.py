@@ -12,6 +12,7 @@ from .base import PollKind
 
 class Rating(PollKind):
     name = "rating"
+    label = N_("Rating")
     answer_schema = RatingAnswer
     settings = ("scale",)
     results_shape = "histogram"

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 
+from ...core.i18n import N_
 from ..schemas import OptionAnswer
 from .base import OptionCounts, check_option
 
 
 class Single(OptionCounts):
     name = "single"
+    label = N_("Single choice")
     answer_schema = OptionAnswer
     ballot = "choice"
 

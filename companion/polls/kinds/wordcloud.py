@@ -21,6 +21,7 @@ def fold_word(word: str) -> str:
 
 class Wordcloud(PollKind):
     name = "wordcloud"
+    label = N_("Word cloud")
     answer_schema = WordsAnswer
     settings = ("max_words",)
     results_shape = "words"
