@@ -29,10 +29,6 @@ KIND_SETTINGS: tuple[str, ...] = tuple(
 )
 
 
-def kind_of(name: str) -> PollKind:
-    return KINDS[name]
-
-
 def names_where(**flags: bool) -> tuple[str, ...]:
     """The names of the kinds whose attributes have these values (``scored=True``, ...)."""
     return tuple(
@@ -62,7 +58,8 @@ __all__ = [
     "KIND_SETTINGS",
     "TOTAL_KEY",
     "PollKind",
-    "kind_of",
+    "labels",
     "names_where",
     "pages_data",
+    "template_globals",
 ]
