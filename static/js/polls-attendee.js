@@ -164,7 +164,7 @@ export function startAttendee(client, ctx, book) {
         return wordsForm(poll, qid, card, mine);
       case "text":
         return openForm(poll, qid, card, mine);
-      case "ranking":
+      case "order":
         return rankingForm(poll, qid, card, mine);
       default:
         return el("p", {}, "");

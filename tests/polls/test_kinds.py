@@ -37,6 +37,7 @@ def test_every_kind_of_the_models_is_registered_and_no_other():
         assert kind.name == name
         assert kind.label  # a msgid the pages translate
         assert kind.results_shape in ("counts", "points", "histogram", "words", "texts")
+        assert kind.ballot in ("choice", "checkboxes", "order", "words", "scale", "text")
         assert set(kind.settings) <= set(KIND_SETTINGS)
 
 
@@ -55,10 +56,13 @@ def _poll_kinds_block(html: str) -> dict:
     return json.loads(found[0])
 
 
-@pytest.mark.parametrize("page", ["/sessions/{id}", "/console/{id}", "/projector/{id}"])
+@pytest.mark.parametrize(
+    "page", ["/sessions/{id}", "/console/{id}", "/projector/{id}", "/dashboard/{slug}"]
+)
 def test_the_pages_get_the_registry_itself(http, first_session, page):
-    """Console, attendee and projector read the kinds from the server's map, never a copy."""
-    html = http.get(page.format(id=first_session.id)).get_data(as_text=True)
+    """Attendee, console, projector and dashboard read the kinds from the server's map."""
+    url = page.format(id=first_session.id, slug=first_session.event.slug)
+    html = http.get(url).get_data(as_text=True)
     assert _poll_kinds_block(html) == pages_data()
     assert json.loads(json.dumps(pages_data())) == {
         name: kind.page_data() for name, kind in KINDS.items()
@@ -78,12 +82,14 @@ def test_the_composer_offers_every_kind_in_the_page_language(http, first_session
 def test_the_javascript_holds_no_copy_of_the_kinds():
     from companion.config import ROOT
 
-    for name in ("polls-common.js", "polls-console.js", "polls-attendee.js", "polls-projector.js"):
+    pages = ("polls-common.js", "polls-console.js", "polls-attendee.js", "polls-projector.js")
+    for name in (*pages, "dashboard.js"):
         text = (ROOT / "static" / "js" / name).read_text(encoding="utf-8")
         assert "OPTION_KINDS" not in text, name
         for kind in POLL_KINDS:
             assert f'kind === "{kind}"' not in text, (name, kind)
-            assert f'case "{kind}":' not in text or kind == "ranking", (name, kind)
+            assert f'"{kind}"].includes' not in text, (name, kind)
+            assert f'case "{kind}":' not in text, (name, kind)
 
 
 # ---------------------------------------------------------------- settings

@@ -37,7 +37,8 @@ class PollKind:
     settings: ClassVar[tuple[str, ...]] = ()
     #: How results are shaped, and drawn: counts, points, histogram, words or texts.
     results_shape: ClassVar[str]
-    #: The form an attendee answers with (static/js/polls-attendee.js).
+    #: The form an attendee answers with (static/js/polls-attendee.js): choice, checkboxes,
+    #: order, words, scale or text.
     ballot: ClassVar[str]
     #: Answers are right or wrong (a quiz: scores, a leaderboard, the correct option shown).
     scored: ClassVar[bool] = False

@@ -16,7 +16,7 @@ class Ranking(PollKind):
     answer_schema = OptionsAnswer
     has_options = True
     results_shape = "points"
-    ballot = "ranking"
+    ballot = "order"
 
     def check(self, poll, answer):
         ids = option_ids(poll)
