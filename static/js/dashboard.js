@@ -6,6 +6,7 @@ import { showError as showErrorIn } from "./errors.js";
 import { announce, lang, t } from "./i18n.js";
 import { forgetStaff, staffToken } from "./staff.js";
 import { bindActions, loadRetention } from "./dashboard-actions.js";
+import { kindOf } from "./poll-kinds.js";
 
 const root = document.getElementById("dashboard");
 const slug = root.dataset.eventSlug;
@@ -174,12 +175,13 @@ function section(title, ...children) {
 function pollPreview(poll) {
   const rows = [];
   let entries = [];
-  if (["single", "multiple", "quiz"].includes(poll.kind)) entries = poll.results.map((r) => [r.text, r.count]);
-  else if (poll.kind === "ranking") entries = poll.results.map((r) => [r.text, r.score]);
-  else if (poll.kind === "rating") entries = Object.entries(poll.results.histogram);
-  else if (poll.kind === "wordcloud") entries = poll.results.slice(0, 10).map((r) => [r.word, r.count]);
+  const shape = kindOf(poll.kind).results;
+  if (shape === "counts") entries = poll.results.map((r) => [r.text, r.count]);
+  else if (shape === "points") entries = poll.results.map((r) => [r.text, r.score]);
+  else if (shape === "histogram") entries = Object.entries(poll.results.histogram);
+  else if (shape === "words") entries = poll.results.slice(0, 10).map((r) => [r.word, r.count]);
   // Shares of the whole (ballots; all points for a ranking): never scaled to the leader.
-  const whole = poll.kind === "ranking" || poll.kind === "wordcloud"
+  const whole = shape === "points" || shape === "words"
     ? Math.max(1, entries.reduce((sum, [, v]) => sum + v, 0)) : Math.max(1, poll.total);
   for (const [label, value] of entries) {
     const fill = el("span", { class: "dash-bar-fill" });
@@ -190,7 +192,7 @@ function pollPreview(poll) {
       el("span", { class: "dash-bar-track" }, fill)));
   }
   const meta = [tn("answers_count", poll.total)];
-  if (poll.kind === "rating" && poll.results.mean !== null) meta.push(t("mean", { mean: poll.results.mean }));
+  if (shape === "histogram" && poll.results.mean !== null) meta.push(t("mean", { mean: poll.results.mean }));
   return el("li", { class: "dash-poll" },
     el("p", { class: "dash-poll-question", text: poll.question }),
     el("p", { class: "hint", text: meta.join(" · ") }),

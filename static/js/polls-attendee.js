@@ -4,6 +4,7 @@
 import { el } from "./api.js";
 import { errorMessage, isError, showError } from "./errors.js";
 import { announce, t } from "./i18n.js";
+import { kindOf } from "./poll-kinds.js";
 import { answersLabel, fmt, kindLabel, resultsView, shapeKey, stateLabel } from "./polls-common.js";
 
 /** @typedef {import("./polls-common.js").Poll} Poll */
@@ -50,7 +51,7 @@ export function startAttendee(client, ctx, book) {
   function showScore() {
     // Closed quizzes carry their correct option, and the book keeps my own answers: the score
     // follows from them (the snapshot's "quiz" part says the same on every join).
-    const closedQuizzes = book.sorted().filter((p) => p.kind === "quiz" && p.state === "closed");
+    const closedQuizzes = book.sorted().filter((p) => kindOf(p.kind).scored && p.state === "closed");
     scoreLine.hidden = !closedQuizzes.length;
     const score = closedQuizzes.filter((p) => p.my_answer
       && p.my_answer.option_id === p.correct_option_id).length;
@@ -89,7 +90,7 @@ export function startAttendee(client, ctx, book) {
       if (poll.my_answer) setStatus(card, "recorded");
     } else {
       if (poll.my_answer) node.append(el("p", { class: "poll-mine" }, t("poll_your_answer", { answer: describe(poll, poll.my_answer) })));
-      if (poll.kind === "quiz" && poll.my_answer && poll.correct_option_id) {
+      if (kindOf(poll.kind).scored && poll.my_answer && poll.correct_option_id) {
         const right = poll.my_answer.option_id === poll.correct_option_id;
         node.append(el("p", { class: `poll-verdict ${right ? "ok" : "ko"}` }, t(right ? "poll_you_right" : "poll_you_wrong")));
       }
@@ -164,12 +165,11 @@ export function startAttendee(client, ctx, book) {
   function ballotForm(poll, qid, card) {
     const mine = poll.my_answer || {};
     const group = (children, extra = {}) => el("div", { class: "poll-choices", role: "group", "aria-labelledby": qid, ...extra }, children);
-    switch (poll.kind) {
-      case "single":
-      case "quiz":
+    switch (kindOf(poll.kind).ballot) {
+      case "choice":
         return group(choiceButtons(poll, card, poll.options.map((o) => ({ id: o.id, label: o.text })),
           (o) => ({ option_id: o.id }), (o) => mine.option_id === o.id));
-      case "rating": {
+      case "scale": {
         const scale = poll.settings.scale;
         const items = [];
         for (let v = scale.min; v <= scale.max; v += 1) {
@@ -180,13 +180,13 @@ export function startAttendee(client, ctx, book) {
             { class: "poll-choices poll-scale-buttons" }),
           el("p", { class: "hint" }, t("poll_rate_hint")));
       }
-      case "multiple":
+      case "checkboxes":
         return multipleForm(poll, qid, card, mine);
-      case "wordcloud":
+      case "words":
         return wordsForm(poll, qid, card, mine);
-      case "open":
+      case "text":
         return openForm(poll, qid, card, mine);
-      case "ranking":
+      case "order":
         return rankingForm(poll, qid, card, mine);
       default:
         return el("p", {}, "");

@@ -3,6 +3,7 @@
 // (bars, a rating histogram, a laid-out word cloud). No innerHTML: text goes through el().
 import { el } from "./api.js";
 import { lang, t } from "./i18n.js";
+import { kindOf } from "./poll-kinds.js";
 import { Store } from "./store.js";
 
 const number = new Intl.NumberFormat(lang, { maximumFractionDigits: 2 });
@@ -227,24 +228,23 @@ export function resultsView(poll, { big = false } = {}) {
   if (poll.results === undefined || poll.results === null) return null;
   const text = new Map(poll.options.map((o) => [o.id, o.text]));
   const correct = poll.correct_option_id;
-  switch (poll.kind) {
-    case "single":
-    case "multiple":
-    case "quiz":
+  const kind = kindOf(poll.kind);
+  switch (kind.results) {
+    case "counts":
       // Shares of the ballots: with several choices each, they may add up past 100 %.
       return bars(poll.results.map((r) => ({
         label: text.get(r.option_id) || "?", value: r.count,
-        highlight: poll.kind === "quiz" && poll.state === "closed" && r.option_id === correct,
+        highlight: kind.scored && poll.state === "closed" && r.option_id === correct,
       })), { total: poll.total || null });
-    case "ranking":
+    case "points":
       return bars([...poll.results].sort((a, b) => b.score - a.score).map((r) => ({
         label: text.get(r.option_id) || "?", value: r.score,
       })), { unit: "poll_points" });
-    case "rating":
+    case "histogram":
       return histogram(poll);
-    case "wordcloud":
+    case "words":
       return cloud(poll, big ? { minFont: 22, maxFont: 96 } : {});
-    case "open": {
+    case "texts": {
       const answers = poll.results.answers || [];
       return el("div", { class: "poll-open-results" },
         el("h4", { class: "poll-subtitle" }, t("poll_shown_answers")),

@@ -4,11 +4,10 @@
 import { api, el } from "./api.js";
 import { showError } from "./errors.js";
 import { announce, t } from "./i18n.js";
+import { kindOf, needs } from "./poll-kinds.js";
 import { answersLabel, fmt, kindLabel, resultsView, stateLabel } from "./polls-common.js";
 
 /** @typedef {import("./polls-common.js").Poll} Poll */
-
-const OPTION_KINDS = new Set(["single", "multiple", "ranking", "quiz"]);
 
 /**
  * @param {import("./live.js").LiveClient} client
@@ -56,8 +55,8 @@ export function startConsole(client, ctx, book) {
 
   function syncKind() {
     const kind = field("kind").value;
-    for (const node of form.querySelectorAll("[data-for]")) {
-      node.hidden = !node.dataset.for.split(" ").includes(kind);
+    for (const node of form.querySelectorAll("[data-needs]")) {
+      node.hidden = !needs(kind, node.dataset.needs);
     }
     syncCorrect();
   }
@@ -113,14 +112,14 @@ export function startConsole(client, ctx, book) {
     const agendaItem = field("agenda_item_id").value;
     settings.agenda_item_id = agendaItem ? Number(agendaItem) : null;
     const payload = { kind, question, options: [], settings };
-    if (OPTION_KINDS.has(kind)) {
+    if (needs(kind, "options")) {
       payload.options = optionLines();
       if (payload.options.length < 2) return t("poll_need_options");
     }
-    if (kind === "multiple" && field("max_choices").value) settings.max_choices = Number(field("max_choices").value);
-    if (kind === "wordcloud") settings.max_words = Number(field("max_words").value);
-    if (kind === "quiz") settings.correct_option = Number(field("correct_option").value || 0);
-    if (kind === "rating") {
+    if (needs(kind, "max_choices") && field("max_choices").value) settings.max_choices = Number(field("max_choices").value);
+    if (needs(kind, "max_words")) settings.max_words = Number(field("max_words").value);
+    if (needs(kind, "correct_option")) settings.correct_option = Number(field("correct_option").value || 0);
+    if (needs(kind, "scale")) {
       const min = Number(field("scale_min").value || 1);
       const max = Number(field("scale_max").value || 5);
       const labels = {};
@@ -174,7 +173,7 @@ export function startConsole(client, ctx, book) {
         if (action === "poll.open") announce(t("poll_opened_msg", { question: poll.question }));
         if (action === "poll.close") {
           announce(t("poll_closed_msg", { question: poll.question }));
-          if (poll.kind === "quiz") refreshLeaderboard();
+          if (kindOf(poll.kind).scored) refreshLeaderboard();
         }
       } }, label);
     const buttons = [];
@@ -209,7 +208,7 @@ export function startConsole(client, ctx, book) {
       el("p", { class: "hint poll-visibility" }, visibilityNote(poll)),
       count, results, controls(poll));
     const card = { node, results, count, answers: null, loading: false, again: false };
-    if (poll.kind === "open" && poll.state !== "draft") {
+    if (kindOf(poll.kind).moderated && poll.state !== "draft") {
       card.answers = el("ul", { class: "poll-moderation" });
       node.append(el("details", { class: "poll-answers", open: true },
         el("summary", {}, t("poll_answers")), card.answers));
@@ -329,7 +328,7 @@ export function startConsole(client, ctx, book) {
       return;
     }
     renderOne(poll, previous);
-    if (poll.kind === "quiz" && previous && previous.state !== poll.state) refreshLeaderboard();
+    if (kindOf(poll.kind).scored && previous && previous.state !== poll.state) refreshLeaderboard();
   });
   client.on("poll.results", (data) => {
     const poll = book.results(data);
