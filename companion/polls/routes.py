@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..core.http import api_route
 from ..core.permissions import MODERATE
-from . import service
+from . import presenters
 from .templates import poll_templates
 
 
@@ -28,4 +28,4 @@ def list_templates(actor, payload):
 )
 def session_polls(actor, payload, session_id: int, target):
     session = target
-    return {"polls": service.session_results(session)}
+    return {"polls": presenters.session_results(session)}

@@ -23,6 +23,7 @@ from ..extensions import db, socketio
 from ..floor import service as floor
 from ..floor.models import FloorRequest
 from ..participants.models import Participant
+from ..polls.kinds import KINDS
 from ..polls.models import Ballot, Poll, PollOption, PollState
 from ..programme.models import AgendaItem, LiveSession
 from ..questions.models import Question
@@ -67,21 +68,6 @@ def _breathe(n: int) -> None:
     """
     if n % ROWS_PER_FETCH == ROWS_PER_FETCH - 1:
         socketio.sleep(0)
-
-
-def _readable_answer(kind: str, answer: dict, options: dict[int, str]) -> str:
-    """An answer as a person reads it: option texts, words, a value, or the text."""
-    if kind in ("single", "quiz"):
-        return options.get(answer.get("option_id"), "")
-    if kind == "multiple":
-        return " | ".join(options.get(oid, "") for oid in answer.get("option_ids", []))
-    if kind == "ranking":
-        return " > ".join(options.get(oid, "") for oid in answer.get("option_ids", []))
-    if kind == "wordcloud":
-        return ", ".join(answer.get("words", []))
-    if kind == "rating":
-        return str(answer.get("value", ""))
-    return answer.get("text", "")
 
 
 def question_rows(sessions: list[LiveSession]) -> Iterator[dict[str, Any]]:
@@ -163,6 +149,7 @@ def answer_rows(sessions: list[LiveSession]) -> Iterator[dict[str, Any]]:
     )
     for poll in found:
         anonymous = poll.anonymous
+        kind = KINDS[poll.kind]
         columns = [Ballot.id, Ballot.updated_at, Ballot.answer, Ballot.correct, Ballot.approved]
         query = select(*columns).where(Ballot.poll_id == poll.id).order_by(Ballot.id)
         if not anonymous:
@@ -175,9 +162,9 @@ def answer_rows(sessions: list[LiveSession]) -> Iterator[dict[str, Any]]:
         ):
             _breathe(n)
             detail: list[tuple[str, Any]] = []
-            if poll.kind == "quiz":
+            if kind.scored:
                 detail.append(("correct", bool(row.correct)))
-            elif poll.kind == "open":
+            elif kind.moderated:
                 detail.append(("approved", bool(row.approved)))
             yield {
                 "session_id": poll.session_id,
@@ -188,7 +175,7 @@ def answer_rows(sessions: list[LiveSession]) -> Iterator[dict[str, Any]]:
                 "agenda_item": items.get(poll.agenda_item_id, ""),
                 "poll": poll.question,
                 "poll_kind": poll.kind,
-                "text": _readable_answer(poll.kind, row.answer or {}, options),
+                "text": kind.readable(row.answer or {}, options),
                 "state": "",
                 "upvotes": "",
                 "reply": "",

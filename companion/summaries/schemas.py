@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import models_json_schema
 
 from ..config import ROOT
+from ..polls.models import POLL_KINDS
 
 SCHEMA_PATH = ROOT / "docs" / "summary.schema.json"
 
@@ -152,7 +153,7 @@ class PollEntry(Doc):
     """A poll that was opened (drafts are plans, not results), with its results."""
 
     id: int
-    kind: Literal["single", "multiple", "wordcloud", "rating", "open", "ranking", "quiz"]
+    kind: Literal[POLL_KINDS]  # type: ignore[valid-type]
     question: str
     state: Literal["open", "closed"]
     anonymous: bool

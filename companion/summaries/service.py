@@ -27,8 +27,11 @@ from ..extensions import db
 from ..floor import service as floor
 from ..floor.models import AgendaRun, FloorRequest
 from ..participants.models import Participant, Registration, RegistrationSession, StaffUser
-from ..polls import service as polls
+from ..polls import queries as poll_queries
+from ..polls.kinds import KINDS
 from ..polls.models import Ballot, Poll
+from ..polls.presenters import poll_dict
+from ..polls.results import load_counts
 from ..programme import service as programme
 from ..programme.models import AgendaItem, Event, LiveSession, SessionStatus
 from ..questions.models import (
@@ -242,34 +245,8 @@ def _floor(session: LiveSession, now: datetime) -> tuple[dict[str, Any], list[da
 
 def _poll_entry(poll: Poll, data: dict[str, Any], items: dict[int, AgendaItem]) -> dict[str, Any]:
     options = {o["id"]: o["text"] for o in data["options"]}
-    results = data.get("results")
-    correct_id = data.get("correct_option_id")
-    answers: list[dict[str, Any]] = []
-    if poll.kind in ("single", "multiple", "quiz"):
-        results = [
-            {
-                "option_id": r["option_id"],
-                "text": options.get(r["option_id"], ""),
-                "count": r["count"],
-                **({"correct": r["option_id"] == correct_id} if poll.kind == "quiz" else {}),
-            }
-            for r in results
-        ]
-    elif poll.kind == "ranking":
-        results = [
-            {
-                "option_id": r["option_id"],
-                "text": options.get(r["option_id"], ""),
-                "score": r["score"],
-            }
-            for r in sorted(results, key=lambda r: -r["score"])
-        ]
-    elif poll.kind == "open":
-        answers = [
-            {"text": a["text"], "author": None if poll.anonymous else a.get("author")}
-            for a in results.get("answers", [])
-        ]
-        results = {"count": data["total"], "approved": len(answers)}
+    kind = KINDS[poll.kind]
+    results, answers = kind.summary_results(data, options)
     item = items.get(poll.agenda_item_id)
     return {
         "id": poll.id,
@@ -283,8 +260,8 @@ def _poll_entry(poll: Poll, data: dict[str, Any], items: dict[int, AgendaItem]) 
         "opened_at": data["opened_at"],
         "closed_at": data["closed_at"],
         "options": data["options"],
-        "correct_option_id": correct_id,
-        "scale": poll.setting("scale") if poll.kind == "rating" else None,
+        "correct_option_id": data.get("correct_option_id"),
+        "scale": poll.setting("scale") if "scale" in kind.settings else None,
         "total": data["total"],
         "results": results,
         "answers": answers,
@@ -295,10 +272,8 @@ def _polls(
     session: LiveSession, found: list[Poll], items: dict[int, AgendaItem]
 ) -> list[dict[str, Any]]:
     """Every poll opened in the session (drafts are plans, not results), in order."""
-    counts = polls.load_counts(p.id for p in found)
-    return [
-        _poll_entry(p, polls.poll_dict(p, staff=True, counts=counts[p.id]), items) for p in found
-    ]
+    counts = load_counts(p.id for p in found)
+    return [_poll_entry(p, poll_dict(p, staff=True, counts=counts[p.id]), items) for p in found]
 
 
 # ---------------------------------------------------------------- questions
@@ -534,7 +509,7 @@ def _timeline(
 def timeline(session: LiveSession, *, now: datetime | None = None) -> list[dict]:
     """The session's timeline on its own (the event workbook lists every session's)."""
     floor_part, began = _floor(session, now or utcnow())
-    polls_of = polls.session_polls(session.id, include_drafts=False)
+    polls_of = poll_queries.session_polls(session.id, include_drafts=False)
     return _timeline(session, polls_of, floor_part["turns"], began)
 
 
@@ -545,7 +520,7 @@ def _build_session(session: LiveSession, now: datetime) -> tuple[dict[str, Any],
     """Return the summary and the texts first seen in this session (for the event's themes)."""
     event = session.event
     items = {i.id: i for i in session.agenda}
-    polls_of = polls.session_polls(session.id, include_drafts=False)
+    polls_of = poll_queries.session_polls(session.id, include_drafts=False)
     poll_entries = _polls(session, polls_of, items)
     questions, question_texts, own_texts = _questions(session, items)
     floor_part, began = _floor(session, now)
@@ -555,7 +530,7 @@ def _build_session(session: LiveSession, now: datetime) -> tuple[dict[str, Any],
     cloud_texts = [
         r["word"]
         for p in poll_entries
-        if p["kind"] == "wordcloud"
+        if KINDS[p["kind"]].results_shape == "words"
         for r in p["results"]
         for _ in range(r["count"])
     ]
@@ -600,7 +575,7 @@ def build_session_summary(session: LiveSession, *, now: datetime | None = None) 
 def _essentials(summary: dict[str, Any]) -> dict[str, Any]:
     """A session's figures and highlights, to set side by side with the others."""
     s, p, q = summary["session"], summary["participation"], summary["questions"]["counts"]
-    ratings = [poll for poll in summary["polls"] if poll["kind"] == "rating"]
+    ratings = [p for p in summary["polls"] if KINDS[p["kind"]].results_shape == "histogram"]
     evaluation = None
     if ratings:
         last = ratings[-1]

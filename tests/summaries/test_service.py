@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from companion.extensions import db
 from companion.floor.models import AgendaRun, FloorRequest
 from companion.participants.models import Participant, Registration, RegistrationSession
+from companion.polls.kinds.wordcloud import fold_word
 from companion.polls.models import Ballot, Poll, PollOption
-from companion.polls.service import fold_word
 from companion.programme.models import LiveSession
 from companion.questions.models import Question, QuestionState, QuestionVote
 from companion.summaries import service
