@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -109,9 +108,6 @@ class AgendaAdvanceIn(Schema):
 
 class SessionIdIn(Schema):
     session_id: Id
-
-
-JOIN_CODE_RE = re.compile(r"^[A-Z0-9]{6}$")
 
 
 # ---------------------------------------------------------------- the organiser's workspace
