@@ -309,6 +309,7 @@ def test_votes_need_an_open_poll(make_poll, join, first_session, moderator):
     with pytest.raises(Closed):
         voting.cast_vote(draft, {"option_id": ids(draft)[0]}, actor=attendee.actor)
     db.session.rollback()
+    assert fingerprint() == before
     poll = make_poll("single")
     vote(poll, attendee, {"option_id": ids(poll)[0]})
     lifecycle.close_poll(db.session.get(Poll, poll.id), actor=moderator)
