@@ -7,6 +7,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..core.errors import Invalid
+from ..core.i18n import N_
+from ..core.schemas import problem_of
 from ..programme import service as programme
 from ..programme.models import AgendaItem, LiveSession
 from .drafting import add_poll, build_definition
@@ -27,25 +29,36 @@ def import_prepared_polls(session: LiveSession, polls: list[dict], items: list[A
         where = f"sessions.{n}.polls.{m}"
         try:
             if not isinstance(raw, dict):
-                raise Invalid("a poll must be a mapping with kind, question, options, settings")
+                raise Invalid(N_("A poll is a mapping with kind, question, options and settings."))
             spec = PollFile.model_validate(raw)
             definition = build_definition(spec.kind, spec.question, spec.options, spec.settings)
             if spec.agenda_item is not None and spec.agenda_item >= len(items):
-                raise Invalid(f"agenda_item {spec.agenda_item} is not an index of this agenda")
+                raise Invalid(
+                    N_("agenda_item %(index)s is not an index of this session's agenda."),
+                    params={"index": spec.agenda_item},
+                )
         except ValidationError as exc:
             err = exc.errors(include_url=False, include_input=False)[0]
             field = ".".join(str(p) for p in err["loc"])
-            raise Invalid(
-                f"The programme file is not valid — {where}.{field}: {err['msg']}",
-                details=[{"field": f"{where}.{field}", "line": None, "problem": err["msg"]}],
-            ) from None
+            _refuse(f"{where}.{field}", problem_of(err))
         except Invalid as exc:
-            raise Invalid(
-                f"The programme file is not valid — {where}: {exc.message}",
-                details=[{"field": where, "line": None, "problem": exc.message}],
-            ) from None
+            _refuse(where, _said(exc))
         item = items[spec.agenda_item] if spec.agenda_item is not None else None
         add_poll(session, definition, item)
+
+
+def _said(error: Invalid) -> str:
+    """An error's message in the request's language."""
+    return error.to_dict()["message"]
+
+
+def _refuse(field: str, problem: str):
+    """Refuse the whole import, naming the poll's place in the file and what is wrong there."""
+    raise Invalid(
+        N_("The programme file is not valid — %(field)s: %(problem)s"),
+        params={"field": field, "problem": problem},
+        details=[{"field": field, "line": None, "problem": problem}],
+    ) from None
 
 
 def _on_session_imported(session: LiveSession, polls=(), items=(), **_extra) -> None:

@@ -6,7 +6,8 @@ from typing import Any, Literal
 
 from pydantic import Field, StrictInt, model_validator
 
-from ..core.schemas import Bool, ClientId, Id, Line, Prose, Schema
+from ..core.i18n import N_
+from ..core.schemas import Bool, ClientId, Id, Line, Problem, Prose, Schema
 from .models import POLL_KINDS, RESULTS_MODES
 
 QUESTION_MAX = 500
@@ -33,12 +34,14 @@ class ScaleIn(Schema):
     @model_validator(mode="after")
     def _sensible(self):
         if self.max <= self.min:
-            raise ValueError("scale.max must be greater than scale.min")
+            raise ValueError(N_("scale.max must be greater than scale.min"))
         if self.max - self.min > SCALE_SPAN_MAX:
-            raise ValueError(f"a scale has at most {SCALE_SPAN_MAX + 1} values")
+            raise Problem(N_("a scale has at most %(count)s values"), count=SCALE_SPAN_MAX + 1)
         outside = [v for v in self.labels if not self.min <= v <= self.max]
         if outside:
-            raise ValueError(f"labels for values outside the scale: {sorted(outside)}")
+            raise Problem(
+                N_("labels for values outside the scale: %(values)s"), values=sorted(outside)
+            )
         return self
 
 

@@ -107,7 +107,7 @@ class Coalescer:
     def _run(self, app: Flask) -> None:
         interval = app.config["COMPANION"].coalesce_interval_s
         ticks = 0
-        while True:
+        while True:  # for the life of the process
             socketio.sleep(interval)
             ticks += 1
             with app.app_context():

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..core.timeutil import utcnow
 from ..extensions import db, socketio
@@ -34,10 +34,6 @@ ROWS_PER_FETCH = 1000
 def local_time(value: datetime | None, tz: str) -> datetime | None:
     """An aware datetime shown in the event's timezone."""
     return value.astimezone(ZoneInfo(tz)) if value is not None else None
-
-
-def _count(query) -> int:
-    return int(db.session.scalar(select(func.count()).select_from(query.subquery())) or 0)
 
 
 ROW_FIELDS = (
@@ -247,14 +243,3 @@ def contribution_rows(sessions: list[LiveSession]) -> Iterator[dict[str, Any]]:
     yield from question_rows(sessions)
     yield from answer_rows(sessions)
     yield from floor_rows(sessions)
-
-
-def count_contributions(sessions: list[LiveSession]) -> int:
-    ids = [s.id for s in sessions]
-    return (
-        _count(select(Question.id).where(Question.session_id.in_(ids)))
-        + _count(
-            select(Ballot.id).join(Poll, Poll.id == Ballot.poll_id).where(Poll.session_id.in_(ids))
-        )
-        + _count(select(FloorRequest.id).where(FloorRequest.session_id.in_(ids)))
-    )

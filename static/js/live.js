@@ -221,11 +221,6 @@ export class LiveClient {
     for (const [id, entry] of this.outbox) plain[id] = { name: entry.name, payload: entry.payload };
     store.set(this.outboxKey, plain);
   }
-
-  /** How far the server clock is ahead of ours, from the last floor's server_time. */
-  static clockOffset(serverTimeIso) {
-    return serverTimeIso ? Date.parse(serverTimeIso) - Date.now() : 0;
-  }
 }
 
 // Panels register here; the page's main module starts them once the client exists.

@@ -29,7 +29,6 @@ DOMAINS = (
     "projector",
     "pages",
     "security",
-    "bench",
 )
 
 

@@ -309,6 +309,7 @@ def test_votes_need_an_open_poll(make_poll, join, first_session, moderator):
     with pytest.raises(Closed):
         voting.cast_vote(draft, {"option_id": ids(draft)[0]}, actor=attendee.actor)
     db.session.rollback()
+    assert fingerprint() == before
     poll = make_poll("single")
     vote(poll, attendee, {"option_id": ids(poll)[0]})
     lifecycle.close_poll(db.session.get(Poll, poll.id), actor=moderator)
@@ -610,3 +611,22 @@ def test_a_rolled_back_vote_marks_nothing(make_poll, join, first_session):
     )
     db.session.rollback()
     assert coalescer.marked(results.COALESCE_KIND) == set()
+
+
+def test_a_bad_prepared_poll_is_told_in_french(app):
+    import yaml
+    from flask_babel import refresh
+
+    data = yaml.safe_load(DEMO_PROGRAMME.read_text(encoding="utf-8"))
+    data["sessions"][1]["polls"] = [{"kind": "rating", "question": "Q ?", "agenda_item": 99}]
+    with app.test_request_context(headers={"Accept-Language": "fr"}):
+        refresh()
+        with pytest.raises(Invalid) as caught:
+            programme.import_programme(yaml.safe_dump(data, allow_unicode=True))
+        said = caught.value.to_dict()
+    db.session.rollback()
+    assert said["message"] == (
+        "Le fichier de programme n’est pas valide — sessions.1.polls.0 : "
+        "agenda_item 99 ne désigne aucun point de l’ordre du jour de cette session."
+    )
+    assert said["details"][0]["field"] == "sessions.1.polls.0"
