@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 
 from ..core.timeutil import utcnow
 from ..extensions import db, socketio
-from ..floor import service as floor
+from ..floor import report as floor
 from ..floor.models import FloorRequest
 from ..participants.models import Participant
 from ..polls.models import Ballot, Poll, PollOption, PollState
@@ -233,7 +233,7 @@ def floor_rows(sessions: list[LiveSession]) -> Iterator[dict[str, Any]]:
             name = request.speaker.name
         elif request.began_at is not None and request.participant is not None:
             name = request.participant.display_name
-        spoken = floor.elapsed_s(request, now) if request.began_at else 0.0
+        spoken = floor.spoken_s(request, now)
         yield {
             "session_id": request.session_id,
             "session": titles[request.session_id],
@@ -250,7 +250,7 @@ def floor_rows(sessions: list[LiveSession]) -> Iterator[dict[str, Any]]:
             "author": name,
             "anonymous": False,
             "detail": [],
-            "spoken_s": round(spoken, 1) if request.began_at else None,
+            "spoken_s": spoken,
         }
         db.session.expunge(request)
 

@@ -24,7 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from ..core.actors import Actor
 from ..core.timeutil import iso, utcnow
 from ..extensions import db
-from ..floor import service as floor
+from ..floor import report as floor
 from ..floor.models import AgendaRun, FloorRequest
 from ..participants.models import Participant, Registration, RegistrationSession, StaffUser
 from ..polls import service as polls
