@@ -220,20 +220,6 @@ def floor_rows(sessions: list[LiveSession]) -> Iterator[dict[str, Any]]:
     )
     for n, request in enumerate(db.session.scalars(query)):
         _breathe(n)
-        if request.began_at is not None:
-            state = "spoke" if request.ended_at else "speaking"
-        elif request.withdrawn_at is not None:
-            state = "withdrawn"
-        elif request.removed_at is not None:
-            state = "removed"
-        else:
-            state = "waiting"
-        name = ""
-        if request.speaker is not None:
-            name = request.speaker.name
-        elif request.began_at is not None and request.participant is not None:
-            name = request.participant.display_name
-        spoken = floor.spoken_s(request, now)
         yield {
             "session_id": request.session_id,
             "session": titles[request.session_id],
@@ -244,13 +230,13 @@ def floor_rows(sessions: list[LiveSession]) -> Iterator[dict[str, Any]]:
             "poll": "",
             "poll_kind": request.kind,
             "text": "",
-            "state": state,
+            "state": floor.request_state(request),
             "upvotes": "",
             "reply": "",
-            "author": name,
+            "author": floor.public_name(request),
             "anonymous": False,
             "detail": [],
-            "spoken_s": spoken,
+            "spoken_s": floor.spoken_s(request, now),
         }
         db.session.expunge(request)
 
@@ -269,5 +255,5 @@ def count_contributions(sessions: list[LiveSession]) -> int:
         + _count(
             select(Ballot.id).join(Poll, Poll.id == Ballot.poll_id).where(Poll.session_id.in_(ids))
         )
-        + _count(select(FloorRequest.id).where(FloorRequest.session_id.in_(ids)))
+        + _count(floor.requests_of(ids))
     )
