@@ -14,6 +14,7 @@ from companion.extensions import db
 from companion.floor import handover, presenters, queries, queue, report, settings, timers
 from companion.floor import lifecycle as floor_lifecycle
 from companion.floor.models import FloorRequest
+from companion.participants.tokens import actor_from_token
 from companion.programme import lifecycle
 from companion.programme import service as programme
 from companion.realtime.models import SessionBroadcast
@@ -337,6 +338,29 @@ def test_an_attendee_cannot_withdraw_someone_elses_request(room):
     before = _state(room.session)
     with pytest.raises(Forbidden):
         queue.withdraw_request(lea, actor=room.attendee("Marc"))
+    db.session.rollback()
+    assert _state(room.session) == before
+
+
+def _outsider(room, who):
+    """An attendee of another session of the event, or a programme speaker (who only watches)."""
+    if who == "other_session":
+        other = room.session.event.sessions[1]
+        return actor_from_token(room.people.join(other.id, name="Ailleurs")["token"])
+    speaker = room.item(3).speakers[0]
+    return Actor("speaker", speaker.id, speaker.name, SPEAKER, event_id=speaker.event_id)
+
+
+@pytest.mark.parametrize("who", ["other_session", "speaker"])
+def test_only_attendees_of_the_session_raise_a_hand_or_withdraw(room, who):
+    lea = _raise(room, "Léa")
+    actor = _outsider(room, who)
+    before = _state(room.session)
+    with pytest.raises(Forbidden):
+        queue.request_floor(room.session, "contribution", actor=actor)
+    db.session.rollback()
+    with pytest.raises(Forbidden):
+        queue.withdraw_request(lea, actor=actor)
     db.session.rollback()
     assert _state(room.session) == before
 
