@@ -9,7 +9,8 @@ from sqlalchemy import select
 from ..core.timeutil import iso
 from ..extensions import db
 from ..programme.models import AgendaItem, LiveSession
-from ..questions.models import PUBLIC_STATES, Question, QuestionState, QuestionVote
+from ..questions import report as questions_report
+from ..questions.models import Question, QuestionState, QuestionVote
 from .headers import count
 
 MOST_UPVOTED = 10
@@ -54,22 +55,11 @@ def session_questions(
             select(Question).where(Question.session_id == session.id).order_by(Question.id)
         )
     )
-    carried = [q.id for q in rows if q.carried_to_session_id is not None]
-    copy_state: dict[int, QuestionState] = {}
-    if carried:
-        copy_state = dict(
-            db.session.execute(
-                select(Question.carried_from_question_id, Question.state).where(
-                    Question.carried_from_question_id.in_(carried)
-                )
-            ).all()
-        )
+    seen = questions_report.seen_by_the_room(rows)
 
     def published(q: Question) -> bool:
         """Whether the room saw it: approved or answered here, or carried on as such."""
-        if q.carried_to_session_id is not None:
-            return copy_state.get(q.id) in PUBLIC_STATES
-        return q.state in PUBLIC_STATES
+        return q.id in seen
 
     def n(pred) -> int:
         return sum(1 for q in rows if pred(q))
