@@ -4,6 +4,7 @@
 #   make run          init demo data and serve
 #   make test         pytest (PYTEST_ARGS="-m 'not browser'" ...)
 #   make lint / fmt   ruff
+#   make bench        load benchmark (BENCH_ARGS="--attendees 500 ..."; a dev tool in bench/)
 #   make lock         regenerate requirements*.txt from requirements*.in
 
 PY ?= python3
@@ -11,6 +12,7 @@ VENV ?= .venv
 VPY := $(VENV)/bin/python
 PIP := $(VPY) -m pip
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 ALLOW_NO_TESTS ?=
 # The shared catalogue and each domain's own (companion/<domain>/translations).
 TRANSLATIONS := $(wildcard companion/translations companion/*/translations)
@@ -24,7 +26,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup system-deps run test lint fmt migration lock clean distclean messages audit
+.PHONY: setup system-deps run test lint fmt migration lock clean distclean messages audit bench
 
 setup: $(PY_STAMP) $(NODE_STAMP)
 	@for dir in $(TRANSLATIONS); do \
@@ -68,6 +70,10 @@ test: setup system-deps
 	if [ $$rc -eq 5 ] && [ -n "$(ALLOW_NO_TESTS)" ]; then \
 		echo "make test: no tests collected (ALLOW_NO_TESTS set)"; exit 0; fi; \
 	exit $$rc
+
+# The bench and its requirements are development tools (bench/, requirements-dev.txt).
+bench: setup
+	$(VPY) -m companion bench $(BENCH_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .

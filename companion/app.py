@@ -55,6 +55,7 @@ DOMAIN_MODULES = [
     "polls.sockets",
     "polls.routes",
     "polls.closing",
+    "polls.programme_file",
     "questions.models",
     "questions.sockets",
     "questions.routes",
@@ -188,7 +189,10 @@ def _register_template_filters(app: Flask) -> None:
     from flask_babel import get_locale
     from markupsafe import Markup, escape
 
+    from .polls.kinds import template_globals as poll_template_globals
+
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals.update(poll_template_globals())
 
     @app.template_filter("localdatetime")
     def localdatetime(value, tz: str, form: str = "medium"):

@@ -39,7 +39,47 @@ def _app(*, serving: bool = False, **overrides):
     return create_app(config)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+#: What to do when the bench cannot be loaded: it is a development tool beside the package.
+BENCH_MISSING = (
+    "The bench is not installed here ({error}). It lives in bench/ of Companion's source "
+    "checkout and needs the development requirements: run `make setup` "
+    "(or `pip install -r requirements-dev.txt`) in the checkout, then run this command there."
+)
+
+
+class Commands(click.Group):
+    """The command group; ``bench`` is loaded from outside the package only when asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), "bench"})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name == "bench" and name not in self.commands:
+            return bench_command()
+        return super().get_command(ctx, name)
+
+
+def bench_command() -> click.Command:
+    """The bench's own command, or one that says how to install the bench."""
+    if (ROOT / "bench").is_dir() and str(ROOT) not in sys.path:
+        sys.path.append(str(ROOT))
+    try:
+        from bench.cli import bench
+    except ImportError as exc:
+        error = exc
+
+        @click.command(
+            "bench", context_settings={"ignore_unknown_options": True}, add_help_option=False
+        )
+        @click.argument("args", nargs=-1, type=click.UNPROCESSED)
+        def bench(args: tuple[str, ...]) -> None:
+            """Load benchmark (a development tool: not installed here)."""
+            raise click.ClickException(BENCH_MISSING.format(error=error))
+
+    return bench
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Companion: live polls, Q&A and speaker handovers for webconference programmes."""
     import os
@@ -288,7 +328,7 @@ def init_demo(base_url: str | None) -> None:
         click.echo("")
 
 
-# Commands that live with their domain (summaries export, bench) register themselves here.
-for _module in ("summaries/cli", "bench/cli"):
+# Commands that live with their domain (summaries export) register themselves here.
+for _module in ("summaries/cli",):
     if (ROOT / "companion" / f"{_module}.py").exists():
         importlib.import_module("companion." + _module.replace("/", "."))

@@ -29,17 +29,31 @@ _CONTROLS_IN_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _CONTROLS_IN_PROSE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-def _refuse(pattern: re.Pattern, what: str):
+class Problem(ValueError):
+    """A validator's refusal: a catalogue msgid and the values of its ``%(name)s`` placeholders,
+    so ``problem_of`` can say it in the request's language (an f-string cannot be translated)."""
+
+    def __init__(self, msgid: str, **params: Any):
+        super().__init__(msgid % params if params else msgid)
+        self.msgid = msgid
+        self.params = params
+
+
+def _refuse(pattern: re.Pattern, problem: str):
     def check(value: str) -> str:
         if pattern.search(value):
-            raise ValueError(f"control characters are not allowed in {what}")
+            raise ValueError(problem)
         return value
 
     return check
 
 
-_line_check = AfterValidator(_refuse(_CONTROLS_IN_LINE, "a one-line text"))
-_prose_check = AfterValidator(_refuse(_CONTROLS_IN_PROSE, "a text"))
+_line_check = AfterValidator(
+    _refuse(_CONTROLS_IN_LINE, N_("control characters are not allowed in a one-line text"))
+)
+_prose_check = AfterValidator(
+    _refuse(_CONTROLS_IN_PROSE, N_("control characters are not allowed in a text"))
+)
 # The same rules in the OpenAPI document (the validators above give the readable message).
 _line_doc = Field(json_schema_extra={"pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"})
 _prose_doc = Field(
@@ -136,7 +150,13 @@ def problem_of(err: dict[str, Any]) -> str:
         message = EMAIL_PROBLEM
     if message is None and kind in ("value_error", "assertion_error"):
         # A validator of ours said what is wrong: its words (a msgid where catalogued).
-        said = str((err.get("ctx") or {}).get("error") or "")
+        error = (err.get("ctx") or {}).get("error")
+        if isinstance(error, Problem):
+            try:
+                return translate(error.msgid) % error.params
+            except (KeyError, TypeError, ValueError):  # a bad translation must not hide it
+                return str(error)
+        said = str(error or "")
         return translate(said) if said else translate(OTHER_PROBLEM)
     if message is None:
         return str(err.get("msg", "")) or translate(OTHER_PROBLEM)

@@ -7,8 +7,6 @@ name never hands out an internal address.
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from flask import current_app, has_request_context, request, url_for
 
 
@@ -37,8 +35,3 @@ def external_url(endpoint: str, **values) -> str:
 def session_link(session_id: int, token: str) -> str:
     """Return a person's own address of a session's attendee page (their token in it)."""
     return external_url("pages.session_page", session_id=session_id, t=token)
-
-
-def absolute_url(path: str, **query) -> str:
-    """Return the absolute address of a site path, with ``query`` parameters."""
-    return public_base() + path + ("?" + urlencode(query) if query else "")

@@ -181,11 +181,6 @@ def spoken_s(request: FloorRequest, now: datetime) -> float | None:
 # ---------------------------------------------------------------- figures
 
 
-def requests_of(session_ids: list[int]):
-    """A select of the ids of every request to speak of these sessions (exports count them)."""
-    return select(FloorRequest.id).where(FloorRequest.session_id.in_(session_ids))
-
-
 def hand_raisers(session_id: int):
     """A select of the participants who raised a hand in the session (contributors)."""
     return select(FloorRequest.participant_id).where(

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
+from ..core.i18n import N_
 from ..core.schemas import Bool, ClientId, Id, Schema
 
 Seconds = Annotated[int, Field(strict=True, ge=10, le=3 * 3600)]
@@ -33,7 +34,7 @@ class GiveIn(Schema):
     @model_validator(mode="after")
     def _one_target(self):
         if (self.request_id is None) == (self.speaker_id is None):
-            raise ValueError("give either request_id or speaker_id")
+            raise ValueError(N_("give either request_id or speaker_id"))
         return self
 
 

@@ -11,9 +11,6 @@ from ..core.models import UTCDateTime
 from ..core.timeutil import utcnow
 from ..extensions import db
 
-#: What became of a message: waiting (or retrying), sent, failed for good, or expired unsent.
-OUTBOX_STATES = ("pending", "sent", "failed", "expired")
-
 
 class OutboxMessage(db.Model):
     """A mail to deliver; the sender claims it, sends it over SMTP, then marks it sent."""
@@ -33,6 +30,7 @@ class OutboxMessage(db.Model):
     registration_id: Mapped[int | None] = mapped_column(
         ForeignKey("registrations.id", ondelete="CASCADE"), index=True
     )
+    # pending (waiting or retrying), sent, failed (for good) or expired (unsent in time).
     state: Mapped[str] = mapped_column(String(16), default="pending")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

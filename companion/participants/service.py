@@ -8,7 +8,7 @@ from blinker import Namespace
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from ..core.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from ..core.errors import Conflict, Forbidden, Invalid, Unauthorized
 from ..core.i18n import N_
 from ..core.passwords import hash_password, verify_password
 from ..extensions import db
@@ -172,10 +172,3 @@ def authenticate(email: str, password: str) -> StaffUser:
 @cache
 def _dummy_hash() -> str:
     return hash_password("companion-timing-equaliser")
-
-
-def get_participant(participant_id: int) -> Participant:
-    participant = db.session.get(Participant, participant_id)
-    if participant is None:
-        raise NotFound(N_("No such participant."))
-    return participant

@@ -158,7 +158,7 @@ def set_password(token: str, password: str) -> StaffUser:
     if len(password) < 8:
         raise Invalid(
             N_("The password must have at least 8 characters."),
-            details=[{"field": "password", "problem": "at least 8 characters"}],
+            details=[{"field": "password", "problem": N_("at least 8 characters")}],
         )
     staff.password_hash = hash_password(password)
     staff.invited_at = None

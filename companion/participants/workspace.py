@@ -75,7 +75,13 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
     if value is None or not low <= value <= high:
         raise Invalid(
             N_("A query parameter is out of range."),
-            details=[{"field": name, "problem": f"an integer from {low} to {high}"}],
+            details=[
+                {
+                    "field": name,
+                    "problem": N_("an integer from %(low)s to %(high)s"),
+                    "params": {"low": low, "high": high},
+                }
+            ],
         )
     return value
 

@@ -11,8 +11,8 @@ from ..core.timeutil import utcnow
 from ..extensions import db
 from ..programme import service as programme
 from ..programme.models import LiveSession, SessionStatus
-from . import service
 from .models import Poll, PollState
+from .presenters import publish
 
 
 def _polls(session: LiveSession, ids: list[int] | None = None, *, state: PollState) -> list[Poll]:
@@ -32,7 +32,7 @@ def close_open_polls(session: LiveSession) -> list[int]:
     for poll in _polls(session, state=PollState.OPEN):
         poll.state = PollState.CLOSED
         poll.closed_at = now
-        service._publish(poll)
+        publish(poll)
         closed.append(poll.id)
     return closed
 
@@ -43,7 +43,7 @@ def reopen_polls(session: LiveSession, ids: list[int]) -> list[int]:
     for poll in _polls(session, ids, state=PollState.CLOSED):
         poll.state = PollState.OPEN
         poll.closed_at = None
-        service._publish(poll)
+        publish(poll)
         reopened.append(poll.id)
     return reopened
 

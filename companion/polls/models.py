@@ -18,9 +18,8 @@ from ..core.models import UTCDateTime
 from ..core.timeutil import utcnow
 from ..extensions import db
 
+#: The kinds a poll may be; what each one does is in polls/kinds/ (one module per kind).
 POLL_KINDS = ("single", "multiple", "wordcloud", "rating", "open", "ranking", "quiz")
-#: Kinds whose answers name options.
-OPTION_KINDS = ("single", "multiple", "ranking", "quiz")
 RESULTS_MODES = ("live", "on_close", "on_reveal")
 
 
@@ -44,7 +43,7 @@ class Poll(db.Model):
     )
     kind: Mapped[str] = mapped_column(String(16))
     question: Mapped[str] = mapped_column(String(500))
-    # Normalised per kind by the service (anonymous, results, max_choices, scale, ...).
+    # Normalised per kind by drafting (anonymous, results, max_choices, scale, ...).
     settings: Mapped[dict] = mapped_column(JSON, default=dict)
     state: Mapped[PollState] = mapped_column(
         Enum(
@@ -55,7 +54,7 @@ class Poll(db.Model):
         ),
         default=PollState.DRAFT,
     )
-    # Results shown to the room before the mode would show them (see service.results_public).
+    # Results shown to the room before the mode would show them (see queries.results_public).
     revealed: Mapped[bool] = mapped_column(default=False)
     position: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..core.http import api_route
 from ..programme import service as programme
 from ..realtime.dispatcher import STAFF
-from . import service
+from . import presenters
 from .templates import poll_templates
 
 
@@ -28,4 +28,4 @@ def list_templates(actor, payload):
 )
 def session_polls(actor, payload, session_id: int):
     session = programme.get_session(session_id)
-    return {"polls": service.session_results(session)}
+    return {"polls": presenters.session_results(session)}

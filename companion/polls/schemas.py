@@ -6,7 +6,8 @@ from typing import Any, Literal
 
 from pydantic import Field, StrictInt, model_validator
 
-from ..core.schemas import Bool, ClientId, Id, Line, Prose, Schema
+from ..core.i18n import N_
+from ..core.schemas import Bool, ClientId, Id, Line, Problem, Prose, Schema
 from .models import POLL_KINDS, RESULTS_MODES
 
 QUESTION_MAX = 500
@@ -33,12 +34,14 @@ class ScaleIn(Schema):
     @model_validator(mode="after")
     def _sensible(self):
         if self.max <= self.min:
-            raise ValueError("scale.max must be greater than scale.min")
+            raise ValueError(N_("scale.max must be greater than scale.min"))
         if self.max - self.min > SCALE_SPAN_MAX:
-            raise ValueError(f"a scale has at most {SCALE_SPAN_MAX + 1} values")
+            raise Problem(N_("a scale has at most %(count)s values"), count=SCALE_SPAN_MAX + 1)
         outside = [v for v in self.labels if not self.min <= v <= self.max]
         if outside:
-            raise ValueError(f"labels for values outside the scale: {sorted(outside)}")
+            raise Problem(
+                N_("labels for values outside the scale: %(values)s"), values=sorted(outside)
+            )
         return self
 
 
@@ -59,22 +62,30 @@ class SettingsIn(SettingsFile):
     agenda_item_id: Id | None = None
 
 
-class PollCreateIn(Schema):
-    session_id: Id
+class PollValues(Schema):
+    """A new poll's definition: the values of ``drafting.create_poll``."""
+
     kind: Kind
     question: Question
     options: list[OptionText] = Field(default_factory=list, max_length=OPTIONS_MAX)
     settings: SettingsIn = Field(default_factory=SettingsIn)
 
 
-class PollUpdateIn(Schema):
+class PollChanges(Schema):
     """Edit a draft: the fields given replace the current ones (settings as a whole)."""
 
-    poll_id: Id
     kind: Kind | None = None
     question: Question | None = None
     options: list[OptionText] | None = Field(default=None, max_length=OPTIONS_MAX)
     settings: SettingsIn | None = None
+
+
+class PollCreateIn(PollValues):
+    session_id: Id
+
+
+class PollUpdateIn(PollChanges):
+    poll_id: Id
 
 
 class PollIdIn(Schema):
@@ -88,14 +99,19 @@ class SessionIdIn(Schema):
 class VoteIn(Schema):
     poll_id: Id
     client_id: ClientId
-    # Checked against the poll's kind by the service (see the answer schemas below).
+    # Checked against the poll's kind by voting.read_answer (each kind names its schema).
     answer: dict[str, Any]
 
 
-class ModerateAnswerIn(Schema):
-    poll_id: Id
+class Moderation(Schema):
+    """Approve an open-text answer for the room, or hide it again."""
+
     answer_id: Id
     action: Literal["approve", "hide"]
+
+
+class ModerateAnswerIn(Moderation):
+    poll_id: Id
 
 
 class PollFile(Schema):
@@ -109,7 +125,7 @@ class PollFile(Schema):
     agenda_item: int | None = Field(default=None, ge=0)
 
 
-# ---------------------------------------------------------------- answers, by kind
+# ---------------------------------------------------------------- answers (each kind names its own)
 
 
 class OptionAnswer(Schema):
@@ -140,14 +156,3 @@ class OpenAnswer(Schema):
     """open"""
 
     text: Prose(TEXT_MAX, 1)
-
-
-ANSWER_SCHEMAS: dict[str, type[Schema]] = {
-    "single": OptionAnswer,
-    "quiz": OptionAnswer,
-    "multiple": OptionsAnswer,
-    "ranking": OptionsAnswer,
-    "wordcloud": WordsAnswer,
-    "rating": RatingAnswer,
-    "open": OpenAnswer,
-}

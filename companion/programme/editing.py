@@ -130,15 +130,16 @@ def update_event(event: Event, data: EventPatch, *, actor) -> Event:
 def _slug_free(slug: str) -> None:
     if db.session.scalar(select(Event.id).where(Event.slug == slug)):
         raise Conflict(
-            translate(N_("An event with the address %(slug)s already exists.")) % {"slug": slug}
+            N_("An event with the address %(slug)s already exists."), params={"slug": slug}
         )
 
 
 def _empty(name: str) -> Invalid:
     """The error for a field sent as null that must keep a value."""
     return Invalid(
-        translate(N_("This field cannot be empty: %(field)s.")) % {"field": name},
-        details=[{"field": name, "problem": "may not be null"}],
+        N_("This field cannot be empty: %(field)s."),
+        params={"field": name},
+        details=[{"field": name, "problem": N_("may not be null")}],
     )
 
 
@@ -251,7 +252,7 @@ def _refuse_if_held(table_name: str, row_id: int, message: str) -> None:
     held = _holders(table_name, row_id)
     if held:
         what = ", ".join(translate(_HOLDER_LABELS.get(name, name)) for name in held)
-        raise Conflict(translate(message) % {"what": what}, details={"held_by": held})
+        raise Conflict(message, params={"what": what}, details={"held_by": held})
 
 
 # ---------------------------------------------------------------- agenda
@@ -285,7 +286,11 @@ def _speaker_links(event_id: int, speaker_ids: list[int]) -> list[AgendaItemSpea
             raise Invalid(
                 N_("This speaker is not on this event's programme."),
                 details=[
-                    {"field": f"speaker_ids.{position}", "problem": f"unknown speaker {speaker_id}"}
+                    {
+                        "field": f"speaker_ids.{position}",
+                        "problem": N_("unknown speaker %(id)s"),
+                        "params": {"id": speaker_id},
+                    }
                 ],
             )
         links.append(AgendaItemSpeaker(speaker=speaker, position=position))

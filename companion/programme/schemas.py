@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
-from ..core.schemas import Bool, Id, Line, Prose, Schema
+from ..core.i18n import N_
+from ..core.schemas import Bool, Id, Line, Problem, Prose, Schema
 from .models import AGENDA_KINDS
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,79}$")]
@@ -50,7 +50,7 @@ class SessionFile(Schema):
     @model_validator(mode="after")
     def _ends_after_start(self):
         if self.ends_at <= self.starts_at:
-            raise ValueError("ends_at must come after starts_at")
+            raise ValueError(N_("ends_at must come after starts_at"))
         return self
 
 
@@ -72,7 +72,7 @@ class EventFile(Schema):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown timezone {value!r}") from None
+            raise Problem(N_("unknown timezone %(value)s"), value=repr(value)) from None
         return value
 
 
@@ -87,17 +87,22 @@ class ProgrammeFile(Schema):
     def _references(self):
         speaker_keys = [s.key for s in self.speakers]
         if len(set(speaker_keys)) != len(speaker_keys):
-            raise ValueError("two speakers share a key")
+            raise ValueError(N_("two speakers share a key"))
         session_keys = [s.key for s in self.sessions]
         if len(set(session_keys)) != len(session_keys):
-            raise ValueError("two sessions share a key")
+            raise ValueError(N_("two sessions share a key"))
         known = set(speaker_keys)
         for s_index, session in enumerate(self.sessions):
             for a_index, item in enumerate(session.agenda):
                 for key in item.speakers:
                     if key not in known:
-                        raise ValueError(
-                            f"sessions.{s_index}.agenda.{a_index}.speakers: unknown speaker {key!r}"
+                        raise Problem(
+                            N_(
+                                "sessions.%(session)s.agenda.%(item)s.speakers: unknown speaker %(key)s"
+                            ),
+                            session=s_index,
+                            item=a_index,
+                            key=repr(key),
                         )
         return self
 
@@ -109,9 +114,6 @@ class AgendaAdvanceIn(Schema):
 
 class SessionIdIn(Schema):
     session_id: Id
-
-
-JOIN_CODE_RE = re.compile(r"^[A-Z0-9]{6}$")
 
 
 # ---------------------------------------------------------------- the organiser's workspace
@@ -130,7 +132,7 @@ def _check_timezone(value: str | None) -> str | None:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown timezone {value!r}") from None
+        raise Problem(N_("unknown timezone %(value)s"), value=repr(value)) from None
     return value
 
 
@@ -186,9 +188,9 @@ class SessionIn(Schema):
     @model_validator(mode="after")
     def _ends_after_start(self):
         if _naive(self.starts_at) != _naive(self.ends_at):
-            raise ValueError("give starts_at and ends_at both with an offset, or both without")
+            raise ValueError(N_("give starts_at and ends_at both with an offset, or both without"))
         if self.ends_at <= self.starts_at:
-            raise ValueError("ends_at must come after starts_at")
+            raise ValueError(N_("ends_at must come after starts_at"))
         return self
 
 

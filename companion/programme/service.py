@@ -276,7 +276,7 @@ def import_programme(text: str) -> Event:
 def export_programme(event: Event) -> str:
     """Write an event back as a programme file that import_programme reads."""
     # Imported here: the polls domain builds on the programme, not the other way round.
-    from ..polls.service import export_prepared_polls
+    from ..polls.programme_file import export_prepared_polls
 
     speakers = sorted(event.speakers, key=lambda s: s.id)
     tz = ZoneInfo(event.timezone)

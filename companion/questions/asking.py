@@ -55,7 +55,11 @@ def submit_question(session: LiveSession, data: SubmitIn, *, actor: Actor) -> Qu
     if session.status == SessionStatus.ENDED:
         raise Closed("This session has ended; questions are closed.")
     if is_banned(session.id, actor.id):
-        raise Forbidden("A moderator has stopped you from asking questions in this session.")
+        # The page matches the reason, never the translated message, to lock its form.
+        raise Forbidden(
+            "A moderator has stopped you from asking questions in this session.",
+            details={"reason": "banned"},
+        )
     settings = session_settings(session)
     check_text(data.text, settings)
     per_minute = int(settings["rate_per_minute"])

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from ..core.i18n import N_
 from ..core.schemas import Bool, ClientId, Id, Line, Prose, Schema
 
 #: Hard ceiling of a question's length; each session may set a lower one (default 500).
@@ -64,7 +65,7 @@ class BanIn(Schema):
         if by_question == by_participant or (
             by_question and (self.session_id or self.participant_id)
         ):
-            raise ValueError("give either question_id, or session_id and participant_id")
+            raise ValueError(N_("give either question_id, or session_id and participant_id"))
         return self
 
 

@@ -35,7 +35,6 @@ class Coalescer:
         self._lock = threading.Lock()
         self._app: Flask | None = None
         self._started = False
-        self._stopped = False
 
     def register(self, kind: str, flusher: Flusher) -> None:
         """Call ``flusher(keys)`` with the keys marked dirty under ``kind`` since the last flush."""
@@ -82,9 +81,6 @@ class Coalescer:
         self._started = True
         socketio.start_background_task(self._run, app)
 
-    def stop(self) -> None:
-        self._stopped = True
-
     def flush(self) -> None:
         """Run every flusher now for what is dirty (tests call it directly)."""
         with self._lock:
@@ -111,7 +107,7 @@ class Coalescer:
     def _run(self, app: Flask) -> None:
         interval = app.config["COMPANION"].coalesce_interval_s
         ticks = 0
-        while not self._stopped:
+        while True:  # for the life of the process
             socketio.sleep(interval)
             ticks += 1
             with app.app_context():

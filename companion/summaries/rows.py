@@ -16,13 +16,14 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..core.timeutil import utcnow
 from ..extensions import db, socketio
 from ..floor import report as floor
 from ..floor.models import FloorRequest
 from ..participants.models import Participant
+from ..polls.kinds import KINDS
 from ..polls.models import Ballot, Poll, PollOption, PollState
 from ..programme.models import AgendaItem, LiveSession
 from ..questions.models import Question
@@ -33,10 +34,6 @@ ROWS_PER_FETCH = 1000
 def local_time(value: datetime | None, tz: str) -> datetime | None:
     """An aware datetime shown in the event's timezone."""
     return value.astimezone(ZoneInfo(tz)) if value is not None else None
-
-
-def _count(query) -> int:
-    return int(db.session.scalar(select(func.count()).select_from(query.subquery())) or 0)
 
 
 ROW_FIELDS = (
@@ -67,21 +64,6 @@ def _breathe(n: int) -> None:
     """
     if n % ROWS_PER_FETCH == ROWS_PER_FETCH - 1:
         socketio.sleep(0)
-
-
-def _readable_answer(kind: str, answer: dict, options: dict[int, str]) -> str:
-    """An answer as a person reads it: option texts, words, a value, or the text."""
-    if kind in ("single", "quiz"):
-        return options.get(answer.get("option_id"), "")
-    if kind == "multiple":
-        return " | ".join(options.get(oid, "") for oid in answer.get("option_ids", []))
-    if kind == "ranking":
-        return " > ".join(options.get(oid, "") for oid in answer.get("option_ids", []))
-    if kind == "wordcloud":
-        return ", ".join(answer.get("words", []))
-    if kind == "rating":
-        return str(answer.get("value", ""))
-    return answer.get("text", "")
 
 
 def question_rows(sessions: list[LiveSession]) -> Iterator[dict[str, Any]]:
@@ -163,6 +145,7 @@ def answer_rows(sessions: list[LiveSession]) -> Iterator[dict[str, Any]]:
     )
     for poll in found:
         anonymous = poll.anonymous
+        kind = KINDS[poll.kind]
         columns = [Ballot.id, Ballot.updated_at, Ballot.answer, Ballot.correct, Ballot.approved]
         query = select(*columns).where(Ballot.poll_id == poll.id).order_by(Ballot.id)
         if not anonymous:
@@ -175,9 +158,9 @@ def answer_rows(sessions: list[LiveSession]) -> Iterator[dict[str, Any]]:
         ):
             _breathe(n)
             detail: list[tuple[str, Any]] = []
-            if poll.kind == "quiz":
+            if kind.scored:
                 detail.append(("correct", bool(row.correct)))
-            elif poll.kind == "open":
+            elif kind.moderated:
                 detail.append(("approved", bool(row.approved)))
             yield {
                 "session_id": poll.session_id,
@@ -188,7 +171,7 @@ def answer_rows(sessions: list[LiveSession]) -> Iterator[dict[str, Any]]:
                 "agenda_item": items.get(poll.agenda_item_id, ""),
                 "poll": poll.question,
                 "poll_kind": poll.kind,
-                "text": _readable_answer(poll.kind, row.answer or {}, options),
+                "text": kind.readable(row.answer or {}, options),
                 "state": "",
                 "upvotes": "",
                 "reply": "",
@@ -246,14 +229,3 @@ def contribution_rows(sessions: list[LiveSession]) -> Iterator[dict[str, Any]]:
     yield from question_rows(sessions)
     yield from answer_rows(sessions)
     yield from floor_rows(sessions)
-
-
-def count_contributions(sessions: list[LiveSession]) -> int:
-    ids = [s.id for s in sessions]
-    return (
-        _count(select(Question.id).where(Question.session_id.in_(ids)))
-        + _count(
-            select(Ballot.id).join(Poll, Poll.id == Ballot.poll_id).where(Poll.session_id.in_(ids))
-        )
-        + _count(floor.requests_of(ids))
-    )

@@ -15,7 +15,8 @@ from typing import Any
 
 from ..core.timeutil import iso, utcnow
 from ..floor import report as floor
-from ..polls import service as polls
+from ..polls import queries as poll_queries
+from ..polls.kinds import KINDS
 from ..polls.models import Poll
 from ..programme.models import LiveSession, SessionStatus
 from . import facts, polls_part
@@ -171,7 +172,7 @@ def _timeline(
 def timeline(session: LiveSession, *, now: datetime | None = None) -> list[dict]:
     """The session's timeline on its own (the event workbook lists every session's)."""
     floor_part, began = _floor(session, now or utcnow())
-    polls_of = polls.session_polls(session.id, include_drafts=False)
+    polls_of = poll_queries.session_polls(session.id, include_drafts=False)
     return _timeline(session, polls_of, floor_part["turns"], began)
 
 
@@ -179,7 +180,7 @@ def build_session(session: LiveSession, now: datetime) -> tuple[dict[str, Any], 
     """Return the summary and the texts first seen in this session (for the event's themes)."""
     event = session.event
     items = {i.id: i for i in session.agenda}
-    polls_of = polls.session_polls(session.id, include_drafts=False)
+    polls_of = poll_queries.session_polls(session.id, include_drafts=False)
     poll_entries = polls_part.poll_entries(session, polls_of, items)
     questions, question_texts, own_texts = session_questions(session, items)
     floor_part, began = _floor(session, now)
@@ -189,7 +190,7 @@ def build_session(session: LiveSession, now: datetime) -> tuple[dict[str, Any], 
     cloud_texts = [
         r["word"]
         for p in poll_entries
-        if p["kind"] == "wordcloud"
+        if KINDS[p["kind"]].results_shape == "words"
         for r in p["results"]
         for _ in range(r["count"])
     ]

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from ..core.timeutil import iso, utcnow
 from ..extensions import db
 from ..participants.models import Participant, Registration, RegistrationSession
+from ..polls.kinds import KINDS
 from ..programme.models import Event, LiveSession
 from ..questions.models import PUBLIC_STATES, Question
 from . import facts
@@ -31,7 +32,7 @@ EVENT_THEMES = 30
 def _essentials(summary: dict[str, Any]) -> dict[str, Any]:
     """A session's figures and highlights, to set side by side with the others."""
     s, p, q = summary["session"], summary["participation"], summary["questions"]["counts"]
-    ratings = [poll for poll in summary["polls"] if poll["kind"] == "rating"]
+    ratings = [p for p in summary["polls"] if KINDS[p["kind"]].results_shape == "histogram"]
     evaluation = None
     if ratings:
         last = ratings[-1]

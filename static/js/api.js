@@ -1,9 +1,17 @@
+// @ts-check
 // Small helpers for the JSON HTTP API and for DOM building without innerHTML.
 import { t } from "./i18n.js";
 
-/** Call the API; resolve with the JSON body, reject with {code, message, status}. */
+/**
+ * Call the API; resolve with the JSON body, reject with the contract's error object and the
+ * HTTP status ({code, message, details?, status}).
+ * @param {string} path  under /api/v1
+ * @param {{method?: string, body?: any, token?: string | null}} [options]
+ * @returns {Promise<any>}
+ */
 export async function api(path, { method = "GET", body, token } = {}) {
   // Errors come back in the page's language (the server reads Accept-Language).
+  /** @type {Record<string, string>} */
   const headers = { Accept: "application/json", "Accept-Language": document.documentElement.lang || "fr" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (token) headers.Authorization = `Bearer ${token}`;
@@ -24,7 +32,14 @@ export async function api(path, { method = "GET", body, token } = {}) {
   return data;
 }
 
-/** Create an element; text goes through textContent so nothing typed is ever run as HTML. */
+/**
+ * Create an element; text goes through textContent so nothing typed is ever run as HTML.
+ * `attrs`: class, text, dataset, on<event> listeners, other attributes (false/null: absent).
+ * @param {string} tag
+ * @param {Record<string, any>} [attrs]
+ * @param {...any} children  nodes, texts, arrays of them; null and false are skipped
+ * @returns {any} the element (typed loosely: callers use the fields of their tag)
+ */
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {
@@ -48,13 +63,20 @@ export function newClientId() {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/** The browser's saved values (tokens, outbox), under "companion:"; private mode saves nothing. */
 export const store = {
+  /** @param {string} key */
   get(key) {
     try { return JSON.parse(localStorage.getItem(`companion:${key}`)); } catch (err) { return null; }
   },
+  /**
+   * @param {string} key
+   * @param {any} value
+   */
   set(key, value) {
     try { localStorage.setItem(`companion:${key}`, JSON.stringify(value)); } catch (err) { /* private mode */ }
   },
+  /** @param {string} key */
   remove(key) {
     try { localStorage.removeItem(`companion:${key}`); } catch (err) { /* private mode */ }
   },

@@ -1,3 +1,4 @@
+// @ts-check
 // The attendee page on a phone: four tabs a thumb reaches (Now · Polls · Questions · Floor)
 // with unread badges, an alert when a poll opens, and the ended state. On a wide screen every
 // part shows at once and the tab bar is hidden (see .attendee-tabs in attendee.css).
@@ -7,6 +8,10 @@ import { t } from "./i18n.js";
 const TABS = ["now", "polls", "questions", "floor"];
 const PHONE = window.matchMedia("(max-width: 47.99rem)");
 
+/**
+ * @param {import("./live.js").LiveClient} client
+ * @param {HTMLElement} root
+ */
 export function bindAttendeeTabs(client, root) {
   const nav = root.querySelector("[data-tabs]");
   const panels = root.querySelector("#live-panels");

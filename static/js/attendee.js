@@ -1,3 +1,4 @@
+// @ts-check
 // The attendee's session page: join with the personal link, then go live.
 import { api, store } from "./api.js";
 import { t } from "./i18n.js";
@@ -31,7 +32,8 @@ async function participantToken() {
   return joined.token;
 }
 
-function needJoin(message) {
+/** Show the join invitation instead of the live panels, with why when known. */
+function needJoin(/** @type {string | undefined} */ message) {
   document.getElementById("live-panels").hidden = true;
   document.querySelector("[data-tabs]").hidden = true;
   const box = document.getElementById("needs-join");

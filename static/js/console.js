@@ -1,23 +1,26 @@
+// @ts-check
 // The moderator console: start and end the session, advance the agenda (with undo), choose
 // what the projector shows, and confirm every change visibly (the toast).
 import { el } from "./api.js";
+import { errorMessage, isError, showError as showErrorIn } from "./errors.js";
 import { announce, t } from "./i18n.js";
 import { LiveClient, bindStatus, startPanels } from "./live.js";
 import { bindSessionShell } from "./shell.js";
 import { forgetStaff, staffToken } from "./staff.js";
+import { Store } from "./store.js";
 import { bindToast, toast } from "./toast.js";
 
-const root = document.getElementById("console");
+const root = /** @type {HTMLElement} */ (document.getElementById("console"));
 const sessionId = Number(root.dataset.sessionId);
-const errorBox = root.querySelector("[data-console-error]");
+const errorBox = /** @type {HTMLElement} */ (root.querySelector("[data-console-error]"));
 
-export function showError(error) {
-  errorBox.hidden = !error;
-  errorBox.textContent = error ? error.message || t("error") : "";
+/** The console's error box, which every panel of the console shares. */
+export function showError(/** @type {import("./errors.js").ApiError | null} */ error) {
+  showErrorIn(errorBox, error);
 }
 
 /** Tabs with arrow keys, Home and End (WAI-ARIA tabs pattern). */
-function bindTabs(list) {
+function bindTabs(/** @type {HTMLElement} */ list) {
   const tabs = [...list.querySelectorAll("[role=tab]")];
   const select = (tab, focus = true) => {
     for (const other of tabs) {
@@ -58,6 +61,7 @@ function main() {
     "floor.withdraw": "done_floor_withdraw", "poll.reveal": "done_poll_reveal",
     "poll.delete": "done_poll_delete",
   };
+  /** @type {(name: string, payload: Record<string, any>) => Promise<any>} */
   const run = async (name, payload) => {
     try {
       showError(null);
@@ -66,7 +70,7 @@ function main() {
       return data;
     } catch (error) {
       showError(error);
-      toast(error.message || t("error"), { kind: "error" });
+      toast(errorMessage(error), { kind: "error" });
       return null;
     }
   };
@@ -121,7 +125,7 @@ function main() {
     try {
       done = await client.send("session.reopen", { session_id: sessionId });
     } catch (error) {
-      if (error.code !== "not_found") { showError(error); toast(error.message || t("error"), { kind: "error" }); return; }
+      if (!isError(error, "not_found")) { showError(error); toast(errorMessage(error), { kind: "error" }); return; }
       done = await run("session.start", { session_id: sessionId });
     }
     if (done) announce(t("session_reopened"));
@@ -150,13 +154,18 @@ function main() {
   client.connect();
 }
 
-/** The projector tab: choose what every projector shows (projector.show). */
+/**
+ * The projector tab: choose what every projector shows (projector.show).
+ * @param {LiveClient} client
+ * @param {(name: string, payload: Record<string, any>) => Promise<any>} run
+ */
 function bindProjectorControl(client, run) {
   const box = root.querySelector("[data-projector-control]");
   const radios = [...box.querySelectorAll('input[name="projector-mode"]')];
   const pollSelect = box.querySelector("[data-projector-poll]");
   const noPoll = box.querySelector("[data-projector-no-poll]");
-  const polls = new Map();
+  /** @type {Store<import("./polls-common.js").Poll>} */
+  const polls = new Store({ patch: true });
   let display = { mode: "auto", poll_id: null };
 
   const showDisplay = () => {
@@ -164,7 +173,7 @@ function bindProjectorControl(client, run) {
     if (display.poll_id) pollSelect.value = String(display.poll_id);
   };
   const fillPolls = () => {
-    const shown = [...polls.values()].filter((p) => p.state !== "draft")
+    const shown = polls.values().filter((p) => p.state !== "draft")
       .sort((a, b) => (a.state === "open" ? 0 : 1) - (b.state === "open" ? 0 : 1) || b.id - a.id);
     const keep = pollSelect.value;
     pollSelect.replaceChildren(...shown.map((p) => el("option", { value: String(p.id) },
@@ -189,17 +198,15 @@ function bindProjectorControl(client, run) {
   for (const radio of radios) radio.addEventListener("change", () => { if (radio.checked) choose(radio.value); });
   pollSelect.addEventListener("change", () => choose("poll"));
 
+  polls.subscribe(fillPolls);
   client.on("snapshot", (snap) => {
-    polls.clear();
-    for (const p of snap.polls || []) polls.set(p.id, p);
     if (snap.projector) display = snap.projector;
-    fillPolls();
+    polls.reset(snap.polls);
     showDisplay();
   });
   client.on("poll.updated", (data) => {
-    if (data.poll.deleted) polls.delete(data.poll.id);
-    else polls.set(data.poll.id, { ...(polls.get(data.poll.id) || {}), ...data.poll });
-    fillPolls();
+    if (data.poll.deleted) polls.remove(data.poll.id);
+    else polls.upsert(data.poll);
   });
   client.on("projector.updated", (data) => { display = data.projector; showDisplay(); });
 }

@@ -1,14 +1,18 @@
+// @ts-check
 // The dashboard's actions: the retention delay, the purge of personal data, and sending a
 // session's summary to its registrants. Each asks for a confirmation first, then shows what was
 // done and keeps the record in view.
 import { api, el } from "./api.js";
+import { showError } from "./errors.js";
 import { announce, t } from "./i18n.js";
 import { formatDate, tn } from "./dashboard.js";
 
-let ctx = null;
+/** @type {Parameters<typeof bindActions>[0]} */
+let ctx;
 
 function card() { return ctx.root.querySelector("[data-retention-card]"); }
 
+/** @param {Record<string, any>} data  the retention state of the event */
 function showRetention(data) {
   const box = card();
   const retention = data.retention;
@@ -30,6 +34,7 @@ function showRetention(data) {
   })) : [el("li", { class: "hint", text: t("none") })]));
 }
 
+/** Load and show the retention card (when the purge is due, what it removes). */
 export async function loadRetention() {
   try {
     showRetention(await api(`/events/${encodeURIComponent(ctx.slug)}/retention`, { token: ctx.token }));
@@ -98,12 +103,18 @@ function bindRetention() {
   });
 }
 
+/** @param {Array<Record<string, any>>} mailings */
 function mailRecords(mailings) {
   return mailings.map((m) => el("li", {
     text: tn("mail_record_n", m.recipients, { date: formatDate(m.sent_at), who: m.by || "—" }),
   }));
 }
 
+/**
+ * @param {HTMLElement} box
+ * @param {Record<string, any>} data
+ * @param {HTMLButtonElement} button
+ */
 function renderMail(box, data, button) {
   const done = el("ul", { class: "dash-record" }, mailRecords(data.mailings));
   if (!data.final) {
@@ -134,8 +145,7 @@ function renderMail(box, data, button) {
     } catch (error) {
       send.disabled = false;
       // Said where the facilitator is looking, beside the button.
-      problem.textContent = (error && error.message) || t("error");
-      problem.hidden = false;
+      showError(problem, error || t("error"));
       if (error.status === 401 || error.status === 403) ctx.onError(error);
     }
   });
@@ -177,6 +187,11 @@ function bindMail() {
   }
 }
 
+/**
+ * Bind the retention, purge and mailing actions of the dashboard.
+ * @param {{root: HTMLElement, slug: string, token: string, lang: string,
+ *   onError: (error: any) => void, showError: (error: any) => void}} context
+ */
 export function bindActions(context) {
   ctx = context;
   bindRetention();

@@ -1,9 +1,12 @@
+// @ts-check
 // The facilitator's dashboard: each session's status and figures, a preview of its summary,
 // and the downloads (fetched with the staff token, saved through an object URL).
 import { api, el } from "./api.js";
+import { showError as showErrorIn } from "./errors.js";
 import { announce, lang, t } from "./i18n.js";
 import { forgetStaff, staffToken } from "./staff.js";
 import { bindActions, loadRetention } from "./dashboard-actions.js";
+import { kindOf } from "./poll-kinds.js";
 
 const root = document.getElementById("dashboard");
 const slug = root.dataset.eventSlug;
@@ -15,17 +18,23 @@ const REFRESH_MS = 60000;
 let token = null;
 let refreshTimer = null;
 
+/** @param {import("./errors.js").ApiError | {message: string} | null} error */
 function showError(error) {
-  errorBox.hidden = !error;
-  errorBox.textContent = error ? error.message || t("error") : "";
+  showErrorIn(errorBox, /** @type {import("./errors.js").ApiError | null} */ (error));
 }
 
+/** @param {import("./errors.js").ApiError} error */
 function handleError(error) {
   if (error.status === 401) { forgetStaff(root); return; }
   showError(error.status === 403 ? { message: t("forbidden") } : error);
 }
 
 /** The plural form of `key` that fits `n` in the page's language (Intl.PluralRules). */
+/**
+ * @param {string} key
+ * @param {number} n
+ * @param {Record<string, string | number>} [params]
+ */
 export function tn(key, n, params = {}) {
   const forms = t(key);
   const rule = new Intl.PluralRules(docLang).select(Number(n));
@@ -35,19 +44,29 @@ export function tn(key, n, params = {}) {
   return out;
 }
 
-export function formatDate(iso) {
+/** A date in the page's language, "3 décembre 2026". */
+export function formatDate(/** @type {string | null | undefined} */ iso) {
   if (!iso) return "";
   return new Intl.DateTimeFormat(docLang, { dateStyle: "long" }).format(new Date(iso));
 }
 
 // ---------------------------------------------------------------- downloads
 
+/**
+ * @param {Response} response
+ * @param {string} fallback
+ */
 function filenameOf(response, fallback) {
   const header = response.headers.get("Content-Disposition") || "";
   const match = header.match(/filename="([^"]+)"/);
   return match ? match[1] : fallback;
 }
 
+/**
+ * @param {string} path
+ * @param {string} fallback  the file name when the server gives none
+ * @param {HTMLButtonElement} button
+ */
 async function download(path, fallback, button) {
   showError(null);
   button.disabled = true;
@@ -97,6 +116,7 @@ function bindDownloads() {
 
 // ---------------------------------------------------------------- figures
 
+/** @param {Record<string, number>} figures */
 function figureList(figures) {
   const items = [];
   for (const key of FIGURES) {
@@ -106,6 +126,7 @@ function figureList(figures) {
   return items;
 }
 
+/** @param {Record<string, any>} doc  the synthesis document */
 function showSynthesis(doc) {
   const ended = doc.sessions.filter((s) => s.final).length;
   root.querySelector("[data-event-status]").textContent = doc.final
@@ -142,19 +163,25 @@ async function loadSynthesis() {
 
 // ---------------------------------------------------------------- preview
 
+/**
+ * @param {string} title
+ * @param {...any} children
+ */
 function section(title, ...children) {
   return el("section", { class: "dash-preview-part" }, el("h3", { text: title }), ...children);
 }
 
+/** @param {Record<string, any>} poll  a poll of the summary document */
 function pollPreview(poll) {
   const rows = [];
   let entries = [];
-  if (["single", "multiple", "quiz"].includes(poll.kind)) entries = poll.results.map((r) => [r.text, r.count]);
-  else if (poll.kind === "ranking") entries = poll.results.map((r) => [r.text, r.score]);
-  else if (poll.kind === "rating") entries = Object.entries(poll.results.histogram);
-  else if (poll.kind === "wordcloud") entries = poll.results.slice(0, 10).map((r) => [r.word, r.count]);
+  const shape = kindOf(poll.kind).results;
+  if (shape === "counts") entries = poll.results.map((r) => [r.text, r.count]);
+  else if (shape === "points") entries = poll.results.map((r) => [r.text, r.score]);
+  else if (shape === "histogram") entries = Object.entries(poll.results.histogram);
+  else if (shape === "words") entries = poll.results.slice(0, 10).map((r) => [r.word, r.count]);
   // Shares of the whole (ballots; all points for a ranking): never scaled to the leader.
-  const whole = poll.kind === "ranking" || poll.kind === "wordcloud"
+  const whole = shape === "points" || shape === "words"
     ? Math.max(1, entries.reduce((sum, [, v]) => sum + v, 0)) : Math.max(1, poll.total);
   for (const [label, value] of entries) {
     const fill = el("span", { class: "dash-bar-fill" });
@@ -165,13 +192,17 @@ function pollPreview(poll) {
       el("span", { class: "dash-bar-track" }, fill)));
   }
   const meta = [tn("answers_count", poll.total)];
-  if (poll.kind === "rating" && poll.results.mean !== null) meta.push(t("mean", { mean: poll.results.mean }));
+  if (shape === "histogram" && poll.results.mean !== null) meta.push(t("mean", { mean: poll.results.mean }));
   return el("li", { class: "dash-poll" },
     el("p", { class: "dash-poll-question", text: poll.question }),
     el("p", { class: "hint", text: meta.join(" · ") }),
     rows.length ? el("ul", { class: "dash-bars" }, rows) : null);
 }
 
+/**
+ * @param {HTMLElement} box
+ * @param {Record<string, any>} doc  the session summary document
+ */
 function renderPreview(box, doc) {
   const names = (list) => list.map((p) => p.name).join(", ");
   const agenda = doc.agenda;

@@ -1,14 +1,22 @@
+// @ts-check
 // Translated strings, rendered by the server into <script type="application/json" class="i18n">.
+/** @type {Record<string, any>} */
 const strings = {};
 for (const node of document.querySelectorAll("script.i18n")) {
   try {
-    Object.assign(strings, JSON.parse(node.textContent));
+    Object.assign(strings, JSON.parse(node.textContent || "{}"));
   } catch (err) {
     console.error("bad i18n block", err);
   }
 }
 
-/** Return the translation of `key`, with %(name)s placeholders filled from `params`. */
+/**
+ * Return the translation of `key`, with %(name)s placeholders filled from `params` (a few keys
+ * hold a map of labels or plural forms: they come back as they are).
+ * @param {string} key
+ * @param {Record<string, string | number>} [params]
+ * @returns {any}
+ */
 export function t(key, params = {}) {
   let text = strings[key] ?? key;
   for (const [name, value] of Object.entries(params)) {
@@ -18,7 +26,7 @@ export function t(key, params = {}) {
 }
 
 /** Say `message` to screen-reader users through the page's ARIA live region. */
-export function announce(message) {
+export function announce(/** @type {string} */ message) {
   // A page with a visible status (the console's toast) shows and speaks it itself.
   const shown = !document.dispatchEvent(
     new CustomEvent("companion:announce", { detail: { message }, cancelable: true }));

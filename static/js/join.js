@@ -1,5 +1,7 @@
+// @ts-check
 // Join a session with its code and a display name (where the event allows it).
 import { api, store } from "./api.js";
+import { showError } from "./errors.js";
 import { t } from "./i18n.js";
 
 const form = document.getElementById("join-form");
@@ -8,11 +10,10 @@ const sessionId = Number(form.dataset.sessionId);
 
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
-  errorBox.hidden = true;
+  showError(errorBox, null);
   const name = form.elements.name.value.trim();
   if (!name) {
-    errorBox.textContent = t("name_needed");
-    errorBox.hidden = false;
+    showError(errorBox, t("name_needed"));
     form.elements.name.focus();
     return;
   }
@@ -25,8 +26,7 @@ form.addEventListener("submit", async (event) => {
     store.set(`participant:${sessionId}`, result.token);
     location.assign(`/sessions/${sessionId}`);
   } catch (error) {
-    errorBox.textContent = error.message;
-    errorBox.hidden = false;
+    showError(errorBox, error);
     button.disabled = false;
   }
 });

@@ -1,3 +1,4 @@
+// @ts-check
 // The live connection of a page: joins a session, keeps its seq, replays what it missed,
 // and resends unacknowledged contributions with the same client_id after a reconnect.
 import { newClientId, store } from "./api.js";
@@ -7,27 +8,59 @@ import { t } from "./i18n.js";
 const FIGURE_EVENTS = new Set(["poll.results", "presence.updated", "question.votes"]);
 const ACK_TIMEOUT_MS = 10000;
 
+/**
+ * What a page hands its panels (startPanels): the role decides which view each panel shows.
+ * @typedef {object} PanelContext
+ * @property {"attendee" | "moderator" | "projector"} role
+ * @property {number} sessionId
+ * @property {HTMLElement} root  the page's main element
+ * @property {(name: string, payload: Record<string, any>) => Promise<any>} [run]  the console's
+ *   sender: shows a refusal in its error box and the toast, resolves with null then
+ * @property {(error: import("./errors.js").ApiError | null) => void} [showError]  the console's error box
+ * @property {() => ({mode: string, poll_id?: number | null} | null)} [display]  what the projector shows
+ *
+ * @typedef {(data: any, meta: {replayed?: boolean, seq?: number}) => void} Handler
+ */
+
 export class LiveClient {
+  /** @param {{token: string, sessionId: number}} options */
   constructor({ token, sessionId }) {
     this.token = token;
     this.sessionId = sessionId;
+    /** @type {number | null} */
     this.seq = null;
+    /** @type {Record<string, any> | null} */
     this.snapshot = null;
     this.status = "connecting";
+    /** @type {Map<string, Handler[]>} */
     this.handlers = new Map();
+    /** @type {any} the Socket.IO socket */
+    this.socket = null;
     this.outboxKey = `outbox:${sessionId}:${token.slice(-16)}`;
     // Contributions waiting for their ack survive a reload of the page.
+    /** @type {Map<string, {name: string, payload: Record<string, any>, inFlight?: boolean}>} */
     this.outbox = new Map(Object.entries(store.get(this.outboxKey) || {}));
+    /** @type {Map<string, {resolve: (data: any) => void, reject: (error: any) => void}>} */
     this.waiters = new Map();
   }
 
-  /** Call `handler(data, {replayed})` for each server event `name` (also on replay). */
+  /**
+   * Call `handler(data, {replayed})` for each server event `name` (also on replay), and for the
+   * page's own events: snapshot, status, refused, resent.
+   * @param {string} name
+   * @param {Handler} handler
+   */
   on(name, handler) {
     if (!this.handlers.has(name)) this.handlers.set(name, []);
     this.handlers.get(name).push(handler);
     return this;
   }
 
+  /**
+   * @param {string} name
+   * @param {any} data
+   * @param {{replayed?: boolean, seq?: number}} [meta]
+   */
   _fire(name, data, meta = {}) {
     for (const handler of this.handlers.get(name) || []) {
       try { handler(data, meta); } catch (err) { console.error(`handler for ${name} failed`, err); }
@@ -37,6 +70,8 @@ export class LiveClient {
   connect() {
     // WebSocket first; long-polling stays as a fallback for networks that block WebSocket.
     // The page's language goes with the connection: the server answers errors in it.
+    // The Socket.IO client: the page loads it as a classic script (from node_modules, no CDN).
+    const io = /** @type {any} */ (globalThis).io;
     this.socket = io({ auth: { token: this.token }, transports: ["websocket", "polling"],
                        query: { lang: document.documentElement.lang || "fr" },
                        reconnectionDelayMax: 5000 });
@@ -58,6 +93,11 @@ export class LiveClient {
     return this;
   }
 
+  /**
+   * @param {string} name
+   * @param {any} data
+   * @param {{replayed?: boolean}} [meta]
+   */
   _receive(name, data, meta = {}) {
     if (data && typeof data.seq === "number" && !FIGURE_EVENTS.has(name)) {
       if (this.seq !== null && data.seq <= this.seq) return; // already applied
@@ -95,12 +135,18 @@ export class LiveClient {
     this._flushOutbox();
   }
 
+  /** @param {string} status */
   _setStatus(status) {
     this.status = status;
     this._fire("status", status);
   }
 
-  /** Send a client event and resolve with its data; reject with {code, message}. */
+  /**
+   * Send a client event and resolve with its data; reject with the contract's error object.
+   * @param {string} name
+   * @param {Record<string, any>} payload
+   * @returns {Promise<any>}
+   */
   async send(name, payload) {
     if (!this.socket || !this.socket.connected) {
       throw { code: "unavailable", message: t("reconnecting") };
@@ -118,6 +164,9 @@ export class LiveClient {
   /**
    * Send a contribution with a client_id; keep it until acknowledged, resending it after a
    * reconnect, and resolve once the server has committed it.
+   * @param {string} name
+   * @param {Record<string, any>} payload
+   * @returns {Promise<any>}
    */
   contribute(name, payload) {
     const clientId = newClientId();
@@ -129,6 +178,7 @@ export class LiveClient {
     return done;
   }
 
+  /** @param {string} clientId */
   async _deliver(clientId) {
     const entry = this.outbox.get(clientId);
     if (!entry || entry.inFlight) return;
@@ -144,6 +194,11 @@ export class LiveClient {
     }
   }
 
+  /**
+   * @param {string} clientId
+   * @param {"resolve" | "reject"} how
+   * @param {any} value
+   */
   _settle(clientId, how, value) {
     this.outbox.delete(clientId);
     this._saveOutbox();
@@ -161,36 +216,39 @@ export class LiveClient {
   }
 
   _saveOutbox() {
+    /** @type {Record<string, {name: string, payload: Record<string, any>}>} */
     const plain = {};
     for (const [id, entry] of this.outbox) plain[id] = { name: entry.name, payload: entry.payload };
     store.set(this.outboxKey, plain);
   }
-
-  /** How far the server clock is ahead of ours, from the last floor's server_time. */
-  static clockOffset(serverTimeIso) {
-    return serverTimeIso ? Date.parse(serverTimeIso) - Date.now() : 0;
-  }
 }
 
 // Panels register here; the page's main module starts them once the client exists.
+/** @typedef {(client: LiveClient, context: PanelContext) => void} Starter */
+/** @type {Starter[]} */
 const panelStarters = [];
+/** @type {{client: LiveClient, context: PanelContext} | null} */
 let started = null;
 
 /** Register `start(client, context)` to run when the page's live client is ready. */
-export function onLive(start) {
+export function onLive(/** @type {Starter} */ start) {
   if (started) start(started.client, started.context);
   else panelStarters.push(start);
 }
 
-/** Called once by the page module: hand the client to every panel. */
+/**
+ * Called once by the page module: hand the client to every panel.
+ * @param {LiveClient} client
+ * @param {PanelContext} context
+ */
 export function startPanels(client, context) {
   started = { client, context };
   for (const start of panelStarters.splice(0)) start(client, context);
 }
 
 /** Show the connection state in every [data-conn-status] element. */
-export function bindStatus(client) {
-  const nodes = document.querySelectorAll("[data-conn-status]");
+export function bindStatus(/** @type {LiveClient} */ client) {
+  const nodes = /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll("[data-conn-status]"));
   client.on("status", (status) => {
     for (const node of nodes) {
       node.textContent = t(status);

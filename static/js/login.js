@@ -1,11 +1,17 @@
+// @ts-check
 // Staff login: keeps the token in this browser, then goes where the person was headed.
 import { api, store } from "./api.js";
+import { showError } from "./errors.js";
 
 const form = document.getElementById("login-form");
 const errorBox = document.getElementById("login-error");
 
 // Only a path of this site: parsed as the browser will, not prefix-matched ("/\\evil.example"
 // and "/\t/evil.example" start with "/" yet leave the site).
+/**
+ * @param {string | undefined} next
+ * @param {string} fallback
+ */
 function sameOriginPath(next, fallback) {
   if (!next || !next.startsWith("/") || /[\\\u0000-\u001f\u007f-\u009f]/.test(next)) return fallback;
   try {
@@ -18,7 +24,7 @@ function sameOriginPath(next, fallback) {
 
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
-  errorBox.hidden = true;
+  showError(errorBox, null);
   try {
     const result = await api("/auth/login", {
       method: "POST",
@@ -29,7 +35,6 @@ form.addEventListener("submit", async (event) => {
     const home = result.role === "facilitator" ? "/manage" : "/";
     location.assign(sameOriginPath(form.dataset.next, home));
   } catch (error) {
-    errorBox.textContent = error.message;
-    errorBox.hidden = false;
+    showError(errorBox, error);
   }
 });

@@ -1,9 +1,15 @@
+// @ts-check
 // What every workspace page shares: the facilitator's token, API calls with it, messages,
 // field errors shown at their field, and downloads of files the API serves.
 import { api, el, store } from "./api.js";
+import { errorMessage } from "./errors.js";
 import { announce, t } from "./i18n.js";
 
 /** The stored staff login, or a trip to the login page (coming back here afterwards). */
+/**
+ * @param {HTMLElement} root  carries data-login-url
+ * @returns {{token: string, role: string, name?: string} | null}
+ */
 export function requireFacilitator(root) {
   const staff = store.get("staff");
   if (!staff || !staff.token) {
@@ -14,6 +20,11 @@ export function requireFacilitator(root) {
 }
 
 /** Call the API with the stored token; an expired or revoked login goes back to log in. */
+/**
+ * @param {HTMLElement} root
+ * @param {{token: string}} staff
+ * @returns {(path: string, options?: {method?: string, body?: any}) => Promise<any>}
+ */
 export function makeCaller(root, staff) {
   return async (path, options = {}) => {
     try {
@@ -28,7 +39,12 @@ export function makeCaller(root, staff) {
   };
 }
 
-/** Show `message` in a status line (polite) or as an error (alert). */
+/**
+ * Show `message` in a status line (polite) or as an error (alert).
+ * @param {HTMLElement | null} node
+ * @param {string | null | undefined} message
+ * @param {{error?: boolean}} [options]
+ */
 export function say(node, message, { error = false } = {}) {
   if (!node) return;
   node.hidden = !message;
@@ -38,7 +54,12 @@ export function say(node, message, { error = false } = {}) {
   if (message && !error) announce(message);
 }
 
-/** Mark the fields an API error names, and say the error next to the form. */
+/**
+ * Mark the fields an API error names, and say the error next to the form.
+ * @param {HTMLFormElement} form
+ * @param {import("./errors.js").ApiError} error
+ * @param {HTMLElement | null} statusNode
+ */
 export function showFormError(form, error, statusNode) {
   clearFieldErrors(form);
   const details = Array.isArray(error && error.details) ? error.details : [];
@@ -53,11 +74,12 @@ export function showFormError(form, error, statusNode) {
     input.insertAdjacentElement("afterend", note);
     first = first || input;
   }
-  say(statusNode, (error && error.message) || t("error"), { error: true });
+  say(statusNode, errorMessage(error), { error: true });
   if (first) first.focus();
 }
 
-export function clearFieldErrors(form) {
+/** Take away every field's error mark. */
+export function clearFieldErrors(/** @type {HTMLFormElement} */ form) {
   for (const node of form.querySelectorAll(".field-error")) node.remove();
   for (const input of form.querySelectorAll("[aria-invalid]")) {
     input.removeAttribute("aria-invalid");
@@ -66,6 +88,11 @@ export function clearFieldErrors(form) {
 }
 
 /** Download a file the API serves to facilitators (the token cannot ride on a plain link). */
+/**
+ * @param {{token: string}} staff
+ * @param {string} path  under /api/v1
+ * @param {string} filename
+ */
 export async function download(staff, path, filename) {
   const response = await fetch(`/api/v1${path}`, { headers: { Authorization: `Bearer ${staff.token}` } });
   if (!response.ok) {
@@ -83,6 +110,10 @@ export async function download(staff, path, filename) {
 }
 
 /** Copy text to the clipboard, falling back to selecting it for the person to copy. */
+/**
+ * @param {string} text
+ * @param {HTMLInputElement} [input]  selected for the person when the clipboard refuses
+ */
 export async function copyText(text, input) {
   try {
     await navigator.clipboard.writeText(text);
@@ -94,6 +125,12 @@ export async function copyText(text, input) {
 }
 
 /** A labelled form field: input, select or textarea, with an id tied to its label. */
+/**
+ * @param {string} id
+ * @param {string} label
+ * @param {HTMLElement} control
+ * @param {string} [hint]
+ */
 export function field(id, label, control, hint) {
   control.id = id;
   const parts = [el("label", { for: id, text: label })];
@@ -106,13 +143,20 @@ export function field(id, label, control, hint) {
 }
 
 /** A checkbox with its label beside it. */
+/**
+ * @param {string} id
+ * @param {any} label  a text or a node
+ * @param {string} name
+ * @param {boolean} checked
+ */
 export function check(id, label, name, checked) {
   return el("label", { class: "check", for: id },
     el("input", { type: "checkbox", id, name, checked: Boolean(checked) }), label);
 }
 
 /** Read a form into an object: checkboxes as booleans, the rest as trimmed strings. */
-export function formValues(form) {
+export function formValues(/** @type {HTMLFormElement} */ form) {
+  /** @type {Record<string, any>} */
   const values = {};
   for (const input of form.elements) {
     if (!input.name || input.disabled) continue;
@@ -123,6 +167,10 @@ export function formValues(form) {
 }
 
 /** The "Log out" button: revoke the token on the server, forget it here. */
+/**
+ * @param {HTMLElement} root
+ * @param {(path: string, options?: {method?: string}) => Promise<any>} call
+ */
 export function bindLogout(root, call) {
   const button = root.querySelector("[data-logout]");
   if (!button) return;
@@ -134,6 +182,10 @@ export function bindLogout(root, call) {
 }
 
 /** Refuse the page to a staff member who is not a facilitator, saying why. */
+/**
+ * @param {{role: string}} staff
+ * @param {HTMLElement | null} errorNode
+ */
 export function refuseNonFacilitator(staff, errorNode) {
   if (staff.role === "facilitator") return false;
   say(errorNode, t("forbidden_page"), { error: true });

@@ -1,5 +1,7 @@
+// @ts-check
 // The registration list: search, per-session attendance, remove, copy a personal link, CSV.
 import { el } from "./api.js";
+import { errorMessage } from "./errors.js";
 import { announce, t } from "./i18n.js";
 import {
   bindLogout, copyText, download, makeCaller, refuseNonFacilitator, requireFacilitator, say,
@@ -14,6 +16,10 @@ let call;
 let query = "";
 let page = 1;
 
+/**
+ * @param {Record<string, any>} reg
+ * @param {Array<Record<string, any>>} sessions
+ */
 function attendance(reg, sessions) {
   return sessions.map((s, i) => {
     const joined = reg.attended_session_ids.includes(s.id);
@@ -25,6 +31,10 @@ function attendance(reg, sessions) {
   });
 }
 
+/**
+ * @param {Record<string, any>} reg
+ * @param {Array<Record<string, any>>} sessions
+ */
 function row(reg, sessions) {
   const copy = el("button", { type: "button", class: "button small", text: t("copy_link"),
     "aria-label": t("copy_link_of", { name: reg.name }) });
@@ -39,7 +49,7 @@ function row(reg, sessions) {
       const copied = await copyText(link, input);
       say(status, copied ? t("copied") : t("copy_manually"));
     } catch (error) {
-      say(status, error.message, { error: true });
+      say(status, errorMessage(error), { error: true });
     }
   });
   const remove = el("button", { type: "button", class: "button small danger", text: t("remove"),
@@ -51,7 +61,7 @@ function row(reg, sessions) {
       say(status, t("removed_ok"));
       await load();
     } catch (error) {
-      say(status, error.message, { error: true });
+      say(status, errorMessage(error), { error: true });
     }
   });
   return el("tr", { dataset: { registrationId: reg.id } },
@@ -83,7 +93,7 @@ function main() {
   call = makeCaller(root, staff);
   bindLogout(root, call);
   if (refuseNonFacilitator(staff, errorBox)) return;
-  const fail = (error) => say(errorBox, error.message, { error: true });
+  const fail = (error) => say(errorBox, errorMessage(error), { error: true });
   root.querySelector("[data-search]").addEventListener("submit", (event) => {
     event.preventDefault();
     query = event.target.elements.q.value.trim();

@@ -1,5 +1,7 @@
+// @ts-check
 // Staff accounts: invite (the set-password link is shown to copy), change a role, revoke.
 import { el } from "./api.js";
+import { errorMessage } from "./errors.js";
 import { t } from "./i18n.js";
 import {
   bindLogout, clearFieldErrors, copyText, makeCaller, refuseNonFacilitator, requireFacilitator, say, showFormError,
@@ -11,6 +13,7 @@ const status = root.querySelector("[data-status]");
 let call;
 let me;
 
+/** @param {string} link */
 function showLink(link) {
   const box = root.querySelector("[data-invite-link]");
   const input = box.querySelector("input");
@@ -20,6 +23,10 @@ function showLink(link) {
   input.select();
 }
 
+/**
+ * @param {{email: string, role: string}} body
+ * @param {HTMLElement | null} statusNode
+ */
 async function invite(body, statusNode) {
   const answer = await call("/staff/invitations", { method: "POST", body });
   say(statusNode, t("invited"));
@@ -27,6 +34,7 @@ async function invite(body, statusNode) {
   await load();
 }
 
+/** @param {Record<string, any>} account */
 function row(account) {
   const role = el("select", { "aria-label": t("role_of", { email: account.email }), disabled: account.status === "revoked" },
     ...Object.entries(t("roles")).map(([value, label]) => el("option", { value, text: label })));
@@ -37,14 +45,14 @@ function row(account) {
       say(status, t("role_changed"));
     } catch (error) {
       role.value = account.role;
-      say(status, error.message, { error: true });
+      say(status, errorMessage(error), { error: true });
     }
   });
   const actions = [];
   if (account.status === "revoked" || account.status === "invited") {
     actions.push(el("button", { type: "button", class: "button small", text: t("reinvite"),
       "aria-label": t("reinvite_of", { email: account.email }),
-      onclick: () => invite({ email: account.email, role: account.role }, status).catch((e) => say(status, e.message, { error: true })) }));
+      onclick: () => invite({ email: account.email, role: account.role }, status).catch((e) => say(status, errorMessage(e), { error: true })) }));
   }
   if (account.status !== "revoked" && account.email !== me) {
     actions.push(el("button", { type: "button", class: "button small danger", text: t("revoke"),
@@ -56,7 +64,7 @@ function row(account) {
           say(status, t("revoked"));
           await load();
         } catch (error) {
-          say(status, error.message, { error: true });
+          say(status, errorMessage(error), { error: true });
         }
       } }));
   }
@@ -105,7 +113,7 @@ async function main() {
     me = mine ? mine.email : null;
     await load();
   } catch (error) {
-    say(errorBox, error.message, { error: true });
+    say(errorBox, errorMessage(error), { error: true });
   }
 }
 

@@ -1,5 +1,7 @@
+// @ts-check
 // The facilitator's home: the events with their links, a new event, a programme import.
 import { el } from "./api.js";
+import { errorMessage } from "./errors.js";
 import { t } from "./i18n.js";
 import {
   bindLogout, makeCaller, refuseNonFacilitator, requireFacilitator, say, showFormError, clearFieldErrors,
@@ -9,6 +11,7 @@ const root = document.getElementById("manage");
 const errorBox = root.querySelector("[data-page-error]");
 const list = root.querySelector("[data-events]");
 
+/** @param {Record<string, any>} event */
 function eventCard(event) {
   const when = event.starts_at ? new Date(event.starts_at).toLocaleDateString(document.documentElement.lang, {
     day: "numeric", month: "long", year: "numeric",
@@ -23,12 +26,14 @@ function eventCard(event) {
       el("a", { class: "button", href: `/events/${encodeURIComponent(event.slug)}`, text: t("public_page") })));
 }
 
+/** @param {(path: string, options?: Record<string, any>) => Promise<any>} call */
 async function loadEvents(call) {
   const { events } = await call("/events");
   list.replaceChildren(...(events.length ? events.map(eventCard) : [el("li", { class: "hint", text: t("no_events") })]));
   list.removeAttribute("aria-busy");
 }
 
+/** @param {string} text */
 function slugify(text) {
   return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
     .replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60);
@@ -40,7 +45,7 @@ function main() {
   const call = makeCaller(root, staff);
   bindLogout(root, call);
   if (refuseNonFacilitator(staff, errorBox)) return;
-  loadEvents(call).catch((error) => say(errorBox, error.message, { error: true }));
+  loadEvents(call).catch((error) => say(errorBox, errorMessage(error), { error: true }));
 
   const form = root.querySelector("[data-new-event]");
   const status = root.querySelector("[data-new-status]");
@@ -89,7 +94,7 @@ function main() {
       importForm.reset();
       await loadEvents(call);
     } catch (error) {
-      say(importStatus, (error && error.message) || t("error"), { error: true });
+      say(importStatus, errorMessage(error), { error: true });
     }
   });
 }

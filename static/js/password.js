@@ -1,3 +1,4 @@
+// @ts-check
 // Choose a password from an invitation or reset link, then go to one's home (logged in).
 import { api, store } from "./api.js";
 import { t } from "./i18n.js";

@@ -1,9 +1,19 @@
+// @ts-check
 // The attendee's voting panel: one tap for choices and ratings, large targets, keyboard and
 // screen-reader friendly. "Your answer is recorded" shows only once the server acknowledged it.
 import { el } from "./api.js";
+import { errorMessage, isError, showError } from "./errors.js";
 import { announce, t } from "./i18n.js";
+import { kindOf } from "./poll-kinds.js";
 import { answersLabel, fmt, kindLabel, resultsView, shapeKey, stateLabel } from "./polls-common.js";
 
+/** @typedef {import("./polls-common.js").Poll} Poll */
+
+/**
+ * @param {import("./live.js").LiveClient} client
+ * @param {import("./live.js").PanelContext} ctx
+ * @param {import("./polls-common.js").PollBook} book
+ */
 export function startAttendee(client, ctx, book) {
   const panel = ctx.root.querySelector("[data-polls]");
   if (!panel) return;
@@ -41,13 +51,14 @@ export function startAttendee(client, ctx, book) {
   function showScore() {
     // Closed quizzes carry their correct option, and the book keeps my own answers: the score
     // follows from them (the snapshot's "quiz" part says the same on every join).
-    const closedQuizzes = book.sorted().filter((p) => p.kind === "quiz" && p.state === "closed");
+    const closedQuizzes = book.sorted().filter((p) => kindOf(p.kind).scored && p.state === "closed");
     scoreLine.hidden = !closedQuizzes.length;
     const score = closedQuizzes.filter((p) => p.my_answer
       && p.my_answer.option_id === p.correct_option_id).length;
     scoreLine.textContent = t("poll_score", { score: fmt(score), out_of: fmt(closedQuizzes.length) });
   }
 
+  /** @param {Poll} poll */
   function showResults(poll) {
     const card = cards.get(poll.id);
     if (!card) return;
@@ -60,6 +71,7 @@ export function startAttendee(client, ctx, book) {
     card.count.textContent = poll.total === undefined ? "" : answersLabel(poll.total);
   }
 
+  /** @param {Poll} poll */
   function buildCard(poll) {
     const qid = `poll-q-${poll.id}`;
     const status = el("p", { class: "poll-status", role: "status" });
@@ -78,7 +90,7 @@ export function startAttendee(client, ctx, book) {
       if (poll.my_answer) setStatus(card, "recorded");
     } else {
       if (poll.my_answer) node.append(el("p", { class: "poll-mine" }, t("poll_your_answer", { answer: describe(poll, poll.my_answer) })));
-      if (poll.kind === "quiz" && poll.my_answer && poll.correct_option_id) {
+      if (kindOf(poll.kind).scored && poll.my_answer && poll.correct_option_id) {
         const right = poll.my_answer.option_id === poll.correct_option_id;
         node.append(el("p", { class: `poll-verdict ${right ? "ok" : "ko"}` }, t(right ? "poll_you_right" : "poll_you_wrong")));
       }
@@ -96,6 +108,11 @@ export function startAttendee(client, ctx, book) {
     return answer.text || "";
   }
 
+  /**
+   * @param {{status: HTMLElement}} card
+   * @param {string} state  sending, recorded or error
+   * @param {string} [message]
+   */
   function setStatus(card, state, message) {
     card.status.dataset.state = state;
     if (state === "recorded") {
@@ -106,6 +123,12 @@ export function startAttendee(client, ctx, book) {
     }
   }
 
+  /**
+   * @param {Poll} poll
+   * @param {Record<string, any>} answer
+   * @param {any} card
+   * @param {{pressed?: () => void}} [options]
+   */
   async function send(poll, answer, card, { pressed } = {}) {
     setStatus(card, "sending");
     card.node.classList.add("is-sending");
@@ -120,7 +143,7 @@ export function startAttendee(client, ctx, book) {
       showResults(current || poll);
       document.dispatchEvent(new CustomEvent("companion:voted", { detail: { pollId: poll.id, answer } }));
     } catch (error) {
-      setStatus(card, "error", error.code === "closed" ? t("poll_closed_now") : error.message || t("error"));
+      setStatus(card, "error", isError(error, "closed") ? t("poll_closed_now") : errorMessage(error));
     } finally {
       card.node.classList.remove("is-sending");
     }
@@ -142,12 +165,11 @@ export function startAttendee(client, ctx, book) {
   function ballotForm(poll, qid, card) {
     const mine = poll.my_answer || {};
     const group = (children, extra = {}) => el("div", { class: "poll-choices", role: "group", "aria-labelledby": qid, ...extra }, children);
-    switch (poll.kind) {
-      case "single":
-      case "quiz":
+    switch (kindOf(poll.kind).ballot) {
+      case "choice":
         return group(choiceButtons(poll, card, poll.options.map((o) => ({ id: o.id, label: o.text })),
           (o) => ({ option_id: o.id }), (o) => mine.option_id === o.id));
-      case "rating": {
+      case "scale": {
         const scale = poll.settings.scale;
         const items = [];
         for (let v = scale.min; v <= scale.max; v += 1) {
@@ -158,19 +180,27 @@ export function startAttendee(client, ctx, book) {
             { class: "poll-choices poll-scale-buttons" }),
           el("p", { class: "hint" }, t("poll_rate_hint")));
       }
-      case "multiple":
+      case "checkboxes":
         return multipleForm(poll, qid, card, mine);
-      case "wordcloud":
+      case "words":
         return wordsForm(poll, qid, card, mine);
-      case "open":
+      case "text":
         return openForm(poll, qid, card, mine);
-      case "ranking":
+      case "order":
         return rankingForm(poll, qid, card, mine);
       default:
         return el("p", {}, "");
     }
   }
 
+  /**
+   * A ballot form: `collect()` answers the ballot, or a text saying what is missing.
+   * @param {Poll} poll
+   * @param {string} qid
+   * @param {any} card
+   * @param {Node} fields
+   * @param {() => Record<string, any> | string} collect
+   */
   function formShell(poll, qid, card, fields, collect) {
     const error = el("p", { class: "form-error", role: "alert", hidden: true });
     const form = el("form", { class: "poll-form", "aria-labelledby": qid, novalidate: true },
@@ -179,13 +209,8 @@ export function startAttendee(client, ctx, book) {
     form.addEventListener("submit", (ev) => {
       ev.preventDefault();
       const answer = collect();
-      if (typeof answer === "string") {
-        error.hidden = false;
-        error.textContent = answer;
-        return;
-      }
-      error.hidden = true;
-      send(poll, answer, card);
+      showError(error, typeof answer === "string" ? answer : null);
+      if (typeof answer !== "string") send(poll, answer, card);
     });
     return form;
   }

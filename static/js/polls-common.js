@@ -1,55 +1,85 @@
+// @ts-check
 // What every poll view shares: the polls as this page knows them, and the results drawings
 // (bars, a rating histogram, a laid-out word cloud). No innerHTML: text goes through el().
 import { el } from "./api.js";
 import { lang, t } from "./i18n.js";
+import { kindOf } from "./poll-kinds.js";
+import { Store } from "./store.js";
 
 const number = new Intl.NumberFormat(lang, { maximumFractionDigits: 2 });
 export const fmt = (value) => number.format(value);
 
-/** The polls of the session, kept up to date from the snapshot, poll.updated and poll.results. */
-export class PollBook {
+/**
+ * A poll as the page holds it: the contract's fields, the figures of the last poll.results, and
+ * the participant's own answer (which broadcasts never carry).
+ * @typedef {object} Poll
+ * @property {number} id
+ * @property {string} kind
+ * @property {string} question
+ * @property {Array<{id: number, text: string}>} options
+ * @property {"draft" | "open" | "closed"} state
+ * @property {Record<string, any>} settings
+ * @property {number} position
+ * @property {boolean} [anonymous]
+ * @property {number | null} [agenda_item_id]
+ * @property {number | null} [correct_option_id]
+ * @property {string | null} [opened_at]
+ * @property {string | null} [closed_at]
+ * @property {boolean} [revealed]
+ * @property {boolean} [results_public]
+ * @property {any} [results]
+ * @property {number} [total]
+ * @property {Record<string, any> | null} [my_answer]
+ * @property {boolean} [deleted]
+ * @property {number} [changed]  when this page saw its state change (orders the projector's choice)
+ */
+
+/**
+ * The polls of the session, kept up to date from the snapshot, poll.updated and poll.results.
+ * @extends {Store<Poll>}
+ */
+export class PollBook extends Store {
   constructor() {
-    this.polls = new Map();
+    // Broadcasts never carry a participant's own answer: keep the one we know.
+    super({ keep: ["my_answer"] });
     this.clock = 0; // orders polls by when this page saw them change (opened_at has seconds)
   }
 
-  reset(list) {
-    this.polls = new Map((list || []).map((poll) => [poll.id, poll]));
-  }
-
-  /** Apply a poll.updated; return {poll, previous} (poll is null once deleted). */
+  /**
+   * Apply a poll.updated; return {poll, previous} (poll is null once deleted).
+   * @param {Poll} poll
+   */
   update(poll) {
-    const previous = this.polls.get(poll.id) || null;
+    const previous = this.get(poll.id);
     if (poll.deleted) {
-      this.polls.delete(poll.id);
+      this.remove(poll.id);
       return { poll: null, previous };
     }
-    // Broadcasts never carry a participant's own answer: keep the one we know.
-    if (previous && previous.my_answer !== undefined && poll.my_answer === undefined) {
-      poll.my_answer = previous.my_answer;
-    }
     this.clock += 1;
-    poll.changed = previous && previous.state === poll.state ? previous.changed : this.clock;
-    this.polls.set(poll.id, poll);
-    return { poll, previous };
+    const merged = this.merged(previous || undefined, poll);
+    merged.changed = previous && previous.state === poll.state ? previous.changed : this.clock;
+    this.items.set(poll.id, merged);
+    this.changed();
+    return { poll: merged, previous };
   }
 
-  /** Apply a poll.results; return the poll, or null when unknown here. */
+  /**
+   * Apply a poll.results; return the poll, or null when unknown here.
+   * @param {{poll_id: number, total: number, results: any, public?: boolean}} data
+   */
   results(data) {
-    const poll = this.polls.get(data.poll_id);
+    const poll = this.get(data.poll_id);
     if (!poll) return null;
     poll.total = data.total;
     poll.results = data.results;
     if (typeof data.public === "boolean") poll.results_public = data.public;
+    this.changed();
     return poll;
   }
 
-  get(id) {
-    return this.polls.get(id) || null;
-  }
-
+  /** In the moderator's order. */
   sorted() {
-    return [...this.polls.values()].sort((a, b) => a.position - b.position || a.id - b.id);
+    return this.values().sort((a, b) => a.position - b.position || a.id - b.id);
   }
 }
 
@@ -198,24 +228,23 @@ export function resultsView(poll, { big = false } = {}) {
   if (poll.results === undefined || poll.results === null) return null;
   const text = new Map(poll.options.map((o) => [o.id, o.text]));
   const correct = poll.correct_option_id;
-  switch (poll.kind) {
-    case "single":
-    case "multiple":
-    case "quiz":
+  const kind = kindOf(poll.kind);
+  switch (kind.results) {
+    case "counts":
       // Shares of the ballots: with several choices each, they may add up past 100 %.
       return bars(poll.results.map((r) => ({
         label: text.get(r.option_id) || "?", value: r.count,
-        highlight: poll.kind === "quiz" && poll.state === "closed" && r.option_id === correct,
+        highlight: kind.scored && poll.state === "closed" && r.option_id === correct,
       })), { total: poll.total || null });
-    case "ranking":
+    case "points":
       return bars([...poll.results].sort((a, b) => b.score - a.score).map((r) => ({
         label: text.get(r.option_id) || "?", value: r.score,
       })), { unit: "poll_points" });
-    case "rating":
+    case "histogram":
       return histogram(poll);
-    case "wordcloud":
+    case "words":
       return cloud(poll, big ? { minFont: 22, maxFont: 96 } : {});
-    case "open": {
+    case "texts": {
       const answers = poll.results.answers || [];
       return el("div", { class: "poll-open-results" },
         el("h4", { class: "poll-subtitle" }, t("poll_shown_answers")),

@@ -1,11 +1,19 @@
+// @ts-check
 // The moderator's polls: ready-made templates, the composer, and each poll's controls and live
 // results (moderators always see results; the room sees them as each poll's mode says).
 import { api, el } from "./api.js";
+import { showError } from "./errors.js";
 import { announce, t } from "./i18n.js";
+import { kindOf, needs } from "./poll-kinds.js";
 import { answersLabel, fmt, kindLabel, resultsView, stateLabel } from "./polls-common.js";
 
-const OPTION_KINDS = new Set(["single", "multiple", "ranking", "quiz"]);
+/** @typedef {import("./polls-common.js").Poll} Poll */
 
+/**
+ * @param {import("./live.js").LiveClient} client
+ * @param {import("./live.js").PanelContext} ctx
+ * @param {import("./polls-common.js").PollBook} book
+ */
 export function startConsole(client, ctx, book) {
   const panel = ctx.root.querySelector("[data-polls]");
   if (!panel) return;
@@ -47,8 +55,8 @@ export function startConsole(client, ctx, book) {
 
   function syncKind() {
     const kind = field("kind").value;
-    for (const node of form.querySelectorAll("[data-for]")) {
-      node.hidden = !node.dataset.for.split(" ").includes(kind);
+    for (const node of form.querySelectorAll("[data-needs]")) {
+      node.hidden = !needs(kind, node.dataset.needs);
     }
     syncCorrect();
   }
@@ -66,7 +74,7 @@ export function startConsole(client, ctx, book) {
     composerSummary.textContent = t("poll_new");
     submitButton.textContent = t("poll_create");
     cancelButton.hidden = true;
-    composerError.hidden = true;
+    showError(composerError, null);
     field("kind").disabled = false;
     syncKind();
   }
@@ -104,14 +112,14 @@ export function startConsole(client, ctx, book) {
     const agendaItem = field("agenda_item_id").value;
     settings.agenda_item_id = agendaItem ? Number(agendaItem) : null;
     const payload = { kind, question, options: [], settings };
-    if (OPTION_KINDS.has(kind)) {
+    if (needs(kind, "options")) {
       payload.options = optionLines();
       if (payload.options.length < 2) return t("poll_need_options");
     }
-    if (kind === "multiple" && field("max_choices").value) settings.max_choices = Number(field("max_choices").value);
-    if (kind === "wordcloud") settings.max_words = Number(field("max_words").value);
-    if (kind === "quiz") settings.correct_option = Number(field("correct_option").value || 0);
-    if (kind === "rating") {
+    if (needs(kind, "max_choices") && field("max_choices").value) settings.max_choices = Number(field("max_choices").value);
+    if (needs(kind, "max_words")) settings.max_words = Number(field("max_words").value);
+    if (needs(kind, "correct_option")) settings.correct_option = Number(field("correct_option").value || 0);
+    if (needs(kind, "scale")) {
       const min = Number(field("scale_min").value || 1);
       const max = Number(field("scale_max").value || 5);
       const labels = {};
@@ -128,20 +136,15 @@ export function startConsole(client, ctx, book) {
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const payload = composed();
-    if (typeof payload === "string") {
-      composerError.hidden = false;
-      composerError.textContent = payload;
-      return;
-    }
-    composerError.hidden = true;
+    showError(composerError, typeof payload === "string" ? payload : null);
+    if (typeof payload === "string") return;
     let done;
     try {
       done = editing
         ? await client.send("poll.update", { poll_id: editing, ...payload })
         : await client.send("poll.create", { session_id: ctx.sessionId, ...payload });
     } catch (error) {
-      composerError.hidden = false;
-      composerError.textContent = error.message || t("error");
+      showError(composerError, error);
       return;
     }
     announce(t("poll_created_msg", { question: done.poll.question }));
@@ -152,6 +155,7 @@ export function startConsole(client, ctx, book) {
 
   // ---------------------------------------------------------------- the polls
 
+  /** @param {Poll} poll */
   function visibilityNote(poll) {
     if (poll.state === "draft") return "";
     if (poll.results_public) return t("poll_shown_to_room");
@@ -159,6 +163,7 @@ export function startConsole(client, ctx, book) {
     return t("poll_hidden_from_room", { when: t(`poll_when_${mode}`) });
   }
 
+  /** @param {Poll} poll */
   function controls(poll) {
     const button = (label, action, extra = {}) => el("button", { type: "button", dataset: { action }, ...extra,
       onclick: async () => {
@@ -168,7 +173,7 @@ export function startConsole(client, ctx, book) {
         if (action === "poll.open") announce(t("poll_opened_msg", { question: poll.question }));
         if (action === "poll.close") {
           announce(t("poll_closed_msg", { question: poll.question }));
-          if (poll.kind === "quiz") refreshLeaderboard();
+          if (kindOf(poll.kind).scored) refreshLeaderboard();
         }
       } }, label);
     const buttons = [];
@@ -185,6 +190,7 @@ export function startConsole(client, ctx, book) {
     return el("p", { class: "actions poll-controls" }, buttons);
   }
 
+  /** @param {Poll} poll */
   function buildCard(poll) {
     const qid = `poll-c-${poll.id}`;
     const item = agenda.find((i) => i.id === poll.agenda_item_id);
@@ -202,7 +208,7 @@ export function startConsole(client, ctx, book) {
       el("p", { class: "hint poll-visibility" }, visibilityNote(poll)),
       count, results, controls(poll));
     const card = { node, results, count, answers: null, loading: false, again: false };
-    if (poll.kind === "open" && poll.state !== "draft") {
+    if (kindOf(poll.kind).moderated && poll.state !== "draft") {
       card.answers = el("ul", { class: "poll-moderation" });
       node.append(el("details", { class: "poll-answers", open: true },
         el("summary", {}, t("poll_answers")), card.answers));
@@ -211,6 +217,10 @@ export function startConsole(client, ctx, book) {
     return card;
   }
 
+  /**
+   * @param {Poll} poll
+   * @param {any} card
+   */
   async function loadAnswers(poll, card) {
     // One request at a time; results that arrive meanwhile ask for one more afterwards.
     if (card.loading) { card.again = true; return; }
@@ -236,6 +246,7 @@ export function startConsole(client, ctx, book) {
     }
   }
 
+  /** @param {Poll} poll */
   function showResults(poll) {
     const card = cards.get(poll.id);
     if (!card) return;
@@ -265,6 +276,10 @@ export function startConsole(client, ctx, book) {
     }
   }
 
+  /**
+   * @param {Poll} poll
+   * @param {Poll | null} previous
+   */
   function renderOne(poll, previous) {
     const old = cards.get(poll.id);
     if (!old || !previous || previous.position !== poll.position || previous.state !== poll.state) {
@@ -279,6 +294,7 @@ export function startConsole(client, ctx, book) {
 
   // ---------------------------------------------------------------- quiz leaderboard
 
+  /** @param {Record<string, any> | null | undefined} data */
   function showLeaderboard(data) {
     board.hidden = !data || !data.quizzes;
     if (board.hidden) return;
@@ -308,11 +324,11 @@ export function startConsole(client, ctx, book) {
       const card = cards.get(data.poll.id);
       if (card) { card.node.remove(); cards.delete(data.poll.id); }
       if (editing === data.poll.id) resetComposer();
-      empty.hidden = book.polls.size > 0;
+      empty.hidden = book.size > 0;
       return;
     }
     renderOne(poll, previous);
-    if (poll.kind === "quiz" && previous && previous.state !== poll.state) refreshLeaderboard();
+    if (kindOf(poll.kind).scored && previous && previous.state !== poll.state) refreshLeaderboard();
   });
   client.on("poll.results", (data) => {
     const poll = book.results(data);

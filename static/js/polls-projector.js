@@ -1,9 +1,15 @@
+// @ts-check
 // The projector: the poll under way (or the one a moderator chose), big, for screen-sharing. It shows
 // results only when the room may see them, though the page itself is opened by staff.
 import { el } from "./api.js";
 import { t } from "./i18n.js";
 import { answersLabel, kindLabel, resultsView, stateLabel } from "./polls-common.js";
 
+/**
+ * @param {import("./live.js").LiveClient} client
+ * @param {import("./live.js").PanelContext} ctx
+ * @param {import("./polls-common.js").PollBook} book
+ */
 export function startProjector(client, ctx, book) {
   const stage = ctx.root.querySelector("[data-polls]");
   if (!stage) return;
@@ -44,7 +50,9 @@ export function startProjector(client, ctx, book) {
   }
 
   ctx.root.addEventListener("projector:display", () => render());
-  client.on("snapshot", (snap) => { book.reset(snap.polls); render(); });
-  client.on("poll.updated", (data) => { book.update(data.poll); render(); });
-  client.on("poll.results", (data) => { if (book.results(data)) render(); });
+  // Every change of the book redraws the stage (render() lays the cloud out only when new).
+  book.subscribe(render);
+  client.on("snapshot", (snap) => book.reset(snap.polls));
+  client.on("poll.updated", (data) => book.update(data.poll));
+  client.on("poll.results", (data) => book.results(data));
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // The projector view, for screen-sharing into the webconference. A moderator chooses from the
 // console what it shows (projector.updated); it always fits the screen.
 import { t } from "./i18n.js";

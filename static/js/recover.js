@@ -1,12 +1,14 @@
+// @ts-check
 // "Lost your link?": ask for the personal link to be mailed again.
 import { api } from "./api.js";
+import { showError } from "./errors.js";
 
 for (const form of document.querySelectorAll(".recover-form")) {
   const errorBox = form.querySelector("[data-recover-error]");
   const done = form.querySelector("[data-recover-done]");
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    errorBox.hidden = true;
+    showError(errorBox, null);
     done.textContent = "";
     const button = form.querySelector("button[type=submit]");
     button.disabled = true;
@@ -16,8 +18,7 @@ for (const form of document.querySelectorAll(".recover-form")) {
       });
       done.textContent = result.message;
     } catch (error) {
-      errorBox.textContent = error.message;
-      errorBox.hidden = false;
+      showError(errorBox, error);
     } finally {
       button.disabled = false;
     }

@@ -1,5 +1,7 @@
+// @ts-check
 // The registration form: posts to the API, then shows the personal join links.
 import { api, el, store } from "./api.js";
+import { errorMessage, showError } from "./errors.js";
 import { t } from "./i18n.js";
 
 const form = document.getElementById("register-form");
@@ -37,13 +39,12 @@ function markField(name, message) {
 
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
-  errorBox.hidden = true;
+  showError(errorBox, null);
   clearFieldErrors();
   const data = new FormData(form);
   const sessionIds = data.getAll("session_ids").map(Number);
   if (!sessionIds.length) {
-    errorBox.textContent = t("choose_session");
-    errorBox.hidden = false;
+    showError(errorBox, t("choose_session"));
     markField("session_ids", t("choose_session"))?.focus();
     return;
   }
@@ -78,8 +79,7 @@ form.addEventListener("submit", async (event) => {
       if (control) first = first || control;
       else unplaced = true;
     }
-    errorBox.textContent = first && !unplaced ? t("fix_fields") : error.message;
-    errorBox.hidden = false;
+    showError(errorBox, first && !unplaced ? t("fix_fields") : errorMessage(error));
     (first || errorBox).focus();
   } finally {
     button.disabled = false;

@@ -1,11 +1,18 @@
+// @ts-check
 // What every live page shows: session status, presence, and the agenda item under way.
 import { renderAgendaLists, showWebconference } from "./agenda-view.js";
 import { announce, t } from "./i18n.js";
 
+/**
+ * Keep the page's session status, presence count and current agenda item up to date.
+ * @param {import("./live.js").LiveClient} client
+ * @param {HTMLElement} root
+ */
 export function bindSessionShell(client, root) {
   const statusNodes = root.querySelectorAll("[data-session-status]");
   const presenceNodes = root.querySelectorAll("[data-presence]");
   const currentNodes = document.querySelectorAll("[data-current-item]");
+  /** @type {Array<{id: number, title: string}>} */
   let agenda = [];
 
   const showStatus = (session) => {

@@ -1,10 +1,12 @@
+// @ts-check
 // The speaker view: the speaker's own timer when they have the floor, what comes next, and the
 // questions of the room about their agenda items. It watches only: a speaker token may join
 // the session and nothing else.
 import { el, store } from "./api.js";
 import { announce, t } from "./i18n.js";
 import { LiveClient, bindStatus } from "./live.js";
-import { timerView } from "./floor.js";
+import { timerView } from "./floor-common.js";
+import { Questions } from "./questions-common.js";
 import { bindSessionShell } from "./shell.js";
 
 const root = document.getElementById("speaker");
@@ -24,22 +26,24 @@ function speakerToken() {
   return store.get("speaker");
 }
 
-function needLink(message) {
+function needLink(/** @type {string} */ message) {
   $("live").hidden = true;
   $("needs-link").hidden = false;
   if (message) $("needs-message").textContent = message;
   for (const node of root.querySelectorAll("[data-conn-status]")) node.textContent = "";
 }
 
+/** The speaker's own view: the floor, their turn on the agenda, the questions for them. */
 class SpeakerView {
-  constructor(client) {
+  constructor(/** @type {import("./live.js").LiveClient} */ client) {
     this.client = client;
     this.me = null;
     this.agenda = [];
     this.currentId = null;
     this.floor = null;
     this.offset = 0;
-    this.questions = new Map();
+    // The room's questions, merged as the Q&A panel merges them (the highest votes_version wins).
+    this.questions = new Questions();
     this.hadFloor = false;
   }
 
@@ -49,11 +53,10 @@ class SpeakerView {
       this.me = snap.you;
       this.agenda = snap.agenda || [];
       this.currentId = snap.session.current_agenda_item_id;
-      this.questions = new Map((snap.questions || []).map((q) => [q.id, q]));
       $("me").textContent = t("sp_you", { name: this.me.name });
       this.applyFloor(snap.floor, true);
       this.renderAgenda();
-      this.renderQuestions();
+      this.questions.load(snap);
     });
     c.on("session.updated", (data) => {
       this.currentId = data.session.current_agenda_item_id;
@@ -64,22 +67,10 @@ class SpeakerView {
       this.renderAgenda();
     });
     c.on("floor.updated", (data, meta = {}) => this.applyFloor(data.floor, !meta.replayed));
-    c.on("question.updated", (data) => {
-      const known = this.questions.get(data.question.id);
-      this.questions.set(data.question.id, { ...(known || {}), ...data.question });
-      this.renderQuestions();
-    });
-    c.on("question.removed", (data) => {
-      this.questions.delete(data.question_id);
-      this.renderQuestions();
-    });
-    c.on("question.votes", (data) => {
-      for (const [id, n] of Object.entries(data.votes || {})) {
-        const known = this.questions.get(Number(id));
-        if (known) known.upvotes = n;
-      }
-      this.renderQuestions();
-    });
+    this.questions.subscribe(() => this.renderQuestions());
+    c.on("question.updated", (data) => this.questions.upsert(data.question));
+    c.on("question.removed", (data) => this.questions.remove(data.question_id));
+    c.on("question.votes", (data) => this.questions.votes(data.votes || {}, data.versions || {}));
     setInterval(() => this.tick(), 250);
   }
 
@@ -89,6 +80,10 @@ class SpeakerView {
       .map((item) => item.id));
   }
 
+  /**
+   * @param {Record<string, any> | null | undefined} floor
+   * @param {boolean} fresh  a live state (its server_time sets the clock offset), not a replay
+   */
   applyFloor(floor, fresh) {
     if (!floor) return;
     if (fresh && floor.server_time) this.offset = Date.parse(floor.server_time) - Date.now();
@@ -172,7 +167,7 @@ class SpeakerView {
   renderQuestions() {
     if (!this.me) return;
     const mine = this.myItemIds();
-    const list = [...this.questions.values()]
+    const list = this.questions.values()
       .filter((q) => PUBLIC.has(q.state) && !q.merged_into_id
         && (q.speaker_id === this.me.id || mine.has(q.agenda_item_id)))
       .sort((a, b) => (a.state === "answered") - (b.state === "answered")

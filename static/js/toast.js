@@ -1,13 +1,20 @@
+// @ts-check
 // A visible status line for staff pages: every announced change shows here for a few seconds
 // (role="status": screen readers hear it once), optionally with an action such as "Undo".
 import { el } from "./api.js";
 
 const SHOW_MS = 6000;
 const UNDO_MS = 10000;
+/** @type {HTMLElement | null} */
 let box = null;
-let timer = null;
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let timer;
 
-/** Show `message`; with `action: {label, run}`, a button that runs it (and closes the toast). */
+/**
+ * Show `message`; with `action: {label, run}`, a button that runs it (and closes the toast).
+ * @param {string} message
+ * @param {{action?: {label: string, run: () => void} | null, kind?: "ok" | "error"}} [options]
+ */
 export function toast(message, { action = null, kind = "ok" } = {}) {
   if (!box) return;
   clearTimeout(timer);
@@ -30,10 +37,10 @@ function hide() {
 }
 
 /** Bind the page's [data-toast] element and take over announce() on this page. */
-export function bindToast(node) {
+export function bindToast(/** @type {HTMLElement} */ node) {
   box = node;
   document.addEventListener("companion:announce", (event) => {
     event.preventDefault();
-    toast(event.detail.message);
+    toast(/** @type {CustomEvent<{message: string}>} */ (event).detail.message);
   });
 }

@@ -15,9 +15,9 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from companion.bench import report, runner
-from companion.bench.loadgen import KeySet, Values
-from companion.bench.wsclient import TEXT, SioClient, mask_frame
+from bench import report, runner
+from bench.loadgen import KeySet, Values
+from bench.wsclient import TEXT, SioClient, mask_frame
 from companion.cli import main
 from companion.config import ROOT
 
@@ -139,11 +139,33 @@ def test_scenarios_option_puts_join_first_and_refuses_unknown_names(monkeypatch)
 def test_bench_command_does_not_load_the_async_server():
     """Only ``serve`` (and the relay's own entry point) may import eventlet or gevent."""
     code = (
-        "import sys, companion.cli, companion.bench.cli, companion.bench.runner;"
+        "import sys, companion.cli, bench.cli, bench.runner;"
         "print(sorted(m for m in ('eventlet', 'gevent', 'companion.app') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert out.stdout.strip() == "[]", out.stderr
+
+
+def test_the_application_runs_without_the_bench():
+    """The bench lives outside the package: serving never loads it, nor psutil. (The Socket.IO
+    library tries requests and websocket-client for its client side, and does without.)"""
+    code = (
+        "import sys, companion.cli, companion.app;"
+        "print(sorted(m for m in ('bench', 'psutil') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert out.stdout.strip() == "[]", out.stderr
+
+
+def test_bench_command_says_how_to_install_the_bench_when_it_is_missing():
+    code = (
+        "import sys; sys.modules['psutil'] = None;"  # as where requirements-dev.txt is not installed
+        "from companion.cli import main; main(['bench', '--attendees', '5'])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert "The bench is not installed here" in out.stderr
+    assert "requirements-dev.txt" in out.stderr and "psutil" in out.stderr
 
 
 def test_client_frames_are_masked_websocket_frames():

@@ -1,16 +1,13 @@
 """Real server processes on loopback, real Socket.IO clients, a real Chromium.
 
 ``python -m companion serve`` runs exactly as in production (eventlet by default); tests talk to
-it over HTTP and WebSocket only.
+it over HTTP and WebSocket only. The processes and databases come from ``bench.servers``, the
+harness the bench uses too.
 """
 
 from __future__ import annotations
 
 import os
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -20,9 +17,15 @@ from pathlib import Path
 import pytest
 import requests
 import socketio
-from sqlalchemy import create_engine, text
 
-from companion.config import ROOT, normalise_database_url
+from bench.servers import (
+    Database,
+    Server,
+    companion_argv,
+    free_port,
+    run_command,
+    without_companion_settings,
+)
 from tests.conftest import SECRET
 
 DEMO_MODERATOR = ("moderateur@demo.companion", "demo-moderateur")
@@ -44,14 +47,8 @@ CHROMIUM_ARGS = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def base_env(database_url: str, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COMPANION_")}
+    env = without_companion_settings()
     env.update(
         COMPANION_DATABASE_URL=database_url,
         COMPANION_SECRET_KEY=SECRET,
@@ -66,71 +63,18 @@ def base_env(database_url: str, **extra: str) -> dict[str, str]:
     return env
 
 
-def run_command(env: dict[str, str], *args: str) -> str:
-    """Run ``python -m companion ARGS`` and return its output (fails the test on error)."""
-    result = subprocess.run(
-        [sys.executable, "-m", "companion", *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
+class ServerProcess(Server):
+    """One ``python -m companion serve`` on a free loopback port, and what tests ask of it."""
 
-
-class ServerProcess:
-    """One ``python -m companion serve`` on a free loopback port."""
+    die_with_parent = False  # as before the harness was shared: tests run threads meanwhile
 
     def __init__(self, env: dict[str, str], log_path: Path):
-        self.env = env
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = log_path
-        self.proc: subprocess.Popen | None = None
+        port = free_port()
+        super().__init__(companion_argv(port), env, log_path, port)
 
     def start(self, timeout: float = 30.0) -> ServerProcess:
-        # Kept open for the life of the process, closed in stop().
-        self.log = open(self.log_path, "ab")  # noqa: SIM115
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "companion", "serve", "--port", str(self.port)],
-            env=self.env,
-            cwd=ROOT,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited: {self.log_path.read_text()[-3000:]}")
-            try:
-                if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
-                    return self
-            except requests.RequestException:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError(f"server did not start: {self.log_path.read_text()[-3000:]}")
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-        if getattr(self, "log", None):
-            self.log.close()
-
-    def kill(self) -> None:
-        """Kill -9, as a crash would."""
-        if self.proc and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(5)
-
-    def output(self) -> str:
-        return self.log_path.read_text(errors="replace")
+        super().start(timeout)
+        return self
 
     # -- HTTP helpers -------------------------------------------------------------------
 
@@ -240,19 +184,9 @@ def server(demo_sqlite, tmp_path):
 
 def fresh_postgres_database(name: str) -> str:
     """Drop and create database ``name``; return its SQLAlchemy URL."""
-    engine = create_engine(normalise_database_url(PG_ADMIN_URL), isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return normalise_database_url(PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name)
-
-
-def drop_postgres_database(name: str) -> None:
-    engine = create_engine(normalise_database_url(PG_ADMIN_URL), isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    engine.dispose()
+    database = Database(PG_ADMIN_URL, Path(tempfile.gettempdir()), name=name)
+    database.create()
+    return database.url
 
 
 @pytest.fixture
@@ -262,13 +196,15 @@ def cluster_on(tmp_path):
     Each cluster has its own database and Redis channel, so runs side by side never mix.
     """
     started: list[ServerProcess] = []
-    databases: list[str] = []
+    databases: list[Database] = []
 
     def _start(redis_url: str = REDIS_URL, count: int = 2, **extra: str) -> list[ServerProcess]:
         name = f"companion_e2e_{uuid.uuid4().hex[:10]}"
-        databases.append(name)
+        database = Database(PG_ADMIN_URL, tmp_path, name=name)
+        databases.append(database)
+        database.create()
         env = base_env(
-            fresh_postgres_database(name),
+            database.url,
             COMPANION_MESSAGE_QUEUE=redis_url,
             COMPANION_QUEUE_CHANNEL=name,
             **extra,
@@ -282,8 +218,8 @@ def cluster_on(tmp_path):
     yield _start
     for proc in started:
         proc.stop()
-    for name in databases:
-        drop_postgres_database(name)
+    for database in databases:
+        database.drop()
 
 
 @pytest.fixture

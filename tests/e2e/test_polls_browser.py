@@ -153,6 +153,20 @@ def test_console_and_projector_render_in_english(server, new_page):
     card.locator(".poll-mean", has_text="Mean: 4 / 5").wait_for()
     projector = projector_of(console, server, session["id"], "?lang=en")
     projector.locator(".poll-stage .poll-mean", has_text="Mean: 4 / 5").wait_for()
+    # A ranking (ready-made): the attendee moves an option up and sends the order; the console
+    # counts Borda points (3 for the first of four options).
+    console.get_by_role("button", name="Points of attention").click()
+    ranked = "Which points of attention matter most in your project?"
+    console.locator("article.poll-card", has_text=ranked).locator(
+        "[data-action='poll.open']"
+    ).click()
+    order = poll_card(phone, ranked)
+    order.locator(".poll-rank-item", has_text="Obstacles").locator("button[data-dir='up']").click()
+    order.get_by_role("button", name="Send my answer").click()
+    order.locator("[role=status]", has_text="Your answer is recorded").wait_for()
+    console.locator("article.poll-card", has_text=ranked).locator(
+        ".poll-bar", has_text="Obstacles"
+    ).locator(".poll-bar-value", has_text="3 pts").wait_for()
     shot(projector, "projector-rating")
     shot(phone, "attendee-en")
     for page in (console, phone, projector):

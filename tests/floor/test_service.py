@@ -452,6 +452,8 @@ def test_moderators_reorder_the_queue(room):
     before = _state(room.session)
     queue.withdraw_request(queries.get_request(ids["Léa"]), actor=room.attendee("Léa"))
     db.session.commit()
+    assert _state(room.session) != before
+    assert _queue(room.session) == ["Marc", "Zoé"]
     before = _state(room.session)
     with pytest.raises(Conflict):  # a stale view naming a request that left the queue
         queue.sort_queue(room.session, [ids["Léa"], ids["Marc"]], actor=room.moderator)

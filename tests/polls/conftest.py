@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import func, select
 
 from companion.extensions import db
-from companion.polls import service
+from companion.polls import drafting, lifecycle, moderation, presenters
 from companion.polls.models import Ballot, Poll, PollOption, PollTally
-from companion.polls.schemas import SettingsIn
+from companion.polls.schemas import Moderation, PollValues, SettingsIn
 from companion.realtime.coalesce import coalescer
 from companion.realtime.models import ClientReceipt, SessionBroadcast
 
@@ -40,18 +40,17 @@ def make_poll(first_session, moderator):
     def _make(kind: str, *, session=None, state: str = "open", options=None, **settings):
         session = session or first_session
         merged = {**SETTINGS.get(kind, {}), **settings}
-        poll = service.create_poll(
-            session,
+        values = PollValues(
             kind=kind,
             question=f"Question {kind} ?",
             options=OPTIONS.get(kind, []) if options is None else options,
             settings=SettingsIn.model_validate(merged),
-            actor=moderator,
         )
+        poll = drafting.create_poll(session, values, actor=moderator)
         if state in ("open", "closed"):
-            service.open_poll(poll, actor=moderator)
+            lifecycle.open_poll(poll, actor=moderator)
         if state == "closed":
-            service.close_poll(poll, actor=moderator)
+            lifecycle.close_poll(poll, actor=moderator)
         db.session.commit()
         return poll
 
@@ -83,10 +82,21 @@ def results_of(poll_id: int) -> tuple[int, object]:
     """The poll's total and results as moderators see them, read fresh from the database."""
     db.session.expire_all()
     poll = db.session.get(Poll, poll_id)
-    data = service.poll_dict(poll, staff=True)
+    data = presenters.poll_dict(poll, staff=True)
     return data["total"], data["results"]
 
 
 def ballots_of(poll_id: int) -> int:
     db.session.expire_all()
     return db.session.scalar(select(func.count()).where(Ballot.poll_id == poll_id))
+
+
+def answers_listed(poll, actor) -> list[dict]:
+    """The individual answers as ``poll.answers`` sends them to moderators."""
+    poll = db.session.get(Poll, poll.id)
+    return presenters.answer_list(poll, moderation.list_answers(poll, actor=actor))
+
+
+def moderate(poll, answer_id: int, action: str, actor) -> Ballot:
+    values = Moderation(answer_id=answer_id, action=action)
+    return moderation.moderate_answer(db.session.get(Poll, poll.id), values, actor=actor)

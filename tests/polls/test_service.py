@@ -10,19 +10,28 @@ from sqlalchemy import select
 
 from companion.core.errors import Closed, Conflict, Forbidden, Invalid
 from companion.extensions import db
-from companion.polls import service
+from companion.polls import (
+    drafting,
+    kinds,
+    lifecycle,
+    presenters,
+    programme_file,
+    queries,
+    results,
+    voting,
+)
 from companion.polls.models import Ballot, Poll
-from companion.polls.schemas import SettingsIn
+from companion.polls.schemas import PollChanges, PollValues, SettingsIn
 from companion.programme import service as programme
 from companion.realtime.models import ClientReceipt, SessionBroadcast
 from tests.conftest import DEMO_PROGRAMME
 
-from .conftest import ballots_of, fingerprint, results_of
+from .conftest import answers_listed, ballots_of, fingerprint, moderate, results_of
 
 
-def vote(poll, attendee, answer) -> dict:
+def vote(poll, attendee, answer) -> Poll:
     """Cast a vote as the dispatcher would: in its own committed transaction."""
-    result = service.cast_vote(db.session.get(Poll, poll.id), answer, actor=attendee.actor)
+    result = voting.cast_vote(db.session.get(Poll, poll.id), answer, actor=attendee.actor)
     db.session.commit()
     return result
 
@@ -93,17 +102,17 @@ def test_open_text_is_counted_and_shown_only_once_approved(
     vote(poll, join(first_session.id), {"text": "Plus de temps d'échange"})
     vote(poll, join(first_session.id), {"text": "  Des exemples concrets  "})
     assert results_of(poll.id) == (2, {"count": 2, "answers": []})
-    answers = service.list_answers(db.session.get(Poll, poll.id), actor=moderator)
+    answers = answers_listed(poll, moderator)
     assert [a["text"] for a in answers] == ["Des exemples concrets", "Plus de temps d'échange"]
     assert not any(a["approved"] for a in answers)
     chosen = answers[0]["id"]
-    service.moderate_answer(db.session.get(Poll, poll.id), chosen, "approve", actor=moderator)
+    moderate(poll, chosen, "approve", moderator)
     db.session.commit()
     assert results_of(poll.id) == (
         2,
         {"count": 2, "answers": [{"id": chosen, "text": "Des exemples concrets"}]},
     )
-    service.moderate_answer(db.session.get(Poll, poll.id), chosen, "hide", actor=moderator)
+    moderate(poll, chosen, "hide", moderator)
     db.session.commit()
     assert results_of(poll.id)[1]["answers"] == []
 
@@ -130,22 +139,21 @@ def test_quiz_reveals_the_correct_option_at_close_and_keeps_scores(
     vote(first, ada, {"option_id": right})
     vote(first, bob, {"option_id": wrong})
     vote(second, ada, {"option_id": ids(second)[0]})
-    room = service.poll_dict(db.session.get(Poll, first.id), staff=False)
+    room = presenters.poll_dict(db.session.get(Poll, first.id), staff=False)
     assert "correct_option_id" not in room
     assert "correct_option" not in room["settings"]
-    assert service.poll_dict(db.session.get(Poll, first.id), staff=True)["correct_option_id"] == (
-        right
-    )
+    staff_view = presenters.poll_dict(db.session.get(Poll, first.id), staff=True)
+    assert staff_view["correct_option_id"] == right
     # Scores count closed quizzes only: an open quiz would give its answer away.
-    assert service.quiz_score(first_session.id, ada.actor.id) == {"score": 0, "out_of": 0}
+    assert queries.quiz_score(first_session.id, ada.actor.id) == {"score": 0, "out_of": 0}
     for poll in (first, second):
-        service.close_poll(db.session.get(Poll, poll.id), actor=moderator)
+        lifecycle.close_poll(db.session.get(Poll, poll.id), actor=moderator)
     db.session.commit()
-    room = service.poll_dict(db.session.get(Poll, first.id), staff=False)
+    room = presenters.poll_dict(db.session.get(Poll, first.id), staff=False)
     assert room["correct_option_id"] == right
-    assert service.quiz_score(first_session.id, ada.actor.id) == {"score": 2, "out_of": 2}
-    assert service.quiz_score(first_session.id, bob.actor.id) == {"score": 0, "out_of": 2}
-    board = service.leaderboard(first_session.id, actor=moderator)
+    assert queries.quiz_score(first_session.id, ada.actor.id) == {"score": 2, "out_of": 2}
+    assert queries.quiz_score(first_session.id, bob.actor.id) == {"score": 0, "out_of": 2}
+    board = queries.leaderboard(first_session.id, actor=moderator)
     assert board == {
         "quizzes": 2,
         "players": 2,
@@ -158,9 +166,9 @@ def test_named_quiz_leaderboard_shows_names(make_poll, join, first_session, mode
     poll = make_poll("quiz", anonymous=False)
     ada = join(first_session.id, "Ada")
     vote(poll, ada, {"option_id": ids(poll)[1]})
-    service.close_poll(db.session.get(Poll, poll.id), actor=moderator)
+    lifecycle.close_poll(db.session.get(Poll, poll.id), actor=moderator)
     db.session.commit()
-    top = service.leaderboard(first_session.id, actor=moderator)["top"]
+    top = queries.leaderboard(first_session.id, actor=moderator)["top"]
     assert top == [{"rank": 1, "score": 1, "name": "Ada"}]
 
 
@@ -221,7 +229,7 @@ def test_an_answer_that_does_not_fit_is_invalid_and_stores_nothing(
     for answer in INVALID[kind]:
         answer = named[answer] if isinstance(answer, str) else answer
         with pytest.raises(Invalid):
-            service.cast_vote(db.session.get(Poll, poll.id), answer, actor=attendee.actor)
+            voting.cast_vote(db.session.get(Poll, poll.id), answer, actor=attendee.actor)
         db.session.rollback()
         assert fingerprint() == before, answer
 
@@ -232,7 +240,7 @@ def test_an_invalid_change_keeps_the_previous_ballot(make_poll, join, first_sess
     vote(poll, attendee, {"value": 4})
     before = fingerprint()
     with pytest.raises(Invalid):
-        service.cast_vote(db.session.get(Poll, poll.id), {"value": 9}, actor=attendee.actor)
+        voting.cast_vote(db.session.get(Poll, poll.id), {"value": 9}, actor=attendee.actor)
     db.session.rollback()
     assert fingerprint() == before
     assert results_of(poll.id)[1]["histogram"]["4"] == 1
@@ -272,8 +280,8 @@ def test_a_changed_ballot_never_counts_twice(make_poll, join, first_session, kin
     # The counters are exactly those of two ballots answering `second`.
     expected = Counter()
     for _ in range(2):
-        expected.update(service.read_answer(db.session.get(Poll, poll.id), resolve(second))[1])
-    expected[service.TOTAL_KEY] = 2
+        expected.update(voting.read_answer(db.session.get(Poll, poll.id), resolve(second))[1])
+    expected[kinds.TOTAL_KEY] = 2
     counters = {key: n for pid, key, n in fingerprint()["counts"] if pid == poll.id and n}
     assert counters == {key: n for key, n in expected.items() if n}
     assert ballots_of(poll.id) == 2
@@ -285,7 +293,7 @@ def test_a_changed_open_text_waits_for_moderation_again(make_poll, join, first_s
     author = join(first_session.id)
     vote(poll, author, {"text": "Bravo"})
     ballot = db.session.scalar(select(Ballot).where(Ballot.poll_id == poll.id))
-    service.moderate_answer(db.session.get(Poll, poll.id), ballot.id, "approve", actor=moderator)
+    moderate(poll, ballot.id, "approve", moderator)
     db.session.commit()
     vote(poll, author, {"text": "Bravo, et merci"})
     assert results_of(poll.id) == (1, {"count": 1, "answers": []})
@@ -299,15 +307,16 @@ def test_votes_need_an_open_poll(make_poll, join, first_session, moderator):
     attendee = join(first_session.id)
     before = fingerprint()
     with pytest.raises(Closed):
-        service.cast_vote(draft, {"option_id": ids(draft)[0]}, actor=attendee.actor)
+        voting.cast_vote(draft, {"option_id": ids(draft)[0]}, actor=attendee.actor)
     db.session.rollback()
+    assert fingerprint() == before
     poll = make_poll("single")
     vote(poll, attendee, {"option_id": ids(poll)[0]})
-    service.close_poll(db.session.get(Poll, poll.id), actor=moderator)
+    lifecycle.close_poll(db.session.get(Poll, poll.id), actor=moderator)
     db.session.commit()
     before = fingerprint()
     with pytest.raises(Closed):
-        service.cast_vote(
+        voting.cast_vote(
             db.session.get(Poll, poll.id), {"option_id": ids(poll)[1]}, actor=attendee.actor
         )
     db.session.rollback()
@@ -320,14 +329,14 @@ def test_reopen_keeps_ballots_and_hides_revealed_results_again(
     poll = make_poll("single", results="on_reveal")
     attendee = join(first_session.id)
     vote(poll, attendee, {"option_id": ids(poll)[0]})
-    assert not service.results_public(poll)
-    service.reveal_poll(poll, actor=moderator)
-    service.close_poll(poll, actor=moderator)
-    assert service.results_public(poll)
-    service.open_poll(poll, actor=moderator)
+    assert not queries.results_public(poll)
+    lifecycle.reveal_poll(poll, actor=moderator)
+    lifecycle.close_poll(poll, actor=moderator)
+    assert queries.results_public(poll)
+    lifecycle.open_poll(poll, actor=moderator)
     db.session.commit()
     assert poll.state.value == "open" and not poll.revealed
-    assert not service.results_public(poll)
+    assert not queries.results_public(poll)
     vote(poll, attendee, {"option_id": ids(poll)[1]})
     assert results_of(poll.id)[0] == 1
 
@@ -346,38 +355,38 @@ def test_results_visibility_follows_the_mode(
     poll = make_poll("rating", results=mode)
     vote(poll, join(first_session.id), {"value": 3})
     poll = db.session.get(Poll, poll.id)
-    assert service.results_public(poll) is open_
-    assert ("results" in service.poll_dict(poll, staff=False)) is open_
-    assert "results" in service.poll_dict(poll, staff=True)
-    service.close_poll(poll, actor=moderator)
-    assert service.results_public(poll) is closed
-    assert ("total" in service.poll_dict(poll, staff=False)) is closed
+    assert queries.results_public(poll) is open_
+    assert ("results" in presenters.poll_dict(poll, staff=False)) is open_
+    assert "results" in presenters.poll_dict(poll, staff=True)
+    lifecycle.close_poll(poll, actor=moderator)
+    assert queries.results_public(poll) is closed
+    assert ("total" in presenters.poll_dict(poll, staff=False)) is closed
     if not closed:
-        service.reveal_poll(poll, actor=moderator)
+        lifecycle.reveal_poll(poll, actor=moderator)
     else:
         with pytest.raises(Conflict):
-            service.reveal_poll(poll, actor=moderator)
-    assert service.results_public(poll) is revealed
+            lifecycle.reveal_poll(poll, actor=moderator)
+    assert queries.results_public(poll) is revealed
 
 
 def test_lifecycle_conflicts(make_poll, moderator):
     poll = make_poll("single", state="draft")
     with pytest.raises(Conflict):
-        service.close_poll(poll, actor=moderator)
+        lifecycle.close_poll(poll, actor=moderator)
     with pytest.raises(Conflict):
-        service.reveal_poll(poll, actor=moderator)
-    service.open_poll(poll, actor=moderator)
+        lifecycle.reveal_poll(poll, actor=moderator)
+    lifecycle.open_poll(poll, actor=moderator)
     with pytest.raises(Conflict):
-        service.open_poll(poll, actor=moderator)
+        lifecycle.open_poll(poll, actor=moderator)
     with pytest.raises(Conflict):
-        service.update_poll(poll, question="Autre ?", actor=moderator)
+        drafting.update_poll(poll, PollChanges(question="Autre ?"), actor=moderator)
 
 
 def test_delete_removes_ballots_and_counters(make_poll, join, first_session, moderator):
     poll = make_poll("single")
     vote(poll, join(first_session.id), {"option_id": ids(poll)[0]})
     poll_id = poll.id
-    service.delete_poll(db.session.get(Poll, poll_id), actor=moderator)
+    drafting.delete_poll(db.session.get(Poll, poll_id), actor=moderator)
     db.session.commit()
     after = fingerprint()
     assert poll_id not in [state[0] for state in after["states"]]
@@ -389,7 +398,12 @@ def test_attendees_cannot_manage_polls(make_poll, join, first_session):
     poll = make_poll("single", state="draft")
     attendee = join(first_session.id).actor
     before = fingerprint()
-    for action in (service.open_poll, service.close_poll, service.reveal_poll, service.delete_poll):
+    for action in (
+        lifecycle.open_poll,
+        lifecycle.close_poll,
+        lifecycle.reveal_poll,
+        drafting.delete_poll,
+    ):
         with pytest.raises(Forbidden):
             action(db.session.get(Poll, poll.id), actor=attendee)
     db.session.rollback()
@@ -415,14 +429,13 @@ def test_definitions_that_do_not_fit_their_kind_are_refused(first_session, moder
     before = fingerprint()
     for kind, options, settings in BAD_DEFINITIONS:
         with pytest.raises(Invalid):
-            service.create_poll(
-                first_session,
+            values = PollValues(
                 kind=kind,
                 question="Question ?",
                 options=options,
                 settings=SettingsIn.model_validate(settings),
-                actor=moderator,
             )
+            drafting.create_poll(first_session, values, actor=moderator)
         db.session.rollback()
         assert fingerprint() == before, (kind, options, settings)
 
@@ -430,16 +443,15 @@ def test_definitions_that_do_not_fit_their_kind_are_refused(first_session, moder
 def test_update_edits_a_draft(make_poll, moderator, first_session):
     poll = make_poll("single", state="draft")
     item = first_session.agenda[2]
-    service.update_poll(
-        poll,
+    changes = PollChanges(
         kind="multiple",
         question="  Quels  publics ?",
         options=["Élus", "Agents", "Habitants"],
         settings=SettingsIn(max_choices=2, results="on_close", agenda_item_id=item.id),
-        actor=moderator,
     )
+    drafting.update_poll(poll, changes, actor=moderator)
     db.session.commit()
-    data = service.poll_dict(db.session.get(Poll, poll.id), staff=True)
+    data = presenters.poll_dict(db.session.get(Poll, poll.id), staff=True)
     assert data["kind"] == "multiple"
     assert data["question"] == "Quels publics ?"
     assert [o["text"] for o in data["options"]] == ["Élus", "Agents", "Habitants"]
@@ -463,13 +475,13 @@ def test_anonymous_ballots_leave_no_trace_of_who_answered(
     client.ok("session.join", {"session_id": first_session.id})
     client.ok("poll.vote", {"poll_id": poll.id, "client_id": "c1", "answer": {"text": "Mon avis"}})
     ballot = db.session.scalar(select(Ballot).where(Ballot.poll_id == poll.id))
-    service.moderate_answer(db.session.get(Poll, poll.id), ballot.id, "approve", actor=moderator)
-    service.close_poll(db.session.get(Poll, poll.id), actor=moderator)
+    moderate(poll, ballot.id, "approve", moderator)
+    lifecycle.close_poll(db.session.get(Poll, poll.id), actor=moderator)
     db.session.commit()
     outputs = [
-        service.list_answers(db.session.get(Poll, poll.id), actor=moderator),
-        service.session_results(first_session),
-        service.polls_for(first_session, moderator),
+        answers_listed(poll, moderator),
+        presenters.session_results(first_session),
+        presenters.polls_for(first_session, moderator),
         [b.payload for b in db.session.scalars(select(SessionBroadcast))],
         http.get(
             f"/api/v1/sessions/{first_session.id}/polls",
@@ -488,7 +500,7 @@ def test_anonymous_ballots_leave_no_trace_of_who_answered(
 def test_named_polls_show_moderators_who_answered(make_poll, join, first_session, moderator):
     poll = make_poll("single", anonymous=False)
     vote(poll, join(first_session.id, "Ada"), {"option_id": ids(poll)[0]})
-    answers = service.list_answers(db.session.get(Poll, poll.id), actor=moderator)
+    answers = answers_listed(poll, moderator)
     assert [(a["author"], a["answer"]) for a in answers] == [("Ada", {"option_id": ids(poll)[0]})]
 
 
@@ -497,7 +509,7 @@ def test_named_polls_show_moderators_who_answered(make_poll, join, first_session
 
 def test_the_seed_prepares_polls_as_drafts_attached_to_agenda_items(event):
     first = event.sessions[0]
-    polls = service.session_polls(first.id, include_drafts=True)
+    polls = queries.session_polls(first.id, include_drafts=True)
     assert [(p.kind, p.state.value) for p in polls] == [
         ("single", "draft"),
         ("wordcloud", "draft"),
@@ -508,7 +520,7 @@ def test_the_seed_prepares_polls_as_drafts_attached_to_agenda_items(event):
     assert polls[2].agenda_item_id == first.agenda[-1].id
     assert polls[2].settings["scale"]["labels"] == {"1": "Pas utile", "5": "Très utile"}
     for session in event.sessions:
-        kinds = [p.kind for p in service.session_polls(session.id, include_drafts=True)]
+        kinds = [p.kind for p in queries.session_polls(session.id, include_drafts=True)]
         assert kinds[-2:] == ["rating", "open"]  # every session ends with its evaluation
 
 
@@ -517,7 +529,7 @@ def test_prepared_polls_export_as_they_were_written(event):
 
     written = yaml.safe_load(DEMO_PROGRAMME.read_text(encoding="utf-8"))["sessions"]
     for session, spec in zip(event.sessions, written, strict=True):
-        exported = service.export_prepared_polls(session)
+        exported = programme_file.export_prepared_polls(session)
         assert len(exported) == len(spec["polls"])
         for entry, original in zip(exported, spec["polls"], strict=True):
             assert entry["kind"] == original["kind"]
@@ -558,11 +570,12 @@ def test_exported_polls_import_back_identically(event):
     data = yaml.safe_load(programme.export_programme(programme.load_event_tree(event.slug)))
     data["event"]["slug"] = "copie"
     for entry, session in zip(data["sessions"], event.sessions, strict=True):
-        entry["polls"] = service.export_prepared_polls(session)
+        entry["polls"] = programme_file.export_prepared_polls(session)
     copy = programme.import_programme(yaml.safe_dump(data, allow_unicode=True))
     db.session.commit()
+    exported = programme_file.export_prepared_polls
     for original, imported in zip(event.sessions, copy.sessions, strict=True):
-        assert service.export_prepared_polls(imported) == service.export_prepared_polls(original)
+        assert exported(imported) == exported(original)
 
 
 # ---------------------------------------------------------------- coalesced results and commit
@@ -578,13 +591,13 @@ def test_a_flush_before_the_commit_leaves_the_vote_marked_for_the_next_one(
     poll = make_poll("single")
     attendee = join(first_session.id)
     coalescer.reset()
-    service.cast_vote(
+    voting.cast_vote(
         db.session.get(Poll, poll.id), {"option_id": ids(poll)[0]}, actor=attendee.actor
     )
     coalescer.flush()  # the coalescer's tick, while the vote is not yet committed
     assert coalescer.lag() == 0.0
     db.session.commit()
-    assert poll.id in coalescer.marked(service.COALESCE_KIND)
+    assert poll.id in coalescer.marked(results.COALESCE_KIND)
 
 
 def test_a_rolled_back_vote_marks_nothing(make_poll, join, first_session):
@@ -593,8 +606,27 @@ def test_a_rolled_back_vote_marks_nothing(make_poll, join, first_session):
     poll = make_poll("single")
     attendee = join(first_session.id)
     coalescer.reset()
-    service.cast_vote(
+    voting.cast_vote(
         db.session.get(Poll, poll.id), {"option_id": ids(poll)[0]}, actor=attendee.actor
     )
     db.session.rollback()
-    assert coalescer.marked(service.COALESCE_KIND) == set()
+    assert coalescer.marked(results.COALESCE_KIND) == set()
+
+
+def test_a_bad_prepared_poll_is_told_in_french(app):
+    import yaml
+    from flask_babel import refresh
+
+    data = yaml.safe_load(DEMO_PROGRAMME.read_text(encoding="utf-8"))
+    data["sessions"][1]["polls"] = [{"kind": "rating", "question": "Q ?", "agenda_item": 99}]
+    with app.test_request_context(headers={"Accept-Language": "fr"}):
+        refresh()
+        with pytest.raises(Invalid) as caught:
+            programme.import_programme(yaml.safe_dump(data, allow_unicode=True))
+        said = caught.value.to_dict()
+    db.session.rollback()
+    assert said["message"] == (
+        "Le fichier de programme n’est pas valide — sessions.1.polls.0 : "
+        "agenda_item 99 ne désigne aucun point de l’ordre du jour de cette session."
+    )
+    assert said["details"][0]["field"] == "sessions.1.polls.0"

@@ -288,6 +288,9 @@ def test_ban_tells_the_participant_and_stops_submissions(room):
     payload = {"session_id": room.session.id, "client_id": "b-1", "text": "Encore ?"}
     assert author.error("question.submit", payload) == "forbidden"
     assert counts() == before
+    # The page locks its form on this reason, not on the words of the translated message.
+    refusal = author.call("question.submit", {**payload, "client_id": "b-2"})["error"]
+    assert refusal["details"] == {"reason": "banned"}
 
 
 def test_carried_questions_appear_in_the_target_session_with_their_votes(

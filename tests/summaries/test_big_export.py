@@ -1,7 +1,7 @@
 """A session with 10,000 contributions exports in every format, in bounded time and memory.
 
 Test data at this volume is inserted in bulk (executemany), shaped like a real session: polls
-made through the polls service, ballots with their tallies counted the service's way,
+made through the poll verbs, ballots with their tallies counted the way voting counts them,
 questions in every state with upvotes, hands raised and turns given. Run with ``-s`` to see
 the time and memory each format takes (COMPANION_TRACE_ALL_EXPORTS=1: Python's peak for every
 format, not only the streamed ones).
@@ -29,9 +29,10 @@ from companion.extensions import db
 from companion.floor.models import FloorRequest
 from companion.participants.models import Participant, Registration, RegistrationSession
 from companion.participants.tokens import actor_from_token
-from companion.polls import service as polls
+from companion.polls import drafting, lifecycle, voting
+from companion.polls.kinds import TOTAL_KEY
 from companion.polls.models import Ballot, Poll, PollState, PollTally
-from companion.polls.schemas import SettingsIn
+from companion.polls.schemas import PollValues, SettingsIn
 from companion.programme import service as programme
 from companion.questions.models import Question, QuestionState, QuestionVote
 from companion.summaries.render import SESSION_FORMATS, export_session
@@ -151,18 +152,17 @@ def build_big_session(session, moderator) -> None:
     ]
     ballots, tallies = [], []
     for n, (kind, options, settings) in enumerate(specs):
-        poll = polls.create_poll(
-            session,
+        values = PollValues(
             kind=kind,
             question=f"Sondage {n + 1} : {kind} ?",
             options=options,
             settings=SettingsIn.model_validate(settings),
-            actor=moderator,
         )
-        polls.open_poll(poll, actor=moderator)
+        poll = drafting.create_poll(session, values, actor=moderator)
+        lifecycle.open_poll(poll, actor=moderator)
         counts: Counter = Counter()
         for i, pid in enumerate(people):
-            stored, keys, correct = polls.read_answer(poll, _answer(poll, rng))
+            stored, keys, correct = voting.read_answer(poll, _answer(poll, rng))
             counts.update(keys)
             at = start + timedelta(seconds=600 + n * 300 + i)
             ballots.append(
@@ -176,9 +176,9 @@ def build_big_session(session, moderator) -> None:
                     "updated_at": at,
                 }
             )
-        counts[polls.TOTAL_KEY] = len(people)
+        counts[TOTAL_KEY] = len(people)
         tallies.extend({"poll_id": poll.id, "key": k, "count": c} for k, c in counts.items())
-        polls.close_poll(poll, actor=moderator)
+        lifecycle.close_poll(poll, actor=moderator)
     db.session.execute(insert(Ballot), ballots)
     db.session.execute(insert(PollTally), tallies)
 

@@ -60,6 +60,7 @@ def test_the_synthesis_pdf_reads_as_a_document_to_hand_out(scripted, people, con
     assert "1 sessions" not in text and "1 réponses" not in text  # plurals by the catalogue
 
     count, text = pages(export_event(event, "pdf", lang="en").read(), "synthesis-en")
+    assert count >= 2
     assert "Themes that recur across sessions" in text and "1 session" in text
     assert "From registration to contribution, session by session" in text
     assert "Thèmes" not in text

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
+from ...polls.kinds import KINDS
+
 WIDTH = 640
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 INK = "#14213d"
@@ -135,18 +137,18 @@ def word_list(words: list[tuple[str, int]], title: str, *, limit: int = 60) -> M
 
 
 def poll_chart(poll: dict) -> Markup | None:
-    """The chart that fits the poll's kind (None for open questions: they are listed)."""
-    kind, results, total = poll["kind"], poll["results"], poll["total"]
-    if kind in ("single", "multiple", "quiz"):
+    """The chart that fits the shape of the poll's results (None for texts: they are listed)."""
+    shape, results, total = KINDS[poll["kind"]].results_shape, poll["results"], poll["total"]
+    if shape == "counts":
         rows = [(r["text"], r["count"], bool(r.get("correct"))) for r in results]
         return bars(rows, poll["question"], total=total or None)
-    if kind == "ranking":
+    if shape == "points":
         # Borda points: each option's share of all points given.
         return bars([(r["text"], r["score"], False) for r in results], poll["question"])
-    if kind == "rating":
+    if shape == "histogram":
         labels = (poll.get("scale") or {}).get("labels") or {}
         return histogram(list(results["histogram"].items()), poll["question"], labels=labels)
-    if kind == "wordcloud":
+    if shape == "words":
         return word_list([(r["word"], r["count"]) for r in results], poll["question"])
     return None
 

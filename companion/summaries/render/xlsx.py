@@ -17,6 +17,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from ...polls.kinds import KINDS
 from ...programme.models import LiveSession
 from .. import labels, rows, session_summary
 from .tables import readable, row_labels
@@ -270,17 +271,17 @@ def _agenda_sheet(workbook: Workbook, doc: dict, tz: str) -> None:
 
 def _poll_rows(poll: dict) -> Iterator[tuple[str, Any]]:
     """(label, figure) pairs of a poll's results."""
-    results = poll["results"]
-    if poll["kind"] in ("single", "multiple", "quiz"):
+    results, shape = poll["results"], KINDS[poll["kind"]].results_shape
+    if shape == "counts":
         for r in results:
             yield (("✓ " if r.get("correct") else "") + r["text"], r["count"])
-    elif poll["kind"] == "ranking":
+    elif shape == "points":
         for r in results:
             yield r["text"], r["score"]
-    elif poll["kind"] == "rating":
+    elif shape == "histogram":
         yield from results["histogram"].items()
         yield _("mean"), results["mean"]
-    elif poll["kind"] == "wordcloud":
+    elif shape == "words":
         for r in results:
             yield r["word"], r["count"]
     else:

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from ...polls.models import POLL_KINDS
 from .base import Doc, Time
 
 
@@ -62,7 +63,7 @@ class PollEntry(Doc):
     """A poll that was opened (drafts are plans, not results), with its results."""
 
     id: int
-    kind: Literal["single", "multiple", "wordcloud", "rating", "open", "ranking", "quiz"]
+    kind: Literal[POLL_KINDS]  # type: ignore[valid-type]
     question: str
     state: Literal["open", "closed"]
     anonymous: bool

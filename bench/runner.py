@@ -283,7 +283,9 @@ class Bench:
             env = companion_env(database.url, o.async_mode, queue, self.channel)
             log(f"database {database.kind}: init-demo")
             run_command(env, "init-demo")
-            self.servers = [Server.companion(env, workdir, i) for i in range(o.processes)]
+            self.servers = [
+                Server.companion(env, workdir / f"companion-{i}.log") for i in range(o.processes)
+            ]
             for server in self.servers:
                 server.start()
             log(

@@ -1,4 +1,9 @@
-"""The processes a bench run measures: a fresh database, Companion servers, the raw relay."""
+"""Server processes on loopback, shared by the bench and ``tests/e2e``: a fresh database (SQLite
+or PostgreSQL), ``python -m companion`` commands, servers started until ``/healthz`` answers,
+stopped, their logs kept. The bench also measures them (CPU, memory, run-queue waits).
+
+Outside the ``companion`` package on purpose: the application never needs it (nor psutil).
+"""
 
 from __future__ import annotations
 
@@ -16,13 +21,13 @@ from pathlib import Path
 
 import psutil
 
-from ..config import ROOT, normalise_database_url
+from companion.config import ROOT, normalise_database_url
 
-RELAY_SCRIPT = ROOT / "companion" / "bench" / "relay_server.py"
+RELAY_SCRIPT = ROOT / "bench" / "relay_server.py"
 
 
 class BenchError(RuntimeError):
-    """The bench could not set up or run; the message says what and where to look."""
+    """A server or database could not be set up or run; the message says what and where to look."""
 
 
 def free_port() -> int:
@@ -45,14 +50,16 @@ def raise_open_files_limit() -> None:
 class Database:
     """A database for one run: a SQLite file in the work folder, or a fresh PostgreSQL database."""
 
-    def __init__(self, spec: str, workdir: Path):
+    def __init__(self, spec: str, workdir: Path, name: str | None = None):
+        """``spec`` is 'sqlite' or a PostgreSQL server's URL; ``name`` names the fresh PostgreSQL
+        database (a unique one by default)."""
         self.admin_url: str | None = None
         self.name: str | None = None
         if spec == "sqlite":
             self.url = f"sqlite:///{workdir / 'bench.sqlite3'}"
         elif spec.startswith(("postgresql://", "postgres://", "postgresql+psycopg2://")):
             self.admin_url = normalise_database_url(spec)
-            self.name = f"companion_bench_{uuid.uuid4().hex[:10]}"
+            self.name = name or f"companion_bench_{uuid.uuid4().hex[:10]}"
             self.url = self.admin_url.rsplit("/", 1)[0] + "/" + self.name
         else:
             raise BenchError("--database takes 'sqlite' or a postgresql:// URL")
@@ -86,7 +93,7 @@ class Database:
 
 def companion_env(database_url: str, async_mode: str, queue: str | None, channel: str) -> dict:
     """The environment of every Companion command of the run (nothing inherited from COMPANION_*)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COMPANION_")}
+    env = without_companion_settings()
     env.update(
         COMPANION_DATABASE_URL=database_url,
         COMPANION_SECRET_KEY=secrets.token_urlsafe(32),
@@ -100,6 +107,11 @@ def companion_env(database_url: str, async_mode: str, queue: str | None, channel
     if queue:
         env.update(COMPANION_MESSAGE_QUEUE=queue, COMPANION_QUEUE_CHANNEL=channel)
     return env
+
+
+def without_companion_settings() -> dict:
+    """This process's environment less every COMPANION_* setting: a run sets its own."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("COMPANION_")}
 
 
 def run_command(env: dict, *args: str, timeout: float = 180) -> str:
@@ -120,6 +132,10 @@ def run_command(env: dict, *args: str, timeout: float = 180) -> str:
 class Server:
     """One server subprocess on a free loopback port, its log, and its CPU and memory."""
 
+    #: Have the kernel stop the server when this process dies, even killed. A ``preexec_fn``:
+    #: unsafe in a process that runs threads when it starts servers (pytest's e2e tests do).
+    die_with_parent = True
+
     def __init__(self, argv: list[str], env: dict, log_path: Path, port: int):
         self.argv = argv
         self.env = env
@@ -130,10 +146,10 @@ class Server:
         self.ps: psutil.Process | None = None
 
     @classmethod
-    def companion(cls, env: dict, workdir: Path, number: int) -> Server:
+    def companion(cls, env: dict, log_path: Path) -> Server:
+        """``python -m companion serve`` on a free port."""
         port = free_port()
-        argv = [sys.executable, "-m", "companion", "serve", "--port", str(port)]
-        return cls(argv, env, workdir / f"companion-{number}.log", port)
+        return cls(companion_argv(port), env, log_path, port)
 
     @classmethod
     def relay(
@@ -143,7 +159,7 @@ class Server:
         argv = [sys.executable, str(RELAY_SCRIPT), "--port", str(port), "--async-mode", async_mode]
         if queue:
             argv += ["--message-queue", queue, "--channel", channel + "-relay"]
-        env = {k: v for k, v in os.environ.items() if not k.startswith("COMPANION_")}
+        env = without_companion_settings()
         env["PYTHONUNBUFFERED"] = "1"
         return cls(argv, env, workdir / f"relay-{number}.log", port)
 
@@ -156,7 +172,7 @@ class Server:
             cwd=ROOT,
             stdout=self.log,
             stderr=subprocess.STDOUT,
-            preexec_fn=_die_with_parent,
+            preexec_fn=_die_with_parent if self.die_with_parent else None,
         )
         self.ps = psutil.Process(self.proc.pid)
         deadline = time.monotonic() + timeout
@@ -187,10 +203,20 @@ class Server:
     def rss(self) -> int:
         return self.ps.memory_info().rss
 
-    def tail(self, chars: int = 3000) -> str:
+    def output(self) -> str:
+        """Everything the process has written so far."""
         with contextlib.suppress(OSError):
-            return self.log_path.read_text(errors="replace")[-chars:]
+            return self.log_path.read_text(errors="replace")
         return ""
+
+    def tail(self, chars: int = 3000) -> str:
+        return self.output()[-chars:]
+
+    def kill(self) -> None:
+        """Kill -9, as a crash would."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(5)
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
@@ -202,6 +228,10 @@ class Server:
                 self.proc.wait(5)
         if getattr(self, "log", None):
             self.log.close()
+
+
+def companion_argv(port: int) -> list[str]:
+    return [sys.executable, "-m", "companion", "serve", "--port", str(port)]
 
 
 def _die_with_parent() -> None:

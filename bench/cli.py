@@ -1,4 +1,4 @@
-"""``python -m companion bench``: registered on the main command group."""
+"""``python -m companion bench``: loaded by the main command group when asked for."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from ..cli import main
 from .runner import SCENARIOS, Options
 
 
@@ -20,7 +19,7 @@ def _scenarios(_ctx, _param, value: str) -> tuple[str, ...]:
     return ("join", *(n for n in SCENARIOS if n in names and n != "join"))
 
 
-@main.command()
+@click.command()
 @click.option("--attendees", type=click.IntRange(1, 20000), default=200, show_default=True)
 @click.option(
     "--processes",

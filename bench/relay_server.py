@@ -1,6 +1,6 @@
 """The bench's floor: a raw Flask-SocketIO relay that only rebroadcasts.
 
-Run as its own process, by path (``python companion/bench/relay_server.py --port P``), so the
+Run as its own process, by path (``python bench/relay_server.py --port P``), so the
 async library is chosen and the standard library patched before Flask loads, as in
 ``python -m companion serve``. It is configured like Companion's Socket.IO server (same async
 mode, ping interval, message queue and channel) and does nothing else: no database, no

@@ -1,0 +1,96 @@
+"""Messages shown to people are catalogue msgids with a French translation, never f-strings."""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+from flask_babel import refresh
+
+from companion.config import ROOT
+from companion.core.errors import DomainError
+from companion.core.schemas import parse
+from companion.polls.schemas import ScaleIn
+from companion.programme.schemas import EventIn
+
+#: Errors whose message a person reads: the contract's errors.
+SHOWN = {cls.__name__ for cls in (DomainError, *DomainError.__subclasses__())}
+
+
+def french_catalogue() -> dict[str, str]:
+    """Every msgid translated in the shared catalogue and the domains' own."""
+    known = {}
+    for po in ROOT.glob("companion/**/translations/fr/LC_MESSAGES/messages.po"):
+        with po.open("rb") as handle:
+            for message in read_po(handle):
+                msgid = message.id if isinstance(message.id, str) else message.id[0]
+                if msgid and message.string and not message.fuzzy:
+                    known[msgid] = message.string
+    return known
+
+
+def test_every_catalogued_message_has_its_french():
+    known = french_catalogue()
+    method_map = [("**.py", "python"), ("**.html", "jinja2")]
+    keywords = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
+    missing = [
+        f"{folder.name}/{path}:{line} {message!r}"
+        for folder in (ROOT / "companion", ROOT / "templates")
+        for path, line, message, _comments, _context in extract_from_dir(
+            folder, method_map, keywords=keywords
+        )
+        if (message[0] if isinstance(message, tuple) else message) not in known
+    ]
+    assert missing == []
+
+
+def _formatted(node: ast.AST) -> bool:
+    """An f-string, or a string built with + or %: text no catalogue can hold."""
+    return isinstance(node, ast.JoinedStr) or (
+        isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod))
+    )
+
+
+def _untranslatable(path, tree: ast.AST) -> list[str]:
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and node.args and _formatted(node.args[0]):
+            name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+            # A validator's ValueError in a schema module is shown too (core.schemas.problem_of).
+            if name in SHOWN or (name == "ValueError" and path.name == "schemas.py"):
+                found.append((path, node.lineno, node.args[0]))
+        if isinstance(node, ast.Dict):
+            for key, value in zip(node.keys, node.values, strict=True):
+                if isinstance(key, ast.Constant) and key.value == "problem" and _formatted(value):
+                    found.append((path, node.lineno, value))
+    return [f"{path.relative_to(ROOT)}:{line}" for path, line, _text in found]
+
+
+def test_no_message_shown_to_people_is_an_f_string():
+    offenders = []
+    for path in sorted((ROOT / "companion").rglob("*.py")):
+        offenders += _untranslatable(path, ast.parse(path.read_text(encoding="utf-8")))
+    assert offenders == []
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "labels for values outside the scale: [9]"),
+        ("fr", "libellés pour des valeurs hors de l’échelle : [9]"),
+    ],
+)
+def test_a_validators_problem_with_values_comes_in_the_asked_language(app, language, expected):
+    with app.test_request_context(headers={"Accept-Language": language}):
+        refresh()
+        with pytest.raises(DomainError) as caught:
+            parse(ScaleIn, {"min": 1, "max": 5, "labels": {"9": "loin"}})
+        assert caught.value.details[0]["problem"] == expected
+        with pytest.raises(DomainError) as caught:
+            parse(EventIn, {"slug": "ab-cd", "title": "T", "timezone": "Mars/Olympus"})
+        problem = caught.value.details[0]["problem"]
+        assert problem.endswith("'Mars/Olympus'") and problem.startswith(
+            "fuseau horaire inconnu" if language == "fr" else "unknown timezone"
+        )
