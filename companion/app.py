@@ -60,6 +60,7 @@ DOMAIN_MODULES = [
     "questions.sockets",
     "questions.routes",
     "floor.models",
+    "floor.lifecycle",
     "floor.sockets",
     "floor.routes",
     "floor.closing",
