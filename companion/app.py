@@ -60,6 +60,7 @@ DOMAIN_MODULES = [
     "questions.models",
     "questions.sockets",
     "floor.models",
+    "floor.lifecycle",
     "floor.sockets",
     "floor.closing",
     "projector.sockets",

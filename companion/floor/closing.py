@@ -1,5 +1,5 @@
 """The floor at the end of a session: the list of speakers closes and the raised hands leave
-the queue (the speech under way ends in floor.service); a reopen puts back exactly what the
+the queue (the speech under way ends in floor.lifecycle); a reopen puts back exactly what the
 end had closed and taken out."""
 
 from __future__ import annotations
@@ -12,28 +12,29 @@ from ..core.timeutil import utcnow
 from ..extensions import db
 from ..programme import service as programme
 from ..programme.models import LiveSession, SessionStatus
-from . import service
+from .broadcasting import publish
 from .models import FloorRequest
+from .queries import floor_settings, lock, store_settings, waiting_requests
 
 
 def close_floor(session: LiveSession) -> dict[str, Any]:
     """Close the list and take every waiting hand out of the queue; answer what was done."""
-    service._lock(session, reload=False)
+    lock(session, reload=False)
     end = session.ended_at or utcnow()
-    waiting = service.waiting_requests(session)
+    waiting = waiting_requests(session)
     for request in waiting:
         request.removed_at = end
-    list_was_open = service.floor_settings(session)["list_open"]
+    list_was_open = floor_settings(session)["list_open"]
     if list_was_open:
-        service._set(session, floor_list_open=False)
+        store_settings(session, floor_list_open=False)
     if waiting or list_was_open:
-        service._publish(session, None, end)
+        publish(session, None, end)
     return {"closed_list": list_was_open, "removed_requests": [r.id for r in waiting]}
 
 
 def reopen_floor(session: LiveSession, undone: dict[str, Any]) -> dict[str, Any]:
     """Open the list again if the end closed it and put back the hands it took out."""
-    service._lock(session, reload=False)
+    lock(session, reload=False)
     now = utcnow()
     ids = undone.get("removed_requests") or []
     restored = []
@@ -51,9 +52,9 @@ def reopen_floor(session: LiveSession, undone: dict[str, Any]) -> dict[str, Any]
             restored.append(request.id)
     reopened_list = bool(undone.get("closed_list"))
     if reopened_list:
-        service._set(session, floor_list_open=True)
+        store_settings(session, floor_list_open=True)
     if restored or reopened_list:
-        service._publish(session, None, now)
+        publish(session, None, now)
     return {"reopened_list": reopened_list, "restored_requests": restored}
 
 

@@ -9,29 +9,21 @@ from ..core.timeutil import utcnow
 from ..programme.models import LiveSession
 from ..realtime.dispatcher import socket_event
 from ..realtime.snapshot import snapshot_part
-from . import service
+from . import handover, presenters, queries, queue, timers
 from .models import FloorRequest
 from .schemas import FloorRequestIn, GiveIn, RequestIdIn, SessionIdIn, SettingsIn, SortIn
+from .settings import change_settings
 
 
 @scope_resolver("request_id")
 def _request_scope(request_id: int) -> Target:
-    request = service.get_request(request_id)
+    request = queries.get_request(request_id)
     return Target(request, session_id=request.session_id)
 
 
 @snapshot_part("floor")
 def _floor_part(session: LiveSession, actor: Actor) -> dict:
-    return service.floor_dict(session)
-
-
-def _speech(request) -> dict:
-    return {
-        "request_id": request.id,
-        "began_at": service.stamp(request.began_at),
-        "allotted_s": request.allotted_s,
-        "paused": request.paused_at is not None,
-    }
+    return presenters.floor_dict(session)
 
 
 @socket_event(
@@ -44,69 +36,70 @@ def _speech(request) -> dict:
 )
 def request_floor(actor: Actor, payload: FloorRequestIn, target: LiveSession) -> dict:
     session = target
-    request = service.request_floor(session, payload.kind, actor=actor, client_id=payload.client_id)
-    position = [r.id for r in service.waiting_requests(session)].index(request.id) + 1
-    return {"request_id": request.id, "kind": request.kind, "position": position}
+    request = queue.request_floor(session, payload.kind, actor=actor, client_id=payload.client_id)
+    return presenters.request_dict(session, request)
 
 
 @socket_event("floor.withdraw", RequestIdIn, permission=ATTEND, scope="request_id")
 def withdraw(actor: Actor, payload: RequestIdIn, target: FloorRequest) -> dict:
-    request = service.withdraw_request(target, actor=actor)
-    return {"request_id": request.id, "state": "removed" if request.removed_at else "withdrawn"}
+    request = queue.withdraw_request(target, actor=actor)
+    return presenters.withdrawal_dict(request)
 
 
 @socket_event("floor.give", GiveIn, permission=MODERATE, scope="session_id")
 def give(actor: Actor, payload: GiveIn, target: LiveSession) -> dict:
     session = target
     if payload.request_id is not None:
-        request = service.give_floor(
-            session, request=service.get_request(payload.request_id), actor=actor
+        request = handover.give_floor(
+            session, request=queries.get_request(payload.request_id), actor=actor
         )
     else:
-        speaker = service.get_speaker(session, payload.speaker_id)
-        request = service.give_floor(session, speaker=speaker, actor=actor)
-    return _speech(request)
+        speaker = queries.get_speaker(session, payload.speaker_id)
+        request = handover.give_floor(session, speaker=speaker, actor=actor)
+    return presenters.speech_dict(request)
 
 
 @socket_event("floor.next", SessionIdIn, permission=MODERATE, scope="session_id")
 def next_speaker(actor: Actor, payload: SessionIdIn, target: LiveSession) -> dict:
     session = target
-    return _speech(service.next_speaker(session, actor=actor))
+    return presenters.speech_dict(handover.next_speaker(session, actor=actor))
 
 
 @socket_event("floor.end", SessionIdIn, permission=MODERATE, scope="session_id")
 def end(actor: Actor, payload: SessionIdIn, target: LiveSession) -> dict:
     now = utcnow()
-    request = service.end_speech(target, actor=actor, now=now)
-    return {"request_id": request.id, "spoken_s": round(service.elapsed_s(request, now), 1)}
+    request = handover.end_speech(target, actor=actor, now=now)
+    return presenters.ended_dict(request, now)
 
 
 @socket_event("floor.pause", SessionIdIn, permission=MODERATE, scope="session_id")
 def pause(actor: Actor, payload: SessionIdIn, target: LiveSession) -> dict:
-    return _speech(service.pause_speech(target, actor=actor))
+    session = target
+    return presenters.speech_dict(timers.pause_speech(session, actor=actor))
 
 
 @socket_event("floor.resume", SessionIdIn, permission=MODERATE, scope="session_id")
 def resume(actor: Actor, payload: SessionIdIn, target: LiveSession) -> dict:
-    return _speech(service.resume_speech(target, actor=actor))
+    session = target
+    return presenters.speech_dict(timers.resume_speech(session, actor=actor))
 
 
 @socket_event("floor.sort", SortIn, permission=MODERATE, scope="session_id")
 def sort(actor: Actor, payload: SortIn, target: LiveSession) -> dict:
     session = target
-    service.sort_queue(session, payload.request_ids, actor=actor)
-    return {"request_ids": [r.id for r in service.waiting_requests(session)]}
+    queue.sort_queue(session, payload.request_ids, actor=actor)
+    return presenters.queue_ids(session)
 
 
 @socket_event("floor.close_list", SessionIdIn, permission=MODERATE, scope="session_id")
 def close_list(actor: Actor, payload: SessionIdIn, target: LiveSession) -> dict:
-    service.set_list_open(target, False, actor=actor)
+    queue.set_list_open(target, False, actor=actor)
     return {"list_open": False}
 
 
 @socket_event("floor.open_list", SessionIdIn, permission=MODERATE, scope="session_id")
 def open_list(actor: Actor, payload: SessionIdIn, target: LiveSession) -> dict:
-    service.set_list_open(target, True, actor=actor)
+    queue.set_list_open(target, True, actor=actor)
     return {"list_open": True}
 
 
@@ -114,8 +107,7 @@ def open_list(actor: Actor, payload: SessionIdIn, target: LiveSession) -> dict:
 def settings(actor: Actor, payload: SettingsIn, target: LiveSession) -> dict:
     session = target
     times = payload.times.model_dump(exclude_none=True) if payload.times else None
-    service.change_settings(
+    change_settings(
         session, actor=actor, fairness=payload.fairness, times=times, warning_s=payload.warning_s
     )
-    current = service.floor_settings(session)
-    return {k: current[k] for k in ("fairness", "times", "warning_s")}
+    return presenters.settings_dict(session)

@@ -1,14 +1,15 @@
-"""Socket events of the Q&A: thin handlers over the service, and the snapshot's parts."""
+"""Socket events of the Q&A: thin handlers over the verb modules, and the snapshot's parts."""
 
 from __future__ import annotations
 
 from ..core.actors import Actor
 from ..core.permissions import ATTEND, MODERATE
 from ..core.scopes import Target, scope_resolver
+from ..programme import service as programme
 from ..programme.models import LiveSession
 from ..realtime.dispatcher import socket_event
 from ..realtime.snapshot import snapshot_part
-from . import service
+from . import asking, carrying, moderation, presenters, queries, voting
 from .schemas import (
     BanIn,
     CarryForwardIn,
@@ -19,11 +20,12 @@ from .schemas import (
     SettingsIn,
     SubmitIn,
 )
+from .settings import session_settings, settings_for, update_settings
 
 
 @scope_resolver("question_id")
 def _question_scope(question_id: int) -> Target:
-    question = service.get_question(question_id)
+    question = queries.get_question(question_id)
     return Target(question, session_id=question.session_id)
 
 
@@ -35,71 +37,98 @@ def _question_scope(question_id: int) -> Target:
     idempotent=True,
     rate_limit="contribution",
 )
-def submit(actor: Actor, payload: SubmitIn) -> dict:
-    return service.submit_question(payload, actor=actor)
+def submit(actor: Actor, payload: SubmitIn, target: LiveSession) -> dict:
+    session = target
+    question = asking.submit_question(session, payload, actor=actor)
+    return {"question": presenters.own_dict(question, voted=False, mine=True)}
 
 
 @socket_event(
     "question.upvote", QuestionIdIn, permission=ATTEND, scope="question_id", rate_limit="vote"
 )
 def upvote(actor: Actor, payload: QuestionIdIn) -> dict:
-    return service.upvote_question(payload.question_id, actor=actor)
+    question = voting.upvote_question(queries.locked_question(payload.question_id), actor=actor)
+    return presenters.vote_dict(question, voted=True)
 
 
 @socket_event(
     "question.unvote", QuestionIdIn, permission=ATTEND, scope="question_id", rate_limit="vote"
 )
 def unvote(actor: Actor, payload: QuestionIdIn) -> dict:
-    return service.unvote_question(payload.question_id, actor=actor)
+    question = voting.unvote_question(queries.locked_question(payload.question_id), actor=actor)
+    return presenters.vote_dict(question, voted=False)
 
 
 @socket_event("question.moderate", ModerateIn, permission=MODERATE, scope="question_id")
 def moderate(actor: Actor, payload: ModerateIn) -> dict:
-    return service.moderate_question(
-        payload.question_id, payload.action, actor=actor, reply=payload.reply
+    question = moderation.moderate_question(
+        queries.locked_question(payload.question_id),
+        payload.action,
+        actor=actor,
+        reply=payload.reply,
     )
+    return {"question": presenters.question_dict(question, staff=True)}
 
 
 @socket_event("question.edit", EditIn, permission=MODERATE, scope="question_id")
 def edit(actor: Actor, payload: EditIn) -> dict:
-    return service.edit_question(payload.question_id, payload.text, actor=actor)
+    question = queries.locked_question(payload.question_id)
+    moderation.edit_question(question, payload.text, actor=actor)
+    return {"question": presenters.question_dict(question, staff=True)}
 
 
 @socket_event("question.merge", MergeIn, permission=MODERATE, scope="question_id")
 def merge(actor: Actor, payload: MergeIn) -> dict:
-    return service.merge_questions(payload.question_id, payload.into_id, actor=actor)
+    source, target = queries.locked_pair(payload.question_id, payload.into_id)
+    moderation.merge_questions(source, target, actor=actor)
+    return {
+        "question": presenters.question_dict(target, staff=True),
+        "merged": presenters.question_dict(source, staff=True),
+    }
 
 
 @socket_event("question.history", QuestionIdIn, permission=MODERATE, scope="question_id")
 def history(actor: Actor, payload: QuestionIdIn) -> dict:
-    return service.question_history(payload.question_id, actor=actor)
+    question = queries.get_question(payload.question_id)
+    return presenters.history_dict(question, moderation.question_history(question, actor=actor))
 
 
 @socket_event("question.ban", BanIn, permission=MODERATE)
 def ban(actor: Actor, payload: BanIn) -> dict:
-    return service.ban_participant(actor=actor, **payload.model_dump())
+    session_id, participant_id = moderation.ban_target(actor, **payload.model_dump())
+    moderation.ban_participant(session_id, participant_id, actor=actor)
+    return presenters.ban_dict(session_id, payload.question_id, banned=True)
 
 
 @socket_event("question.unban", BanIn, permission=MODERATE)
 def unban(actor: Actor, payload: BanIn) -> dict:
-    return service.unban_participant(actor=actor, **payload.model_dump())
+    session_id, participant_id = moderation.ban_target(actor, **payload.model_dump())
+    moderation.unban_participant(session_id, participant_id, actor=actor)
+    return presenters.ban_dict(session_id, payload.question_id, banned=False)
 
 
 @socket_event("question.carry_forward", CarryForwardIn, permission=MODERATE, scope="session_id")
 def carry_forward(actor: Actor, payload: CarryForwardIn) -> dict:
-    return service.carry_forward(payload.session_id, payload.target_session_id, actor=actor)
+    # The scope checked the source session; moderators run every session, the target too.
+    source = programme.get_session(payload.session_id)
+    target = programme.get_session(payload.target_session_id)
+    return presenters.carried_dict(
+        source, target, carrying.carry_forward(source, target, actor=actor)
+    )
 
 
 @socket_event("question.settings", SettingsIn, permission=MODERATE, scope="session_id")
-def settings(actor: Actor, payload: SettingsIn) -> dict:
-    return service.update_settings(payload, actor=actor)
+def settings(actor: Actor, payload: SettingsIn, target: LiveSession) -> dict:
+    session = target
+    update_settings(session, payload, actor=actor)
+    return {"session_id": session.id, "settings": session_settings(session)}
 
 
 @snapshot_part("questions")
 def _questions_part(session: LiveSession, actor: Actor) -> list:
-    return service.visible_questions(session, actor)
+    return presenters.visible_questions(session, actor)
 
 
 @snapshot_part("question_settings")
 def _settings_part(session: LiveSession, actor: Actor) -> dict:
-    return service.settings_for(session, actor)
+    return settings_for(session, actor)

@@ -10,20 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..floor import report as floor
 from ..programme.models import LiveSession
 from .themes import Analyser, detect_language
-
-
-def planned_seconds(session: LiveSession) -> dict[int, float]:
-    """Each programme speaker's planned time: their items' time, shared among co-speakers."""
-    planned: dict[int, float] = {}
-    for item in session.agenda:
-        if not item.speakers:
-            continue
-        share = item.planned_minutes * 60 / len(item.speakers)
-        for speaker in item.speakers:
-            planned[speaker.id] = round(planned.get(speaker.id, 0.0) + share, 1)
-    return planned
 
 
 def speakers(session: LiveSession, floor_part: dict[str, Any]) -> tuple[list[dict], list[dict]]:
@@ -32,7 +21,7 @@ def speakers(session: LiveSession, floor_part: dict[str, Any]) -> tuple[list[dic
     Both in agenda order, each with ``planned_s``; those who spoke with ``turns`` and
     ``spoken_s`` (pauses excluded) too.
     """
-    planned = planned_seconds(session)
+    planned = floor.planned_seconds(session)
     spoke = {e["speaker_id"]: e for e in floor_part["speaking_times"] if not e["attendee"]}
     seen: set[int] = set()
     heard, absent = [], []

@@ -28,7 +28,7 @@ from ..programme.models import LiveSession, SessionStatus
 from .models import SummaryMailing
 from .render import document_language
 from .render.documents import duration, when
-from .service import build_session_summary
+from .session_summary import build_session_summary
 
 log = logging.getLogger(__name__)
 TOP_THEMES = 5

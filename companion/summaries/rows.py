@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from ..core.timeutil import utcnow
 from ..extensions import db, socketio
-from ..floor import service as floor
+from ..floor import report as floor
 from ..floor.models import FloorRequest
 from ..participants.models import Participant
 from ..polls.kinds import KINDS
@@ -203,20 +203,6 @@ def floor_rows(sessions: list[LiveSession]) -> Iterator[dict[str, Any]]:
     )
     for n, request in enumerate(db.session.scalars(query)):
         _breathe(n)
-        if request.began_at is not None:
-            state = "spoke" if request.ended_at else "speaking"
-        elif request.withdrawn_at is not None:
-            state = "withdrawn"
-        elif request.removed_at is not None:
-            state = "removed"
-        else:
-            state = "waiting"
-        name = ""
-        if request.speaker is not None:
-            name = request.speaker.name
-        elif request.began_at is not None and request.participant is not None:
-            name = request.participant.display_name
-        spoken = floor.elapsed_s(request, now) if request.began_at else 0.0
         yield {
             "session_id": request.session_id,
             "session": titles[request.session_id],
@@ -227,13 +213,13 @@ def floor_rows(sessions: list[LiveSession]) -> Iterator[dict[str, Any]]:
             "poll": "",
             "poll_kind": request.kind,
             "text": "",
-            "state": state,
+            "state": floor.request_state(request),
             "upvotes": "",
             "reply": "",
-            "author": name,
+            "author": floor.public_name(request),
             "anonymous": False,
             "detail": [],
-            "spoken_s": round(spoken, 1) if request.began_at else None,
+            "spoken_s": floor.spoken_s(request, now),
         }
         db.session.expunge(request)
 

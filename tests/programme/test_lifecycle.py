@@ -43,7 +43,7 @@ def everything(session_id: int) -> dict:
 
 def _summary_figures(session_id: int) -> dict:
     """What the session's summary counts: ballots per poll, questions, upvotes, hands."""
-    from companion.summaries.service import build_session_summary
+    from companion.summaries.session_summary import build_session_summary
 
     db.session.expire_all()
     summary = build_session_summary(db.session.get(LiveSession, session_id))

@@ -11,11 +11,91 @@ from companion.core.errors import Closed, Conflict, Forbidden, Invalid, NotFound
 from companion.core.schemas import parse
 from companion.extensions import db
 from companion.programme import service as programme
-from companion.questions import service
+from companion.questions import (
+    asking,
+    carrying,
+    moderation,
+    presenters,
+    queries,
+    voting,
+)
 from companion.questions.models import Question, QuestionVote
 from companion.questions.schemas import SettingsIn, SubmitIn
+from companion.questions.settings import session_settings, settings_for
+from companion.questions.settings import update_settings as change_settings
 
 from .conftest import counts, state_of
+
+# The verbs take loaded models and return models; these make the acks' dicts as the socket
+# handlers do, so the assertions below read what a client reads.
+
+
+def submit_question(data, *, actor) -> dict:
+    session = programme.get_session(data.session_id)
+    question = asking.submit_question(session, data, actor=actor)
+    return {"question": presenters.own_dict(question, voted=False, mine=True)}
+
+
+def update_settings(data, *, actor) -> dict:
+    session = programme.get_session(data.session_id)
+    change_settings(session, data, actor=actor)
+    return {"session_id": session.id, "settings": session_settings(session)}
+
+
+def upvote_question(question_id, *, actor) -> dict:
+    question = voting.upvote_question(queries.locked_question(question_id), actor=actor)
+    return presenters.vote_dict(question, voted=True)
+
+
+def unvote_question(question_id, *, actor) -> dict:
+    question = voting.unvote_question(queries.locked_question(question_id), actor=actor)
+    return presenters.vote_dict(question, voted=False)
+
+
+def moderate_question(question_id, action, *, actor, reply=None) -> dict:
+    question = queries.locked_question(question_id)
+    moderation.moderate_question(question, action, actor=actor, reply=reply)
+    return {"question": presenters.question_dict(question, staff=True)}
+
+
+def edit_question(question_id, text, *, actor) -> dict:
+    question = queries.locked_question(question_id)
+    moderation.edit_question(question, text, actor=actor)
+    return {"question": presenters.question_dict(question, staff=True)}
+
+
+def question_history(question_id, *, actor) -> dict:
+    question = queries.get_question(question_id)
+    return presenters.history_dict(question, moderation.question_history(question, actor=actor))
+
+
+def merge_questions(question_id, into_id, *, actor) -> dict:
+    source, target = queries.locked_pair(question_id, into_id)
+    moderation.merge_questions(source, target, actor=actor)
+    return {
+        "question": presenters.question_dict(target, staff=True),
+        "merged": presenters.question_dict(source, staff=True),
+    }
+
+
+def ban_participant(*, actor, **target) -> dict:
+    session_id, participant_id = moderation.ban_target(actor, **target)
+    moderation.ban_participant(session_id, participant_id, actor=actor)
+    return presenters.ban_dict(session_id, target.get("question_id"), banned=True)
+
+
+def unban_participant(*, actor, **target) -> dict:
+    session_id, participant_id = moderation.ban_target(actor, **target)
+    moderation.unban_participant(session_id, participant_id, actor=actor)
+    return presenters.ban_dict(session_id, target.get("question_id"), banned=False)
+
+
+def carry_forward(session_id, target_session_id, *, actor) -> dict:
+    source = programme.get_session(session_id)
+    target = programme.get_session(target_session_id)
+    return presenters.carried_dict(
+        source, target, carrying.carry_forward(source, target, actor=actor)
+    )
 
 
 def ask(attendee, session, text, **extra) -> dict:
@@ -23,20 +103,20 @@ def ask(attendee, session, text, **extra) -> dict:
         SubmitIn,
         {"session_id": session.id, "client_id": uuid.uuid4().hex, "text": text, **extra},
     )
-    question = service.submit_question(data, actor=attendee.actor)["question"]
+    question = submit_question(data, actor=attendee.actor)["question"]
     db.session.commit()
     return question
 
 
 def settings(moderator, session, **values) -> dict:
     data = parse(SettingsIn, {"session_id": session.id, **values})
-    answer = service.update_settings(data, actor=moderator)
+    answer = update_settings(data, actor=moderator)
     db.session.commit()
     return answer["settings"]
 
 
 def moderate(moderator, question_id, action, reply=None) -> dict:
-    answer = service.moderate_question(question_id, action, actor=moderator, reply=reply)
+    answer = moderate_question(question_id, action, actor=moderator, reply=reply)
     db.session.commit()
     return answer["question"]
 
@@ -51,7 +131,7 @@ def refused(error, fn, *args, **kwargs):
 
 
 def visible_ids(session, actor) -> list[int]:
-    return [q["id"] for q in service.visible_questions(session, actor)]
+    return [q["id"] for q in presenters.visible_questions(session, actor)]
 
 
 # ---------------------------------------------------------------- asking
@@ -74,7 +154,7 @@ def test_anonymous_question_never_shows_its_author(join, first_session, moderato
     question = ask(lea, first_session, "Une question gênante ?", anonymous=True)
     assert question["author"] is None
     for actor in (moderator, join(first_session.id).actor, lea.actor):
-        (shown,) = service.visible_questions(first_session, actor)
+        (shown,) = presenters.visible_questions(first_session, actor)
         assert shown["author"] is None
         assert "Léa Secret" not in repr(shown)
         assert "participant_id" not in shown
@@ -137,13 +217,13 @@ def test_profanity_holds_a_question_for_moderation_without_dropping_it(
     assert english["state"] == "pending"
     stored = db.session.get(Question, held["id"])
     assert (stored.held_reason, stored.text) == ("profanity", "Quel putain de budget ?")
-    staff_view = {q["id"]: q for q in service.visible_questions(first_session, moderator)}
+    staff_view = {q["id"]: q for q in presenters.visible_questions(first_session, moderator)}
     assert staff_view[held["id"]]["held_reason"] == "profanity"
-    assert "held_reason" not in service.visible_questions(first_session, lea.actor)[0]
+    assert "held_reason" not in presenters.visible_questions(first_session, lea.actor)[0]
     # The editable list: a word of the moderators' own; the built-in lists can be turned off.
     settings(moderator, first_session, profanity_words=["Brocoli", "brocoli"])
     assert ask(lea, first_session, "Et les BROCOLIS ?")["state"] == "pending"
-    assert service.session_settings(first_session)["profanity_words"] == ["Brocoli"]
+    assert session_settings(first_session)["profanity_words"] == ["Brocoli"]
     settings(moderator, first_session, profanity_builtin=False)
     assert ask(lea, first_session, "Quel putain de budget, encore ?")["state"] == "approved"
     assert moderate(moderator, held["id"], "approve")["state"] == "approved"
@@ -156,12 +236,12 @@ def test_likely_duplicates_are_suggested_to_moderators_only(join, moderator, fir
     second = ask(max_, first_session, "Comment peut-on financer un tiers lieu en zone rurale ?")
     english = ask(max_, first_session, "How do you fund the project?")
     again = ask(lea, first_session, "How was the project funded?")
-    staff_view = {q["id"]: q for q in service.visible_questions(first_session, moderator)}
+    staff_view = {q["id"]: q for q in presenters.visible_questions(first_session, moderator)}
     assert staff_view[second["id"]]["similar"] == [first["id"]]
     assert staff_view[again["id"]]["similar"] == [english["id"]]
     assert staff_view[first["id"]]["similar"] == []
     assert "similar" not in second
-    assert all("similar" not in q for q in service.visible_questions(first_session, lea.actor))
+    assert all("similar" not in q for q in presenters.visible_questions(first_session, lea.actor))
 
 
 def test_rate_limit_per_participant(app, join, moderator, first_session):
@@ -177,19 +257,17 @@ def test_rate_limit_per_participant(app, join, moderator, first_session):
 def test_ban_stops_posting_for_the_rest_of_the_session(join, moderator, first_session):
     lea, max_ = join(first_session.id), join(first_session.id)
     question = ask(lea, first_session, "Question anonyme désagréable", anonymous=True)
-    answer = service.ban_participant(actor=moderator, question_id=question["id"])
+    answer = ban_participant(actor=moderator, question_id=question["id"])
     db.session.commit()
     assert answer == {"session_id": first_session.id, "question_id": question["id"], "banned": True}
     refused(Forbidden, ask, lea, first_session, "Encore moi")
     assert ask(max_, first_session, "Moi je peux ?")["state"] == "approved"
     # Banning twice is harmless; unbanning lets the participant ask again.
-    service.ban_participant(
-        actor=moderator, session_id=first_session.id, participant_id=lea.actor.id
-    )
+    ban_participant(actor=moderator, session_id=first_session.id, participant_id=lea.actor.id)
     db.session.commit()
-    staff_view = {q["id"]: q for q in service.visible_questions(first_session, moderator)}
+    staff_view = {q["id"]: q for q in presenters.visible_questions(first_session, moderator)}
     assert staff_view[question["id"]]["author_banned"] is True
-    service.unban_participant(actor=moderator, question_id=question["id"])
+    unban_participant(actor=moderator, question_id=question["id"])
     db.session.commit()
     assert ask(lea, first_session, "De retour")["state"] == "approved"
 
@@ -198,7 +276,7 @@ def test_ban_by_id_needs_a_participant_of_that_session(join, moderator, event):
     other = join(event.sessions[1].id)
     refused(
         NotFound,
-        service.ban_participant,
+        ban_participant,
         actor=moderator,
         session_id=event.sessions[0].id,
         participant_id=other.actor.id,
@@ -212,7 +290,7 @@ def test_ended_session_closes_questions_and_votes(join, moderator, first_session
     programme.end_session(first_session, actor=moderator)
     db.session.commit()
     refused(Closed, ask, lea, first_session, "Trop tard ?")
-    refused(Closed, service.upvote_question, question["id"], actor=lea.actor)
+    refused(Closed, upvote_question, question["id"], actor=lea.actor)
 
 
 def test_staff_and_other_sessions_cannot_ask(join, moderator, event):
@@ -234,7 +312,7 @@ def test_upvotes_are_one_per_participant_and_withdrawable(join, first_session):
     voters = [join(first_session.id) for _ in range(4)]
     question = ask(author, first_session, "Combien de bénévoles ?")
     for voter in voters:
-        answer = service.upvote_question(question["id"], actor=voter.actor)
+        answer = upvote_question(question["id"], actor=voter.actor)
         db.session.commit()
     assert answer == {
         "question_id": question["id"],
@@ -243,11 +321,11 @@ def test_upvotes_are_one_per_participant_and_withdrawable(join, first_session):
         "voted": True,
     }
     # A repeat answers ok with the current count and changes nothing.
-    assert service.upvote_question(question["id"], actor=voters[0].actor)["upvotes"] == 4
+    assert upvote_question(question["id"], actor=voters[0].actor)["upvotes"] == 4
     db.session.commit()
-    assert service.unvote_question(question["id"], actor=voters[0].actor)["upvotes"] == 3
+    assert unvote_question(question["id"], actor=voters[0].actor)["upvotes"] == 3
     db.session.commit()
-    again = service.unvote_question(question["id"], actor=voters[0].actor)
+    again = unvote_question(question["id"], actor=voters[0].actor)
     db.session.commit()
     assert again == {
         "question_id": question["id"],
@@ -257,9 +335,9 @@ def test_upvotes_are_one_per_participant_and_withdrawable(join, first_session):
     }
     assert state_of(question["id"])["upvotes"] == 3
     assert len(db.session.scalars(select(QuestionVote)).all()) == 3
-    shown = {q["id"]: q for q in service.visible_questions(first_session, voters[1].actor)}
+    shown = {q["id"]: q for q in presenters.visible_questions(first_session, voters[1].actor)}
     assert shown[question["id"]]["voted"] is True
-    shown = {q["id"]: q for q in service.visible_questions(first_session, voters[0].actor)}
+    shown = {q["id"]: q for q in presenters.visible_questions(first_session, voters[0].actor)}
     assert shown[question["id"]]["voted"] is False
 
 
@@ -267,12 +345,12 @@ def test_only_live_questions_take_votes(join, moderator, first_session):
     settings(moderator, first_session, premoderation=True)
     author, voter = join(first_session.id), join(first_session.id)
     question = ask(author, first_session, "En attente ?")
-    refused(Closed, service.upvote_question, question["id"], actor=author.actor)
+    refused(Closed, upvote_question, question["id"], actor=author.actor)
     moderate(moderator, question["id"], "approve")
-    service.upvote_question(question["id"], actor=voter.actor)
+    upvote_question(question["id"], actor=voter.actor)
     db.session.commit()
     moderate(moderator, question["id"], "answer")
-    refused(Closed, service.unvote_question, question["id"], actor=voter.actor)
+    refused(Closed, unvote_question, question["id"], actor=voter.actor)
     assert state_of(question["id"])["upvotes"] == 1
 
 
@@ -287,7 +365,7 @@ def test_votes_are_broadcast_coalesced_without_raising_seq(app, join, first_sess
     coalescer.flush()
     sent.clear()
     for _ in range(5):
-        service.upvote_question(question["id"], actor=join(first_session.id).actor)
+        upvote_question(question["id"], actor=join(first_session.id).actor)
         db.session.commit()
     coalescer.flush()
     key = str(question["id"])
@@ -337,13 +415,13 @@ def test_actions_that_do_not_apply_are_conflicts(join, moderator, first_session,
     for step in setup:
         moderate(moderator, q, step)
     before = state_of(q)
-    refused(Conflict, service.moderate_question, q, action, actor=moderator)
+    refused(Conflict, moderate_question, q, action, actor=moderator)
     assert state_of(q) == before
 
 
 def test_reply_goes_with_answer_only(join, moderator, first_session):
     q = ask(join(first_session.id), first_session, "Une question ?")["id"]
-    refused(Invalid, service.moderate_question, q, "approve", actor=moderator, reply="Non")
+    refused(Invalid, moderate_question, q, "approve", actor=moderator, reply="Non")
 
 
 def test_pinning_one_question_unpins_the_other(join, moderator, first_session):
@@ -358,19 +436,19 @@ def test_pinning_one_question_unpins_the_other(join, moderator, first_session):
 def test_edit_keeps_the_original_in_the_history(join, moderator, first_session):
     lea = join(first_session.id)
     q = ask(lea, first_session, "Comment financé le projet ?")["id"]
-    edited = service.edit_question(q, "Comment le projet est-il financé ?", actor=moderator)
+    edited = edit_question(q, "Comment le projet est-il financé ?", actor=moderator)
     db.session.commit()
     assert edited["question"]["edited"] is True
-    service.edit_question(q, "Comment ce projet est-il financé ?", actor=moderator)
+    edit_question(q, "Comment ce projet est-il financé ?", actor=moderator)
     db.session.commit()
-    history = service.question_history(q, actor=moderator)["edits"]
+    history = question_history(q, actor=moderator)["edits"]
     assert [(e["old_text"], e["new_text"]) for e in history] == [
         ("Comment financé le projet ?", "Comment le projet est-il financé ?"),
         ("Comment le projet est-il financé ?", "Comment ce projet est-il financé ?"),
     ]
     assert state_of(q)["text"] == "Comment ce projet est-il financé ?"
-    refused(Invalid, service.edit_question, q, "x" * 501, actor=moderator)
-    refused(Forbidden, service.question_history, q, actor=lea.actor)
+    refused(Invalid, edit_question, q, "x" * 501, actor=moderator)
+    refused(Forbidden, question_history, q, actor=lea.actor)
 
 
 def test_merge_counts_each_voter_once(join, moderator, first_session):
@@ -380,11 +458,11 @@ def test_merge_counts_each_voter_once(join, moderator, first_session):
     voters = [join(first_session.id) for _ in range(5)]
     # a: voters 0,1,2 — b: voters 1,2,3,4 — distinct voters: 5
     for voter in voters[:3]:
-        service.upvote_question(a, actor=voter.actor)
+        upvote_question(a, actor=voter.actor)
     for voter in voters[1:]:
-        service.upvote_question(b, actor=voter.actor)
+        upvote_question(b, actor=voter.actor)
     db.session.commit()
-    answer = service.merge_questions(b, a, actor=moderator)
+    answer = merge_questions(b, a, actor=moderator)
     db.session.commit()
     assert answer["question"]["upvotes"] == 5
     assert answer["merged"]["state"] == "archived"
@@ -396,16 +474,16 @@ def test_merge_counts_each_voter_once(join, moderator, first_session):
     assert db.session.scalars(select(QuestionVote).where(QuestionVote.question_id == b)).all() == []
     assert state_of(a)["upvotes"] == 5
     # Votes stay exact after the merge: a voter who had voted twice withdraws once.
-    assert service.unvote_question(a, actor=voters[1].actor)["upvotes"] == 4
+    assert unvote_question(a, actor=voters[1].actor)["upvotes"] == 4
     db.session.commit()
-    refused(Conflict, service.merge_questions, b, a, actor=moderator)
-    refused(Invalid, service.merge_questions, a, a, actor=moderator)
+    refused(Conflict, merge_questions, b, a, actor=moderator)
+    refused(Invalid, merge_questions, a, a, actor=moderator)
 
 
 def test_merge_refuses_questions_of_two_sessions(join, moderator, event):
     a = ask(join(event.sessions[0].id), event.sessions[0], "Ici ?")["id"]
     b = ask(join(event.sessions[1].id), event.sessions[1], "Là-bas ?")["id"]
-    refused(Invalid, service.merge_questions, a, b, actor=moderator)
+    refused(Invalid, merge_questions, a, b, actor=moderator)
 
 
 # ---------------------------------------------------------------- carrying forward
@@ -418,15 +496,15 @@ def test_carry_forward_moves_unanswered_questions_with_their_votes(join, moderat
     anonymous = ask(lea, source, "Question anonyme ?", anonymous=True)["id"]
     done = ask(lea, source, "Déjà répondue ?")["id"]
     for _ in range(3):
-        service.upvote_question(live, actor=join(source.id).actor)
+        upvote_question(live, actor=join(source.id).actor)
     db.session.commit()
     moderate(moderator, done, "answer")
-    answer = service.carry_forward(source.id, target.id, actor=moderator)
+    answer = carry_forward(source.id, target.id, actor=moderator)
     db.session.commit()
     assert answer["moved"] == 2
     copies = {
         q["carried_from"]["question_id"]: q
-        for q in service.visible_questions(target, join(target.id).actor)
+        for q in presenters.visible_questions(target, join(target.id).actor)
     }
     assert set(copies) == {live, anonymous}
     assert copies[live]["upvotes"] == 3
@@ -442,22 +520,18 @@ def test_carry_forward_moves_unanswered_questions_with_their_votes(join, moderat
     assert state_of(done)["state"] == "answered"
     # Upvotes in the target session add to the carried ones, exactly.
     copy_id = copies[live]["id"]
-    assert service.upvote_question(copy_id, actor=join(target.id).actor)["upvotes"] == 4
+    assert upvote_question(copy_id, actor=join(target.id).actor)["upvotes"] == 4
     db.session.commit()
-    assert service.carry_forward(source.id, target.id, actor=moderator)["moved"] == 0
+    assert carry_forward(source.id, target.id, actor=moderator)["moved"] == 0
 
 
 def test_carry_forward_goes_to_a_later_session_of_the_same_event(join, moderator, event):
     ask(join(event.sessions[1].id), event.sessions[1], "Une question ?")
-    refused(
-        Invalid, service.carry_forward, event.sessions[1].id, event.sessions[0].id, actor=moderator
-    )
-    refused(
-        Invalid, service.carry_forward, event.sessions[1].id, event.sessions[1].id, actor=moderator
-    )
+    refused(Invalid, carry_forward, event.sessions[1].id, event.sessions[0].id, actor=moderator)
+    refused(Invalid, carry_forward, event.sessions[1].id, event.sessions[1].id, actor=moderator)
     refused(
         Forbidden,
-        service.carry_forward,
+        carry_forward,
         event.sessions[1].id,
         event.sessions[2].id,
         actor=join(event.sessions[1].id).actor,
@@ -468,12 +542,12 @@ def test_settings_are_for_moderators(join, moderator, first_session):
     lea = join(first_session.id)
     before = dict(first_session.settings or {})
     with pytest.raises(Forbidden):
-        service.update_settings(
+        update_settings(
             parse(SettingsIn, {"session_id": first_session.id, "premoderation": True}),
             actor=lea.actor,
         )
     db.session.rollback()
     db.session.expire_all()
     assert dict(programme.get_session(first_session.id).settings or {}) == before
-    public = service.settings_for(first_session, lea.actor)
+    public = settings_for(first_session, lea.actor)
     assert "profanity_words" not in public and public["premoderation"] is False

@@ -12,7 +12,7 @@ from companion.extensions import db
 from companion.participants.models import Participant, Registration
 from companion.questions.models import Question, QuestionEdit
 from companion.realtime.models import ClientReceipt, SessionBroadcast
-from companion.summaries import service
+from companion.summaries import headers, session_summary, synthesis
 from companion.summaries.models import DataPurge
 from companion.summaries.retention import PURGED_NAME, purge_due_at, purge_event
 
@@ -50,8 +50,8 @@ def event_figures(doc: dict) -> dict:
 
 def test_the_purge_keeps_every_figure_and_erases_every_name(scripted, http, facilitator_token):
     event = scripted.session.event
-    before = figures(service.build_session_summary(scripted.session))
-    before_event = event_figures(service.build_event_synthesis(event))
+    before = figures(session_summary.build_session_summary(scripted.session))
+    before_event = event_figures(synthesis.build_event_synthesis(event))
     assert db.session.scalar(select(func.count()).select_from(QuestionEdit)) == 1
 
     purge = purge_event(event, force=True)
@@ -60,8 +60,8 @@ def test_the_purge_keeps_every_figure_and_erases_every_name(scripted, http, faci
 
     # The seed's sessions are in 2020: their retention delay has long passed.
     assert purge.forced is False and purge.registrations == 6 and purge.participants == 5
-    assert figures(service.build_session_summary(scripted.session)) == before
-    assert event_figures(service.build_event_synthesis(event)) == before_event
+    assert figures(session_summary.build_session_summary(scripted.session)) == before
+    assert event_figures(synthesis.build_event_synthesis(event)) == before_event
 
     # Nothing left that names or reaches anyone...
     names = set(db.session.scalars(select(Registration.name)))
@@ -78,7 +78,7 @@ def test_the_purge_keeps_every_figure_and_erases_every_name(scripted, http, faci
         for person in ("Léa Dupont", "Marc Lefèvre", SECRET_NAME, "Commune de Test"):
             assert person not in text, (name, person)
     # The texts themselves are contributions: they stay.
-    summary = service.build_session_summary(scripted.session)
+    summary = session_summary.build_session_summary(scripted.session)
     carried = {q["text"]: q for q in summary["questions"]["carried_forward"]}
     assert carried[SIGNED_QUESTION]["author"] is None
     # Tokens handed out before the purge no longer work.
@@ -87,7 +87,7 @@ def test_the_purge_keeps_every_figure_and_erases_every_name(scripted, http, faci
         json={"registration_token": scripted.registrations["Léa Dupont"]},
     )
     assert response.status_code == 401
-    assert service.event_header(event)["retention"]["purged_at"] is not None
+    assert headers.event_header(event)["retention"]["purged_at"] is not None
 
 
 def test_the_purge_waits_for_the_retention_delay(scripted):

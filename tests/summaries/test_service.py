@@ -14,8 +14,10 @@ from companion.polls.kinds.wordcloud import fold_word
 from companion.polls.models import Ballot, Poll, PollOption
 from companion.programme.models import LiveSession
 from companion.questions.models import Question, QuestionState, QuestionVote
-from companion.summaries import service
-from companion.summaries.schemas import SCHEMA_PATH, EventSynthesis, SessionSummary, json_schema
+from companion.summaries import session_summary, synthesis
+from companion.summaries.schemas import SCHEMA_PATH, json_schema
+from companion.summaries.schemas.session import SessionSummary
+from companion.summaries.schemas.synthesis import EventSynthesis
 
 from .conftest import ANONYMOUS_QUESTION, SIGNED_QUESTION
 
@@ -231,7 +233,7 @@ def test_every_figure_of_the_json_summary_equals_the_database(scripted, http, fa
 
 
 def test_the_lists_show_what_the_room_saw_with_names_only_when_signed(scripted):
-    doc = service.build_session_summary(scripted.session)
+    doc = session_summary.build_session_summary(scripted.session)
     questions = doc["questions"]
     answered = {q["text"]: q for q in questions["answered"]}
     assert answered[ANONYMOUS_QUESTION]["author"] is None
@@ -255,7 +257,7 @@ def test_the_lists_show_what_the_room_saw_with_names_only_when_signed(scripted):
 
 
 def test_the_next_session_shows_what_was_carried_in(scripted):
-    doc = service.build_session_summary(scripted.next_session)
+    doc = session_summary.build_session_summary(scripted.next_session)
     assert doc["questions"]["counts"]["carried_in"] == 4
     assert doc["questions"]["counts"]["asked"] == 0
     listed = {q["text"] for q in doc["questions"]["carried_in"]}
@@ -289,7 +291,7 @@ def test_the_event_synthesis_sets_sessions_side_by_side(scripted, http, connect)
     )
     db.session.expire_all()
     event = scripted.session.event
-    doc = service.build_event_synthesis(event)
+    doc = synthesis.build_event_synthesis(event)
     EventSynthesis.model_validate(doc)
     first = doc["sessions"][0]
     assert first["figures"]["questions"] == 10 and first["figures"]["carried_forward"] == 4

@@ -18,7 +18,7 @@ from typing import IO
 from flask_babel import force_locale
 
 from ...programme.models import Event, LiveSession
-from .. import rows, service
+from .. import rows, session_summary, synthesis
 
 SESSION_FORMATS = ("md", "html", "pdf", "json", "csv", "xlsx")
 EVENT_FORMATS = ("md", "html", "pdf", "json", "xlsx")
@@ -111,7 +111,7 @@ def export_session(
         raise ValueError(f"unknown session summary format {fmt!r}")
     lang = document_language(session.event, lang)
     # The CSV is the contributions alone: no need to build the summary for it.
-    doc = {} if fmt == "csv" else service.build_session_summary(session, now=now)
+    doc = {} if fmt == "csv" else session_summary.build_session_summary(session, now=now)
     body = _render("session", fmt, doc, [session], lang)
     name = f"{session.event.slug}-{session.key}-summary.{fmt}"
     return Export(name, MIMETYPES[fmt], body)
@@ -129,6 +129,6 @@ def export_event(
     if fmt not in EVENT_FORMATS:
         raise ValueError(f"unknown event synthesis format {fmt!r}")
     lang = document_language(event, lang)
-    doc = service.build_event_synthesis(event, now=now, progress=progress)
+    doc = synthesis.build_event_synthesis(event, now=now, progress=progress)
     body = _render("event", fmt, doc, list(event.sessions), lang)
     return Export(f"{event.slug}-synthesis.{fmt}", MIMETYPES[fmt], body)

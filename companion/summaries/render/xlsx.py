@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from ...polls.kinds import KINDS
 from ...programme.models import LiveSession
-from .. import labels, rows, service
+from .. import labels, rows, session_summary
 from .tables import readable, row_labels
 
 _BOLD = Font(bold=True)
@@ -411,7 +411,7 @@ def _event_workbook(workbook: Workbook, doc: dict, sessions: list[LiveSession]) 
     for q in doc["follow_up"]["questions"]:
         sheet.append([q["text"], titles.get(q["session_id"], ""), q["upvotes"]])
     _contributions(workbook, sessions, tz)
-    _timeline(workbook, [(s.title, service.timeline(s)) for s in sessions], tz)
+    _timeline(workbook, [(s.title, session_summary.timeline(s)) for s in sessions], tz)
 
 
 def write_xlsx(body: IO[bytes], kind: str, doc: dict, sessions: list[LiveSession]) -> None:
