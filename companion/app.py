@@ -42,6 +42,7 @@ DOMAIN_MODULES = [
     "realtime.models",
     "realtime.sockets",
     "programme.sockets",
+    "programme.scopes",
     "programme.routes",
     "programme.workspace",
     "programme.lifecycle",
@@ -58,11 +59,9 @@ DOMAIN_MODULES = [
     "polls.programme_file",
     "questions.models",
     "questions.sockets",
-    "questions.routes",
     "floor.models",
     "floor.lifecycle",
     "floor.sockets",
-    "floor.routes",
     "floor.closing",
     "projector.sockets",
     "summaries.models",
@@ -115,6 +114,7 @@ def create_app(config: Config | None = None) -> Flask:
     from .core.passwords import use_profile
     from .core.tokens import TokenSigner
     from .pages.routes import pages
+    from .participants import tokens as participant_tokens
     from .realtime import wirejson
     from .realtime.coalesce import coalescer
     from .realtime.presence import presence
@@ -158,6 +158,7 @@ def create_app(config: Config | None = None) -> Flask:
         engineio_logger=False,
         json=wirejson,
     )
+    participant_tokens.init_app(app)
     app.extensions["companion_tokens"] = TokenSigner(
         config.secret_key,
         {

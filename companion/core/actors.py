@@ -51,9 +51,3 @@ class Actor:
 
     def can_facilitate(self) -> bool:
         return self.role == FACILITATOR
-
-    def has_role(self, roles: frozenset[str]) -> bool:
-        """Tell whether the actor holds one of ``roles`` (facilitators also moderate)."""
-        if self.role in roles:
-            return True
-        return self.role == FACILITATOR and MODERATOR in roles

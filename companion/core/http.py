@@ -2,10 +2,13 @@
 
 Like the socket dispatcher, :func:`api_route` runs the same steps for every route:
 authenticate → authorise → parse the body against its schema → call → commit → answer.
+A route declares its permission and the URL argument naming its scope; the edge loads that
+object once, checks the permission against it, and passes it as ``target`` when asked.
 """
 
 from __future__ import annotations
 
+import inspect
 import logging
 import re
 from collections.abc import Callable
@@ -17,6 +20,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from ..extensions import db
+from . import identity, permissions, scopes
 from .actors import Actor
 from .errors import DomainError, Forbidden, Invalid, Unauthorized, Unavailable
 from .i18n import N_
@@ -37,13 +41,17 @@ class ApiRoute:
     summary: str
     tag: str
     body: type[Schema] | None
-    roles: frozenset[str] | None
+    permission: str | None  # None: public
+    scope: str | None  # the URL argument naming what the permission is checked against
     responses: dict[str, Any] = field(default_factory=dict)
     produces: tuple[str, ...] = ("application/json",)
     description: str = ""
 
 
 ROUTES: list[ApiRoute] = []
+#: Called with a bucket name before a rate-limited route runs; may raise RateLimited.
+#: Set by the security layer (core imports no domain).
+rate_limiters: list[Callable[[str], None]] = []
 
 
 def error_response(error: DomainError) -> tuple[Response, int]:
@@ -55,8 +63,6 @@ def error_response(error: DomainError) -> tuple[Response, int]:
 
 def bearer_actor(required: bool = True) -> Actor | None:
     """Return the actor of the request's bearer token (None when optional and absent)."""
-    from ..participants.tokens import actor_from_token
-
     header = request.headers.get("Authorization", "")
     if not header:
         if required:
@@ -65,7 +71,7 @@ def bearer_actor(required: bool = True) -> Actor | None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized(N_("The Authorization header must be 'Bearer <token>'."))
-    return actor_from_token(token.strip())
+    return identity.actor_from_token(token.strip())
 
 
 def api_route(
@@ -75,32 +81,58 @@ def api_route(
     summary: str,
     tag: str,
     body: type[Schema] | None = None,
-    roles: frozenset[str] | None = None,
+    permission: str | None = None,
+    scope: str | None = None,
     responses: dict[str, Any] | None = None,
     produces: tuple[str, ...] = ("application/json",),
     description: str = "",
     blueprint: Blueprint = api,
     rate_limit: str | None = None,
 ):
-    """Register an API route; the view gets ``actor`` (or None) and ``payload`` keywords."""
+    """Register an API route; the view gets ``actor`` (or None) and ``payload`` keywords.
+
+    :param permission: what the bearer must hold (core/permissions.py); None: public.
+    :param scope: the URL argument whose object the permission is checked against; a view
+        with a ``target`` parameter receives that object.
+    """
+    if permission is not None and permission not in permissions.PERMISSIONS:
+        raise ValueError(f"{path}: unknown permission {permission!r}")
+    if scope is not None and (permission is None or scope not in _url_args(path)):
+        raise ValueError(f"{path}: scope {scope!r} is not a URL argument of a protected route")
 
     def decorator(view: Callable[..., Any]):
         full_path = (blueprint.url_prefix or "") + path
         ROUTES.append(
             ApiRoute(
-                full_path, method, summary, tag, body, roles, responses or {}, produces, description
+                full_path,
+                method,
+                summary,
+                tag,
+                body,
+                permission,
+                scope,
+                responses or {},
+                produces,
+                description,
             )
         )
+        wants_target = "target" in inspect.signature(view).parameters
 
         def endpoint(**params):
             try:
                 if rate_limit:
-                    from ..security.ratelimit import limit_http
-
-                    limit_http(rate_limit)
-                actor = bearer_actor(required=roles is not None) if roles is not None else None
-                if roles is not None and not actor.has_role(roles):
-                    raise Forbidden(N_("Your role does not allow this."))
+                    for limiter in rate_limiters:
+                        limiter(rate_limit)
+                actor = bearer_actor() if permission is not None else None
+                target = None
+                if permission is not None:
+                    # The role first: a wrong role learns nothing of what exists.
+                    if not permissions.may_hold(actor, permission):
+                        raise Forbidden(N_("Your role does not allow this."))
+                    target = scopes.resolve(scope, params[scope]) if scope else None
+                    permissions.check(actor, permission, target)
+                if wants_target:
+                    params["target"] = target.obj if target else None
                 payload = None
                 if body is not None:
                     data = _json_body()
@@ -217,6 +249,11 @@ def _http_message(exc: HTTPException) -> str:
 
 
 _PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
+
+
+def _url_args(flask_path: str) -> set[str]:
+    """The names of a Flask path's URL arguments."""
+    return {m.group(2) for m in _PARAM.finditer(flask_path)}
 
 
 def openapi_path(flask_path: str) -> str:

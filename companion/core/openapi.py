@@ -137,7 +137,7 @@ def build_openapi(version: str) -> dict[str, Any]:
             },
         }
         error_statuses = ["400", "404", "429", "503"]
-        if route.roles is not None:
+        if route.permission is not None:
             op["security"] = [{"bearer": []}]
             error_statuses += ["401", "403"]
         if route.body is not None:

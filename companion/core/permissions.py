@@ -10,6 +10,7 @@ from __future__ import annotations
 from .actors import Actor
 from .errors import Forbidden
 from .i18n import N_
+from .scopes import Target
 
 #: Take part in a session: attendees of that session, and staff.
 ATTEND = "attend"
@@ -41,6 +42,46 @@ def may_watch(actor: Actor, session_id: int, *, event_id: int, speaker_ids: set[
     if may_attend(actor, session_id):
         return True
     return actor.is_speaker and actor.event_id == event_id and actor.id in speaker_ids
+
+
+def may_hold(actor: Actor, permission: str) -> bool:
+    """Tell whether the actor's kind and role allow ``permission`` anywhere (before loading)."""
+    if permission == WATCH:
+        return True
+    if permission == ATTEND:
+        return not actor.is_speaker
+    if permission == MODERATE:
+        return may_moderate(actor)
+    if permission == FACILITATE:
+        return may_facilitate(actor)
+    raise ValueError(f"unknown permission {permission!r}")
+
+
+def check(actor: Actor, permission: str, target: Target | None = None) -> None:
+    """Check ``permission`` against the session ``target`` resolved to (none: the role only).
+
+    :raises Forbidden: the actor may not do this there.
+    """
+    session_id = target.session_id if target is not None else None
+    if permission == FACILITATE:
+        check_facilitate(actor)
+    elif permission == MODERATE:
+        check_moderate(actor, session_id)
+    elif session_id is None:
+        if not may_hold(actor, permission):
+            raise Forbidden(N_("You may not do this."))
+    elif permission == ATTEND:
+        check_attend(actor, session_id)
+    elif permission == WATCH:
+        check_watch(actor, session_id, event_id=target.event_id, speaker_ids=target.speaker_ids())
+    else:
+        raise ValueError(f"unknown permission {permission!r}")
+
+
+def check_watch(actor: Actor, session_id: int, *, event_id: int, speaker_ids: set[int]) -> None:
+    """:raises Forbidden: the actor neither attends the session nor speaks in it."""
+    if not may_watch(actor, session_id, event_id=event_id, speaker_ids=speaker_ids):
+        raise Forbidden(N_("You are not a participant of this session."))
 
 
 def check_attend(actor: Actor, session_id: int) -> None:

@@ -11,11 +11,11 @@ from sqlalchemy import select
 
 from ..core.csvsafe import csv_row
 from ..core.http import api_route
+from ..core.permissions import ATTEND, FACILITATE
 from ..core.timeutil import iso
 from ..core.urls import session_link
 from ..extensions import db
 from ..programme import service as programme
-from ..realtime.dispatcher import FACILITATOR, STAFF
 from ..security.login_throttle import login_throttle
 from ..security.ratelimit import client_address
 from . import service
@@ -63,7 +63,8 @@ def create_registration(actor, payload: RegistrationIn, slug: str):
     "/events/<slug>/registrations.csv",
     summary="The registration list (facilitators)",
     tag="people",
-    roles=frozenset({FACILITATOR}),
+    permission=FACILITATE,
+    scope="slug",
     produces=("text/csv",),
 )
 def registrations_csv(actor, payload, slug: str):
@@ -134,7 +135,7 @@ def login(actor, payload: LoginIn):
     "/auth/me",
     summary="Who the bearer token stands for",
     tag="people",
-    roles=frozenset({"attendee", *STAFF}),
+    permission=ATTEND,
 )
 def whoami(actor, payload):
     return {

@@ -8,12 +8,13 @@ from flask_socketio import disconnect
 from ..core.actors import Actor
 from ..core.errors import Conflict, NotFound
 from ..core.i18n import N_
+from ..core.permissions import MODERATE
 from ..core.schemas import Id, Schema
 from ..core.timeutil import utcnow
 from ..extensions import db
 from ..realtime import hub
 from ..realtime.connections import connections
-from ..realtime.dispatcher import STAFF, socket_event
+from ..realtime.dispatcher import socket_event
 from .models import Participant
 from .service import participant_removed
 
@@ -23,7 +24,7 @@ class RemoveIn(Schema):
     participant_id: Id
 
 
-@socket_event("participant.remove", RemoveIn, roles=STAFF)
+@socket_event("participant.remove", RemoveIn, permission=MODERATE, scope="session_id")
 def remove_participant(actor: Actor, payload: RemoveIn) -> dict:
     """Ban a participant from the session: their token stops working at once, everywhere.
 
@@ -52,8 +53,13 @@ def remove_participant(actor: Actor, payload: RemoveIn) -> dict:
         {"participant_id": participant.id, "name": participant.display_name, "by": actor.name},
         audience="staff",
     )
-    db.session.commit()
-    for sid in connections.sids_for("participant", participant.id):
-        if sid != request.sid:
-            disconnect(sid=sid, namespace="/")
+    removed_id, own_sid = participant.id, request.sid  # read now: no SQL after the commit
+    hub.after_commit(lambda: _disconnect(removed_id, but=own_sid))
     return {"participant_id": participant.id, "removed": True}
+
+
+def _disconnect(participant_id: int, *, but: str) -> None:
+    """Close the removed participant's sockets on this process, once the removal is committed."""
+    for sid in connections.sids_for("participant", participant_id):
+        if sid != but:
+            disconnect(sid=sid, namespace="/")

@@ -8,9 +8,9 @@ from ..core.actors import Actor
 from ..core.errors import Conflict, NotFound
 from ..core.http import api_route
 from ..core.i18n import N_
+from ..core.permissions import FACILITATE
 from ..extensions import db
 from ..programme.models import LiveSession, SessionStatus, Speaker
-from ..realtime.dispatcher import FACILITATOR
 from .tokens import speaker_token
 
 
@@ -42,7 +42,8 @@ def _view_url(session: LiveSession, token: str) -> str:
     "POST",
     summary="A speaker's personal link to the speaker view (replaces the previous one)",
     tag="programme",
-    roles=frozenset({FACILITATOR}),
+    permission=FACILITATE,
+    scope="speaker_id",
     description=(
         "Answers `{token, url, sessions}`: `url` opens the speaker view of the speaker's next "
         "session (or last, once all have ended); `sessions` gives the view of each of their "

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import Flask
 
+from ..core import identity
 from ..core.actors import ATTENDEE, SPEAKER, Actor
 from ..core.errors import Forbidden, Unauthorized
 from ..core.i18n import N_
-from ..core.tokens import TokenClaims, TokenSigner
+from ..core.tokens import TokenClaims
 from ..extensions import db
 from ..programme.models import Speaker
 from .models import Participant, Registration, StaffUser
 
-
-def signer() -> TokenSigner:
-    """Return the signer bound to the running application."""
-    return current_app.extensions["companion_tokens"]
+signer = identity.signer
 
 
 def participant_token(participant: Participant) -> str:
@@ -86,3 +84,21 @@ def actor_for(claims: TokenClaims) -> Actor:
 def actor_from_token(token: object) -> Actor:
     """Verify ``token`` and return its actor, or raise Unauthorized/Forbidden."""
     return actor_for(signer().verify(token))
+
+
+def registered_sessions(claims: TokenClaims, event_id: int) -> set[int]:
+    """The sessions of ``event_id`` a registration token opens, or raise Unauthorized."""
+    registration = db.session.get(Registration, claims.subject_id)
+    if (
+        claims.kind != "registration"
+        or registration is None
+        or registration.token_version != claims.version
+        or registration.event_id != event_id
+    ):
+        raise Unauthorized(N_("This registration link is no longer valid."))
+    return set(registration.session_ids)
+
+
+def init_app(app: Flask) -> None:
+    """Tell core who tokens stand for (core cannot import this domain)."""
+    identity.bind(app, identity.Identity(actor_for, registered_sessions))

@@ -11,13 +11,12 @@ from pydantic import EmailStr, Field, StringConstraints
 from ..core.errors import Invalid
 from ..core.http import api_route
 from ..core.i18n import N_
+from ..core.permissions import FACILITATE, MODERATE
 from ..core.schemas import Schema
 from ..programme import service as programme
-from ..realtime.dispatcher import FACILITATOR, STAFF
 from . import registrations, staff
 from .tokens import password_token
 
-FACILITATORS = frozenset({FACILITATOR})
 TAG = "workspace"
 
 
@@ -44,7 +43,8 @@ class PasswordIn(Schema):
     summary="The event's registrations (paged; ?q= searches names, emails, organisations)",
     description="Query: q (text), page (from 1), per_page (1 to 200, default 50).",
     tag=TAG,
-    roles=FACILITATORS,
+    permission=FACILITATE,
+    scope="slug",
 )
 def list_registrations(actor, payload, slug: str):
     event = programme.load_event_tree(slug)
@@ -91,7 +91,7 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
     "DELETE",
     summary="Remove a registration: its personal link and its session tokens stop at once",
     tag=TAG,
-    roles=FACILITATORS,
+    permission=FACILITATE,
 )
 def delete_registration(actor, payload, registration_id: int):
     registrations.remove_registration(registrations.get_registration(registration_id), actor=actor)
@@ -103,7 +103,7 @@ def delete_registration(actor, payload, registration_id: int):
     "POST",
     summary="A registered person's personal link again, to send it to them",
     tag=TAG,
-    roles=FACILITATORS,
+    permission=FACILITATE,
 )
 def registration_link(actor, payload, registration_id: int):
     return registrations.personal_links(registrations.get_registration(registration_id))
@@ -112,7 +112,7 @@ def registration_link(actor, payload, registration_id: int):
 # ---------------------------------------------------------------- staff
 
 
-@api_route("/staff", summary="The staff accounts", tag=TAG, roles=FACILITATORS)
+@api_route("/staff", summary="The staff accounts", tag=TAG, permission=FACILITATE)
 def list_staff(actor, payload):
     return {"staff": [staff.staff_dict(s) for s in staff.list_staff()]}
 
@@ -123,7 +123,7 @@ def list_staff(actor, payload):
     summary="Invite a moderator or facilitator: answers the set-password link to pass on",
     tag=TAG,
     body=InvitationIn,
-    roles=FACILITATORS,
+    permission=FACILITATE,
     responses={"status": 201},
 )
 def invite(actor, payload: InvitationIn):
@@ -143,7 +143,7 @@ def invite(actor, payload: InvitationIn):
     summary="Change a staff account's role",
     tag=TAG,
     body=RoleIn,
-    roles=FACILITATORS,
+    permission=FACILITATE,
 )
 def change_role(actor, payload: RoleIn, staff_id: int):
     return staff.staff_dict(staff.change_role(staff.get_staff(staff_id), payload.role, actor=actor))
@@ -154,7 +154,7 @@ def change_role(actor, payload: RoleIn, staff_id: int):
     "DELETE",
     summary="Revoke a staff account: its tokens stop at once, its open sockets close",
     tag=TAG,
-    roles=FACILITATORS,
+    permission=FACILITATE,
 )
 def revoke(actor, payload, staff_id: int):
     return staff.staff_dict(staff.revoke_staff(staff.get_staff(staff_id), actor=actor))
@@ -168,7 +168,7 @@ def revoke(actor, payload, staff_id: int):
     "POST",
     summary="Log out: every token of this staff account stops",
     tag="people",
-    roles=STAFF,
+    permission=MODERATE,
 )
 def logout(actor, payload):
     staff.logout(staff.get_staff(actor.id))

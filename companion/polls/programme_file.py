@@ -68,6 +68,7 @@ def _on_session_imported(session: LiveSession, polls=(), items=(), **_extra) -> 
 programme.session_imported.connect(_on_session_imported, weak=False)
 
 
+@programme.programme_file_part("polls")
 def export_prepared_polls(session: LiveSession) -> list[dict]:
     """Write a session's polls as programme-file entries (definitions only, no ballots)."""
     index = {item.id: i for i, item in enumerate(session.agenda)}

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from ..core.http import api_route
-from ..programme import service as programme
-from ..realtime.dispatcher import STAFF
+from ..core.permissions import MODERATE
 from . import presenters
 from .templates import poll_templates
 
@@ -23,9 +22,10 @@ def list_templates(actor, payload):
     "/sessions/<int:session_id>/polls",
     summary="A session's opened polls with their results (staff)",
     tag="polls",
-    roles=STAFF,
+    permission=MODERATE,
+    scope="session_id",
     description="Anonymous polls carry no participant id or name; open texts are listed sorted.",
 )
-def session_polls(actor, payload, session_id: int):
-    session = programme.get_session(session_id)
+def session_polls(actor, payload, session_id: int, target):
+    session = target
     return {"polls": presenters.session_results(session)}

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, select
 
+from ..core import permissions
 from ..core.errors import Conflict, Invalid, NotFound
 from ..core.i18n import N_, translate
 from ..core.timeutil import as_utc
@@ -100,6 +101,7 @@ def create_event(data: EventIn, *, actor) -> Event:
 
     :raises Conflict: the slug is taken.
     """
+    permissions.check_facilitate(actor)
     _slug_free(data.slug)
     event = Event(**data.model_dump())
     db.session.add(event)
@@ -109,6 +111,7 @@ def create_event(data: EventIn, *, actor) -> Event:
 
 def update_event(event: Event, data: EventPatch, *, actor) -> Event:
     """Change the fields given; live sessions hear of it (their ``event_slug`` may change)."""
+    permissions.check_facilitate(actor)
     changes = _given(data)
     for name in ("slug", "title", "timezone", "language"):
         if name in changes and changes[name] is None:
@@ -170,6 +173,7 @@ def _key_for(model, event_id: int, title: str) -> str:
 
 def create_session(event: Event, data: SessionIn, *, actor) -> LiveSession:
     """Add a session to the event."""
+    permissions.check_facilitate(actor)
     session = LiveSession(
         event=event,
         key=_key_for(LiveSession, event.id, data.title),
@@ -189,6 +193,7 @@ def create_session(event: Event, data: SessionIn, *, actor) -> LiveSession:
 
 def update_session(session: LiveSession, data: SessionPatch, *, actor) -> LiveSession:
     """Change a session's fields; its room hears ``session.updated`` at once."""
+    permissions.check_facilitate(actor)
     changes = _given(data)
     for name in ("title", "starts_at", "ends_at", "description", "webconference_url"):
         if name in changes and changes[name] is None:
@@ -217,6 +222,7 @@ def delete_session(session: LiveSession, *, actor) -> None:
     :raises Conflict: it is live or has run, or people's contributions or registrations
         point to it (the reason names them).
     """
+    permissions.check_facilitate(actor)
     if session.status != SessionStatus.SCHEDULED or session.started_at is not None:
         raise Conflict(
             N_("This session has already run: it cannot be removed, its record is kept.")
@@ -299,6 +305,7 @@ def _speaker_links(event_id: int, speaker_ids: list[int]) -> list[AgendaItemSpea
 
 def add_agenda_item(session: LiveSession, data: AgendaItemIn, *, actor) -> AgendaItem:
     """Append an item to the session's agenda."""
+    permissions.check_facilitate(actor)
     if session.status == SessionStatus.ENDED:
         raise Conflict(N_("This session has ended."))
     item = AgendaItem(
@@ -316,6 +323,7 @@ def add_agenda_item(session: LiveSession, data: AgendaItemIn, *, actor) -> Agend
 
 
 def update_agenda_item(item: AgendaItem, data: AgendaItemPatch, *, actor) -> AgendaItem:
+    permissions.check_facilitate(actor)
     changes = _given(data)
     for name in ("title", "kind", "planned_minutes", "description", "speaker_ids"):
         if name in changes and changes[name] is None:
@@ -334,6 +342,7 @@ def update_agenda_item(item: AgendaItem, data: AgendaItemPatch, *, actor) -> Age
 
 def delete_agenda_item(item: AgendaItem, *, actor) -> None:
     """Remove an item nobody's contribution points to, and close the gap in the order."""
+    permissions.check_facilitate(actor)
     session = item.session
     if session.current_agenda_item_id == item.id:
         raise Conflict(N_("This item is under way: move the agenda on before removing it."))
@@ -355,6 +364,7 @@ def reorder_agenda(session: LiveSession, item_ids: list[int], *, actor) -> LiveS
 
     :raises Invalid: the list is not exactly this session's items.
     """
+    permissions.check_facilitate(actor)
     current = [i.id for i in session.agenda]
     if sorted(item_ids) != sorted(current) or len(set(item_ids)) != len(item_ids):
         raise Invalid(
@@ -374,6 +384,7 @@ def reorder_agenda(session: LiveSession, item_ids: list[int], *, actor) -> LiveS
 
 
 def create_speaker(event: Event, data: SpeakerIn, *, actor) -> Speaker:
+    permissions.check_facilitate(actor)
     speaker = Speaker(event=event, key=_key_for(Speaker, event.id, data.name), **data.model_dump())
     db.session.add(speaker)
     db.session.flush()
@@ -396,6 +407,7 @@ def _sessions_with(speaker: Speaker) -> list[LiveSession]:
 
 def update_speaker(speaker: Speaker, data: SpeakerPatch, *, actor) -> Speaker:
     """Change a speaker; the agendas showing them are broadcast again."""
+    permissions.check_facilitate(actor)
     changes = _given(data)
     for name, value in changes.items():
         if value is None:
@@ -409,6 +421,7 @@ def update_speaker(speaker: Speaker, data: SpeakerPatch, *, actor) -> Speaker:
 
 def delete_speaker(speaker: Speaker, *, actor) -> None:
     """Remove a speaker who never had the floor nor a question addressed to them."""
+    permissions.check_facilitate(actor)
     _refuse_if_held(
         "speakers",
         speaker.id,

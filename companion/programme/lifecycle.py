@@ -11,8 +11,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from ..core import permissions
 from ..core.errors import Closed, Conflict
 from ..core.i18n import N_
+from ..core.permissions import MODERATE
 from ..core.timeutil import iso, utcnow
 from ..extensions import db
 from ..realtime import hub
@@ -60,6 +62,7 @@ def _announce(session: LiveSession) -> None:
 
 def start_session(session: LiveSession, *, actor) -> LiveSession:
     """Put a scheduled session live; an ended one is reopened."""
+    permissions.check_moderate(actor, session.id)
     if session.status == SessionStatus.LIVE:
         raise Conflict(N_("This session is already live."))
     if session.status == SessionStatus.ENDED:
@@ -77,6 +80,7 @@ def start_session(session: LiveSession, *, actor) -> LiveSession:
 
 def end_session(session: LiveSession, *, actor) -> LiveSession:
     """End a live session: polls close, the floor and its list end, contributions stop."""
+    permissions.check_moderate(actor, session.id)
     if session.status != SessionStatus.LIVE:
         raise Conflict(N_("Only a live session can be ended."))
     session.status = SessionStatus.ENDED
@@ -98,6 +102,7 @@ def last_end(session: LiveSession) -> SessionLogEntry | None:
 
 def reopen_session(session: LiveSession, *, actor) -> LiveSession:
     """Undo an end: live again, with the polls and the list of speakers the end had closed."""
+    permissions.check_moderate(actor, session.id)
     if session.status != SessionStatus.ENDED:
         raise Conflict(N_("Only an ended session can be reopened."))
     ended = last_end(session)
@@ -138,14 +143,13 @@ def session_log(session: LiveSession) -> list[dict[str, Any]]:
 def _register_routes() -> None:
     """GET /api/v1/sessions/{id}/log: who started, ended and reopened the session (staff)."""
     from ..core.http import api_route
-    from ..realtime.dispatcher import STAFF
-    from .service import get_session
 
     @api_route(
         "/sessions/<int:session_id>/log",
         summary="A session's life: who started, ended and reopened it, and what each closed",
         tag="programme",
-        roles=STAFF,
+        permission=MODERATE,
+        scope="session_id",
         description=(
             "entries: [{action: start|end|reopen, at, staff_id, actor_name, details}], oldest "
             "first. An end's details name the polls it closed (closed_polls), whether it closed "
@@ -153,8 +157,8 @@ def _register_routes() -> None:
             "(removed_requests); a reopen's, what it put back."
         ),
     )
-    def session_log_route(actor, payload, session_id: int):
-        session = get_session(session_id)
+    def session_log_route(actor, payload, session_id: int, target):
+        session = target
         return {"session_id": session.id, "entries": session_log(session)}
 
 

@@ -9,13 +9,12 @@ import segno
 from flask import Response, current_app, jsonify, request
 from sqlalchemy import text
 
-from ..core.errors import Unauthorized
+from ..core import identity
 from ..core.http import api, api_route, ops
-from ..core.i18n import N_
 from ..core.openapi import build_openapi
+from ..core.permissions import MODERATE
 from ..core.urls import external_url, session_link
 from ..extensions import db
-from ..realtime.dispatcher import STAFF
 from . import service
 from .calendar import build_calendar
 
@@ -83,30 +82,19 @@ def _registered_sessions(event, token: str | None) -> set[int]:
     """The sessions a personal registration token opens (none without a valid one)."""
     if not token:
         return set()
-    from ..participants.models import Registration
-    from ..participants.tokens import signer
-
-    claims = signer().verify(token)
-    registration = db.session.get(Registration, claims.subject_id)
-    if (
-        claims.kind != "registration"
-        or registration is None
-        or registration.token_version != claims.version
-        or registration.event_id != event.id
-    ):
-        raise Unauthorized(N_("This registration link is no longer valid."))
-    return set(registration.session_ids)
+    return identity.registered_sessions(token, event.id)
 
 
 @api_route(
     "/sessions/<int:session_id>/qr.svg",
     summary="A QR code (SVG) of the session's join link, for the projector (staff)",
     tag="programme",
-    roles=STAFF,
+    permission=MODERATE,
+    scope="session_id",
     produces=("image/svg+xml",),
 )
-def session_qr(actor, payload, session_id: int):
-    session = service.get_session(session_id)
+def session_qr(actor, payload, session_id: int, target):
+    session = target
     link = join_link(session)
     qr = segno.make(link, error="m")
     # A standalone document (with its xmlns): it shows as an <img> as well as inlined.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -13,6 +14,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..core import permissions
 from ..core.errors import Conflict, Invalid, NotFound
 from ..core.i18n import N_
 from ..core.schemas import problem_of
@@ -29,6 +31,22 @@ agenda_advanced = signals.signal("agenda-advanced")
 session_status_changed = signals.signal("session-status-changed")
 #: Sent while importing a session's prepared polls: (session, polls list, item by index).
 session_imported = signals.signal("session-imported")
+
+#: Parts of a session's entry in the programme file that other domains write (as the snapshot
+#: parts): ``fn(session) -> value``; an empty value is left out. Domains above the programme
+#: register theirs at import, so the programme never imports them.
+_FILE_PARTS: dict[str, Callable[[LiveSession], Any]] = {}
+
+
+def programme_file_part(name: str):
+    """Register ``fn(session)`` as the ``name`` entry of each session in the programme file."""
+
+    def decorator(fn: Callable[[LiveSession], Any]) -> Callable[[LiveSession], Any]:
+        _FILE_PARTS[name] = fn
+        return fn
+
+    return decorator
+
 
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in a call
 
@@ -275,9 +293,6 @@ def import_programme(text: str) -> Event:
 
 def export_programme(event: Event) -> str:
     """Write an event back as a programme file that import_programme reads."""
-    # Imported here: the polls domain builds on the programme, not the other way round.
-    from ..polls.programme_file import export_prepared_polls
-
     speakers = sorted(event.speakers, key=lambda s: s.id)
     tz = ZoneInfo(event.timezone)
     data = {
@@ -316,9 +331,10 @@ def export_programme(event: Event) -> str:
         }
         if session.settings:
             entry["settings"] = dict(session.settings)
-        polls = export_prepared_polls(session)
-        if polls:
-            entry["polls"] = polls
+        for name, part in _FILE_PARTS.items():
+            value = part(session)
+            if value:
+                entry[name] = value
         data["sessions"].append(entry)
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
 
@@ -365,6 +381,7 @@ def reopen_session(session: LiveSession, *, actor) -> LiveSession:
 
 def advance_agenda(session: LiveSession, item: AgendaItem | None, *, actor) -> LiveSession:
     """Make ``item`` the agenda item under way (None: between items)."""
+    permissions.check_moderate(actor, session.id)
     if session.status == SessionStatus.ENDED:
         raise Conflict(N_("This session has ended."))
     session.current_agenda_item_id = item.id if item else None

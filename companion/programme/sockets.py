@@ -3,33 +3,36 @@
 from __future__ import annotations
 
 from ..core.actors import Actor
-from ..realtime.dispatcher import STAFF, socket_event
+from ..core.permissions import MODERATE
+from ..realtime.dispatcher import socket_event
+from ..realtime.snapshot import snapshot_part
 from . import service
+from .models import LiveSession
 from .schemas import AgendaAdvanceIn, SessionIdIn
 
 
-@socket_event("session.start", SessionIdIn, roles=STAFF)
-def start(actor: Actor, payload: SessionIdIn) -> dict:
-    session = service.start_session(service.get_session(payload.session_id), actor=actor)
+@socket_event("session.start", SessionIdIn, permission=MODERATE, scope="session_id")
+def start(actor: Actor, payload: SessionIdIn, target: LiveSession) -> dict:
+    session = service.start_session(target, actor=actor)
     return {"session": service.session_dict(session)}
 
 
-@socket_event("session.end", SessionIdIn, roles=STAFF)
-def end(actor: Actor, payload: SessionIdIn) -> dict:
-    session = service.end_session(service.get_session(payload.session_id), actor=actor)
+@socket_event("session.end", SessionIdIn, permission=MODERATE, scope="session_id")
+def end(actor: Actor, payload: SessionIdIn, target: LiveSession) -> dict:
+    session = service.end_session(target, actor=actor)
     return {"session": service.session_dict(session)}
 
 
-@socket_event("session.reopen", SessionIdIn, roles=STAFF)
-def reopen(actor: Actor, payload: SessionIdIn) -> dict:
+@socket_event("session.reopen", SessionIdIn, permission=MODERATE, scope="session_id")
+def reopen(actor: Actor, payload: SessionIdIn, target: LiveSession) -> dict:
     """Undo the end of a session (logged): live again, with what the end had closed."""
-    session = service.reopen_session(service.get_session(payload.session_id), actor=actor)
+    session = service.reopen_session(target, actor=actor)
     return {"session": service.session_dict(session)}
 
 
-@socket_event("agenda.advance", AgendaAdvanceIn, roles=STAFF)
-def advance(actor: Actor, payload: AgendaAdvanceIn) -> dict:
-    session = service.get_session(payload.session_id)
+@socket_event("agenda.advance", AgendaAdvanceIn, permission=MODERATE, scope="session_id")
+def advance(actor: Actor, payload: AgendaAdvanceIn, target: LiveSession) -> dict:
+    session = target
     item = (
         service.get_agenda_item(session, payload.agenda_item_id)
         if payload.agenda_item_id is not None
@@ -37,3 +40,13 @@ def advance(actor: Actor, payload: AgendaAdvanceIn) -> dict:
     )
     service.advance_agenda(session, item, actor=actor)
     return {"session": service.session_dict(session)}
+
+
+@snapshot_part("session")
+def _session_part(session: LiveSession, actor: Actor) -> dict:
+    return service.session_dict(session)
+
+
+@snapshot_part("agenda")
+def _agenda_part(session: LiveSession, actor: Actor) -> list:
+    return [service.agenda_item_dict(item) for item in session.agenda]

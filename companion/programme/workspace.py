@@ -10,7 +10,7 @@ from flask import Response, request
 from ..core.errors import Invalid, PayloadTooLarge
 from ..core.http import api_route
 from ..core.i18n import N_
-from ..realtime.dispatcher import FACILITATOR
+from ..core.permissions import FACILITATE
 from . import editing, service
 from .schemas import (
     AgendaItemIn,
@@ -24,7 +24,6 @@ from .schemas import (
     SpeakerPatch,
 )
 
-FACILITATORS = frozenset({FACILITATOR})
 TAG = "workspace"
 #: A programme file larger than this is refused (the seed's is 12 kB).
 MAX_PROGRAMME_BYTES = 1_000_000
@@ -39,7 +38,7 @@ MAX_PROGRAMME_BYTES = 1_000_000
     summary="Create an event (empty: add sessions and speakers next)",
     tag=TAG,
     body=EventIn,
-    roles=FACILITATORS,
+    permission=FACILITATE,
     responses={"status": 201},
 )
 def create_event(actor, payload: EventIn):
@@ -53,10 +52,11 @@ def create_event(actor, payload: EventIn):
     summary="Change an event's fields (only those given)",
     tag=TAG,
     body=EventPatch,
-    roles=FACILITATORS,
+    permission=FACILITATE,
+    scope="slug",
 )
-def update_event(actor, payload: EventPatch, slug: str):
-    event = editing.update_event(service.get_event(slug), payload, actor=actor)
+def update_event(actor, payload: EventPatch, slug: str, target):
+    event = editing.update_event(target, payload, actor=actor)
     return editing.editor_event_dict(event)
 
 
@@ -64,7 +64,8 @@ def update_event(actor, payload: EventPatch, slug: str):
     "/events/<slug>/editor",
     summary="The whole event as the editor loads it: private fields, speakers, join codes",
     tag=TAG,
-    roles=FACILITATORS,
+    permission=FACILITATE,
+    scope="slug",
 )
 def event_for_editor(actor, payload, slug: str):
     return editing.editor_event_dict(service.load_event_tree(slug))
@@ -79,11 +80,12 @@ def event_for_editor(actor, payload, slug: str):
     summary="Add a session to an event",
     tag=TAG,
     body=SessionIn,
-    roles=FACILITATORS,
+    permission=FACILITATE,
+    scope="slug",
     responses={"status": 201},
 )
-def create_session(actor, payload: SessionIn, slug: str):
-    session = editing.create_session(service.get_event(slug), payload, actor=actor)
+def create_session(actor, payload: SessionIn, slug: str, target):
+    session = editing.create_session(target, payload, actor=actor)
     return editing.editor_session_dict(session), 201
 
 
@@ -93,10 +95,11 @@ def create_session(actor, payload: SessionIn, slug: str):
     summary="Change a session (a live session's room hears it at once)",
     tag=TAG,
     body=SessionPatch,
-    roles=FACILITATORS,
+    permission=FACILITATE,
+    scope="session_id",
 )
-def update_session(actor, payload: SessionPatch, session_id: int):
-    session = editing.update_session(service.get_session(session_id), payload, actor=actor)
+def update_session(actor, payload: SessionPatch, session_id: int, target):
+    session = editing.update_session(target, payload, actor=actor)
     return editing.editor_session_dict(session)
 
 
@@ -105,10 +108,11 @@ def update_session(actor, payload: SessionPatch, session_id: int):
     "DELETE",
     summary="Remove a session that has not run and holds no contribution or registration",
     tag=TAG,
-    roles=FACILITATORS,
+    permission=FACILITATE,
+    scope="session_id",
 )
-def delete_session(actor, payload, session_id: int):
-    editing.delete_session(service.get_session(session_id), actor=actor)
+def delete_session(actor, payload, session_id: int, target):
+    editing.delete_session(target, actor=actor)
     return {"deleted": True, "id": session_id}
 
 
@@ -121,11 +125,12 @@ def delete_session(actor, payload, session_id: int):
     summary="Append an item to a session's agenda",
     tag=TAG,
     body=AgendaItemIn,
-    roles=FACILITATORS,
+    permission=FACILITATE,
+    scope="session_id",
     responses={"status": 201},
 )
-def add_agenda_item(actor, payload: AgendaItemIn, session_id: int):
-    item = editing.add_agenda_item(service.get_session(session_id), payload, actor=actor)
+def add_agenda_item(actor, payload: AgendaItemIn, session_id: int, target):
+    item = editing.add_agenda_item(target, payload, actor=actor)
     return service.agenda_item_dict(item), 201
 
 
@@ -135,10 +140,11 @@ def add_agenda_item(actor, payload: AgendaItemIn, session_id: int):
     summary="Change an agenda item (title, kind, planned minutes, speakers)",
     tag=TAG,
     body=AgendaItemPatch,
-    roles=FACILITATORS,
+    permission=FACILITATE,
+    scope="item_id",
 )
-def update_agenda_item(actor, payload: AgendaItemPatch, item_id: int):
-    item = editing.update_agenda_item(editing.get_item(item_id), payload, actor=actor)
+def update_agenda_item(actor, payload: AgendaItemPatch, item_id: int, target):
+    item = editing.update_agenda_item(target, payload, actor=actor)
     return service.agenda_item_dict(item)
 
 
@@ -147,10 +153,11 @@ def update_agenda_item(actor, payload: AgendaItemPatch, item_id: int):
     "DELETE",
     summary="Remove an agenda item nobody's contribution points to",
     tag=TAG,
-    roles=FACILITATORS,
+    permission=FACILITATE,
+    scope="item_id",
 )
-def delete_agenda_item(actor, payload, item_id: int):
-    editing.delete_agenda_item(editing.get_item(item_id), actor=actor)
+def delete_agenda_item(actor, payload, item_id: int, target):
+    editing.delete_agenda_item(target, actor=actor)
     return {"deleted": True, "id": item_id}
 
 
@@ -160,7 +167,8 @@ def delete_agenda_item(actor, payload, item_id: int):
     summary="Put a session's agenda items in a new order (every item once)",
     tag=TAG,
     body=AgendaOrderIn,
-    roles=FACILITATORS,
+    permission=FACILITATE,
+    scope="session_id",
 )
 def reorder_agenda(actor, payload: AgendaOrderIn, session_id: int):
     session = editing.reorder_agenda(
@@ -178,11 +186,12 @@ def reorder_agenda(actor, payload: AgendaOrderIn, session_id: int):
     summary="Add a speaker to an event's programme",
     tag=TAG,
     body=SpeakerIn,
-    roles=FACILITATORS,
+    permission=FACILITATE,
+    scope="slug",
     responses={"status": 201},
 )
-def create_speaker(actor, payload: SpeakerIn, slug: str):
-    speaker = editing.create_speaker(service.get_event(slug), payload, actor=actor)
+def create_speaker(actor, payload: SpeakerIn, slug: str, target):
+    speaker = editing.create_speaker(target, payload, actor=actor)
     return service.speaker_dict(speaker), 201
 
 
@@ -192,10 +201,11 @@ def create_speaker(actor, payload: SpeakerIn, slug: str):
     summary="Change a speaker (name, role, organisation, bio)",
     tag=TAG,
     body=SpeakerPatch,
-    roles=FACILITATORS,
+    permission=FACILITATE,
+    scope="speaker_id",
 )
-def update_speaker(actor, payload: SpeakerPatch, speaker_id: int):
-    speaker = editing.update_speaker(editing.get_speaker(speaker_id), payload, actor=actor)
+def update_speaker(actor, payload: SpeakerPatch, speaker_id: int, target):
+    speaker = editing.update_speaker(target, payload, actor=actor)
     return service.speaker_dict(speaker)
 
 
@@ -204,10 +214,11 @@ def update_speaker(actor, payload: SpeakerPatch, speaker_id: int):
     "DELETE",
     summary="Remove a speaker who never had the floor nor a question",
     tag=TAG,
-    roles=FACILITATORS,
+    permission=FACILITATE,
+    scope="speaker_id",
 )
-def delete_speaker(actor, payload, speaker_id: int):
-    editing.delete_speaker(editing.get_speaker(speaker_id), actor=actor)
+def delete_speaker(actor, payload, speaker_id: int, target):
+    editing.delete_speaker(target, actor=actor)
     return {"deleted": True, "id": speaker_id}
 
 
@@ -221,7 +232,7 @@ def delete_speaker(actor, payload, speaker_id: int):
     description="Send the file as the body (Content-Type: application/yaml or text/plain). "
     "A bad file is refused with the line and the field at fault, as by import-programme.",
     tag=TAG,
-    roles=FACILITATORS,
+    permission=FACILITATE,
     responses={"status": 201},
 )
 def import_programme(actor, payload):
@@ -242,7 +253,8 @@ def import_programme(actor, payload):
     "/events/<slug>/programme.yaml",
     summary="The event as a programme file (YAML), as export-programme writes it",
     tag=TAG,
-    roles=FACILITATORS,
+    permission=FACILITATE,
+    scope="slug",
     produces=("application/yaml",),
 )
 def export_programme(actor, payload, slug: str):

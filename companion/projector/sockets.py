@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Literal
 
 from ..core.actors import Actor
+from ..core.permissions import MODERATE
 from ..core.schemas import Id, Schema
-from ..programme import service as programme
 from ..programme.models import LiveSession
-from ..realtime.dispatcher import STAFF, socket_event
+from ..realtime.dispatcher import socket_event
 from ..realtime.snapshot import snapshot_part
 from . import service
 
@@ -19,9 +19,9 @@ class ProjectorShowIn(Schema):
     poll_id: Id | None = None
 
 
-@socket_event("projector.show", ProjectorShowIn, roles=STAFF)
-def show(actor: Actor, payload: ProjectorShowIn) -> dict:
-    session = programme.get_session(payload.session_id)
+@socket_event("projector.show", ProjectorShowIn, permission=MODERATE, scope="session_id")
+def show(actor: Actor, payload: ProjectorShowIn, target: LiveSession) -> dict:
+    session = target
     return {
         "projector": service.show_on_projector(session, payload.mode, payload.poll_id, actor=actor)
     }

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from ..core.actors import Actor
+from ..core.permissions import ATTEND, MODERATE
+from ..core.scopes import Target, scope_resolver
 from ..programme import service as programme
 from ..programme.models import LiveSession
-from ..realtime.dispatcher import PARTICIPANT, STAFF, socket_event
+from ..realtime.dispatcher import socket_event
 from ..realtime.snapshot import snapshot_part
 from . import asking, carrying, moderation, presenters, queries, voting
 from .schemas import (
@@ -20,29 +22,44 @@ from .schemas import (
 )
 from .settings import session_settings, settings_for, update_settings
 
-PARTICIPANTS = frozenset({PARTICIPANT})
+
+@scope_resolver("question_id")
+def _question_scope(question_id: int) -> Target:
+    question = queries.get_question(question_id)
+    return Target(question, session_id=question.session_id)
 
 
-@socket_event("question.submit", SubmitIn, roles=PARTICIPANTS, idempotent=True)
-def submit(actor: Actor, payload: SubmitIn) -> dict:
-    session = programme.get_session(payload.session_id)
+@socket_event(
+    "question.submit",
+    SubmitIn,
+    permission=ATTEND,
+    scope="session_id",
+    idempotent=True,
+    rate_limit="contribution",
+)
+def submit(actor: Actor, payload: SubmitIn, target: LiveSession) -> dict:
+    session = target
     question = asking.submit_question(session, payload, actor=actor)
     return {"question": presenters.own_dict(question, voted=False, mine=True)}
 
 
-@socket_event("question.upvote", QuestionIdIn, roles=PARTICIPANTS)
+@socket_event(
+    "question.upvote", QuestionIdIn, permission=ATTEND, scope="question_id", rate_limit="vote"
+)
 def upvote(actor: Actor, payload: QuestionIdIn) -> dict:
     question = voting.upvote_question(queries.locked_question(payload.question_id), actor=actor)
     return presenters.vote_dict(question, voted=True)
 
 
-@socket_event("question.unvote", QuestionIdIn, roles=PARTICIPANTS)
+@socket_event(
+    "question.unvote", QuestionIdIn, permission=ATTEND, scope="question_id", rate_limit="vote"
+)
 def unvote(actor: Actor, payload: QuestionIdIn) -> dict:
     question = voting.unvote_question(queries.locked_question(payload.question_id), actor=actor)
     return presenters.vote_dict(question, voted=False)
 
 
-@socket_event("question.moderate", ModerateIn, roles=STAFF)
+@socket_event("question.moderate", ModerateIn, permission=MODERATE, scope="question_id")
 def moderate(actor: Actor, payload: ModerateIn) -> dict:
     question = moderation.moderate_question(
         queries.locked_question(payload.question_id),
@@ -53,14 +70,14 @@ def moderate(actor: Actor, payload: ModerateIn) -> dict:
     return {"question": presenters.question_dict(question, staff=True)}
 
 
-@socket_event("question.edit", EditIn, roles=STAFF)
+@socket_event("question.edit", EditIn, permission=MODERATE, scope="question_id")
 def edit(actor: Actor, payload: EditIn) -> dict:
     question = queries.locked_question(payload.question_id)
     moderation.edit_question(question, payload.text, actor=actor)
     return {"question": presenters.question_dict(question, staff=True)}
 
 
-@socket_event("question.merge", MergeIn, roles=STAFF)
+@socket_event("question.merge", MergeIn, permission=MODERATE, scope="question_id")
 def merge(actor: Actor, payload: MergeIn) -> dict:
     source, target = queries.locked_pair(payload.question_id, payload.into_id)
     moderation.merge_questions(source, target, actor=actor)
@@ -70,28 +87,29 @@ def merge(actor: Actor, payload: MergeIn) -> dict:
     }
 
 
-@socket_event("question.history", QuestionIdIn, roles=STAFF)
+@socket_event("question.history", QuestionIdIn, permission=MODERATE, scope="question_id")
 def history(actor: Actor, payload: QuestionIdIn) -> dict:
     question = queries.get_question(payload.question_id)
     return presenters.history_dict(question, moderation.question_history(question, actor=actor))
 
 
-@socket_event("question.ban", BanIn, roles=STAFF)
+@socket_event("question.ban", BanIn, permission=MODERATE)
 def ban(actor: Actor, payload: BanIn) -> dict:
     session_id, participant_id = moderation.ban_target(actor, **payload.model_dump())
     moderation.ban_participant(session_id, participant_id, actor=actor)
     return presenters.ban_dict(session_id, payload.question_id, banned=True)
 
 
-@socket_event("question.unban", BanIn, roles=STAFF)
+@socket_event("question.unban", BanIn, permission=MODERATE)
 def unban(actor: Actor, payload: BanIn) -> dict:
     session_id, participant_id = moderation.ban_target(actor, **payload.model_dump())
     moderation.unban_participant(session_id, participant_id, actor=actor)
     return presenters.ban_dict(session_id, payload.question_id, banned=False)
 
 
-@socket_event("question.carry_forward", CarryForwardIn, roles=STAFF)
+@socket_event("question.carry_forward", CarryForwardIn, permission=MODERATE, scope="session_id")
 def carry_forward(actor: Actor, payload: CarryForwardIn) -> dict:
+    # The scope checked the source session; moderators run every session, the target too.
     source = programme.get_session(payload.session_id)
     target = programme.get_session(payload.target_session_id)
     return presenters.carried_dict(
@@ -99,9 +117,9 @@ def carry_forward(actor: Actor, payload: CarryForwardIn) -> dict:
     )
 
 
-@socket_event("question.settings", SettingsIn, roles=STAFF)
-def settings(actor: Actor, payload: SettingsIn) -> dict:
-    session = programme.get_session(payload.session_id)
+@socket_event("question.settings", SettingsIn, permission=MODERATE, scope="session_id")
+def settings(actor: Actor, payload: SettingsIn, target: LiveSession) -> dict:
+    session = target
     update_settings(session, payload, actor=actor)
     return {"session_id": session.id, "settings": session_settings(session)}
 

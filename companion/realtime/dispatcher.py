@@ -2,10 +2,14 @@
 
 Handlers are registered with :func:`socket_event` and never repeat these steps, so none can
 forget one (OpenSlides' payload schemas; Indico's process-args / check-access / process).
+Each event declares its permission (core/permissions.py) and the payload field naming its
+scope; the dispatcher loads that object once, checks the permission against its session, and
+passes it to a handler that asks for ``target``.
 """
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
 import time
@@ -19,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from ..core import identity, permissions, scopes
 from ..core.actors import Actor
 from ..core.errors import DomainError, Forbidden, Invalid, Unauthorized, Unavailable
 from ..core.i18n import N_
@@ -30,25 +35,21 @@ from .models import ClientReceipt
 
 log = logging.getLogger(__name__)
 
-PARTICIPANT = "attendee"
-MODERATOR = "moderator"
-FACILITATOR = "facilitator"
-ANYONE = frozenset({PARTICIPANT, MODERATOR, FACILITATOR})
-STAFF = frozenset({MODERATOR, FACILITATOR})
-
-Handler = Callable[[Actor, Any], dict]
+Handler = Callable[..., dict]
 
 
 @dataclass(frozen=True)
 class SocketEvent:
-    """A client→server event: its name, payload schema, allowed roles and handler."""
+    """A client→server event: its name, payload schema, permission, scope and handler."""
 
     name: str
     schema: type[Schema]
-    roles: frozenset[str]
+    permission: str  # one of core.permissions.PERMISSIONS
+    scope: str | None  # the payload field naming what the permission is checked against
     handler: Handler
     idempotent: bool  # carries a client_id: a resend answers the first result
     rate_limit: str | None  # bucket name for rate limiting, None: not limited
+    wants_target: bool  # the handler takes ``target=``: the object the scope loaded
 
 
 EVENTS: dict[str, SocketEvent] = {}
@@ -60,16 +61,28 @@ def socket_event(
     name: str,
     schema: type[Schema],
     *,
-    roles: frozenset[str],
+    permission: str,
+    scope: str | None = None,
     idempotent: bool = False,
     rate_limit: str | None = None,
 ):
-    """Register ``handler(actor, payload) -> dict`` as the socket event ``name``."""
+    """Register ``handler(actor, payload[, target=]) -> dict`` as the socket event ``name``.
+
+    :param scope: the payload field whose object the permission is checked against
+        (``"session_id"``, ``"poll_id"`` …; its domain registers the resolver).
+    """
+    if permission not in permissions.PERMISSIONS:
+        raise ValueError(f"socket event {name!r}: unknown permission {permission!r}")
+    if scope is not None and scope not in schema.model_fields:
+        raise ValueError(f"socket event {name!r}: {schema.__name__} has no field {scope!r}")
 
     def decorator(handler: Handler) -> Handler:
         if name in EVENTS:
             raise RuntimeError(f"socket event {name!r} registered twice")
-        EVENTS[name] = SocketEvent(name, schema, frozenset(roles), handler, idempotent, rate_limit)
+        wants_target = "target" in inspect.signature(handler).parameters
+        EVENTS[name] = SocketEvent(
+            name, schema, permission, scope, handler, idempotent, rate_limit, wants_target
+        )
         return handler
 
     return decorator
@@ -80,6 +93,9 @@ _bound: set[str] = set()
 
 def bind_events() -> None:
     """Attach every registered event to the Socket.IO object, once (create_app calls it)."""
+    missing = {s.scope for s in EVENTS.values() if s.scope} - scopes.known_scopes()
+    if missing:
+        raise RuntimeError(f"no resolver registered for the scopes {sorted(missing)}")
     for spec in EVENTS.values():
         if spec.name not in _bound:
             socketio.on_event(spec.name, _make_entry(spec))
@@ -89,7 +105,8 @@ def bind_events() -> None:
 def _make_entry(spec: SocketEvent):
     def entry(data=None, *extra):
         started = time.perf_counter()
-        answer = dispatch(spec, data, request.sid, extra)
+        # Looked up at each call, so a test may stand a spy in for a handler.
+        answer = dispatch(EVENTS[spec.name], data, request.sid, extra)
         observe(spec.name, data, answer, time.perf_counter() - started)
         return answer
 
@@ -129,7 +146,8 @@ def _dispatch(spec: SocketEvent, data: Any, sid: str, extra: tuple) -> dict:
         if extra:
             raise Invalid(N_("Send one payload object per event."))
         actor = current_actor(sid)
-        if not actor.has_role(spec.roles):
+        # The role first, before reading the payload: a wrong role learns nothing more.
+        if not permissions.may_hold(actor, spec.permission):
             raise Forbidden(
                 N_("%(event)s is not allowed for your role."), params={"event": spec.name}
             )
@@ -138,10 +156,16 @@ def _dispatch(spec: SocketEvent, data: Any, sid: str, extra: tuple) -> dict:
         for hook in before_handlers:
             hook(spec, actor)
         if spec.idempotent:
+            # A resend answers what the first send answered, even if its object is gone since.
             previous = _receipt(actor, payload.client_id)
             if previous is not None:
                 return previous
-        result = spec.handler(actor, payload)
+        target = scopes.resolve(spec.scope, getattr(payload, spec.scope)) if spec.scope else None
+        permissions.check(actor, spec.permission, target)
+        if spec.wants_target:
+            result = spec.handler(actor, payload, target=target.obj if target else None)
+        else:
+            result = spec.handler(actor, payload)
         answer = ok(result if result is not None else {})
         if spec.idempotent:
             db.session.add(
@@ -175,12 +199,10 @@ def _dispatch(spec: SocketEvent, data: Any, sid: str, extra: tuple) -> dict:
 
 def current_actor(sid: str) -> Actor:
     """Return the actor behind socket ``sid``, checked again against the database."""
-    from ..participants.tokens import actor_for
-
     conn = connections.get(sid)
     if conn is None:
         raise Unauthorized(N_("This connection is not authenticated; reconnect with a token."))
-    return actor_for(conn.claims)
+    return identity.actor_for(conn.claims)
 
 
 def _check_size(data: Any) -> None:

@@ -15,13 +15,12 @@ import logging
 from collections.abc import Callable, Hashable
 from typing import Any
 
+from sqlalchemy import Table, select, update
 from sqlalchemy import event as sa_event
-from sqlalchemy import update
 from sqlalchemy.orm import Session as OrmSession
 
 from ..core import metrics
 from ..extensions import db, socketio
-from ..programme.models import LiveSession
 from .coalesce import coalescer
 from .models import AUDIENCE_ALL, AUDIENCE_STAFF, SessionBroadcast
 from .rooms import participant_room, session_room, staff_room
@@ -32,24 +31,32 @@ _CALLBACKS = "companion_after_commit"
 _DIRTY = "companion_dirty_marks"
 
 
+def sessions_table() -> Table:
+    """The sessions' table, found by name: realtime sits below the programme, which owns it."""
+    return db.metadata.tables["live_sessions"]
+
+
 def next_seq(session_id: int) -> int:
     """Raise the session's seq by one in the current transaction and return it.
 
     The row lock this takes (PostgreSQL) orders concurrent changes of one session by commit.
+    A table-level update: nothing in the identity map needs the new value now.
     """
+    sessions = sessions_table()
     return db.session.execute(
-        update(LiveSession)
-        .where(LiveSession.id == session_id)
-        .values(seq=LiveSession.seq + 1)
-        .returning(LiveSession.seq)
-        # Nothing in the identity map needs the new value now; skipping the sync halves the cost.
-        .execution_options(synchronize_session=False)
+        update(sessions)
+        .where(sessions.c.id == session_id)
+        .values(seq=sessions.c.seq + 1)
+        .returning(sessions.c.seq)
     ).scalar_one()
 
 
 def current_seq(session_id: int) -> int:
     """Return the session's latest seq as committed."""
-    return db.session.get(LiveSession, session_id, populate_existing=True).seq
+    sessions = sessions_table()
+    return db.session.execute(
+        select(sessions.c.seq).where(sessions.c.id == session_id)
+    ).scalar_one()
 
 
 def publish(

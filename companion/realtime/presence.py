@@ -9,9 +9,8 @@ from collections import Counter
 from sqlalchemy import update
 
 from ..extensions import db
-from ..programme.models import LiveSession
 from .coalesce import coalescer
-from .hub import publish_figures
+from .hub import publish_figures, sessions_table
 
 log = logging.getLogger(__name__)
 KIND = "presence"
@@ -91,9 +90,10 @@ class Presence:
                 log.warning("presence: could not share counts through Redis")
         for session_id in session_ids:
             counts = self.counts(session_id)
+            sessions = sessions_table()
             db.session.execute(
-                update(LiveSession)
-                .where(LiveSession.id == session_id, LiveSession.peak_online < counts["online"])
+                update(sessions)
+                .where(sessions.c.id == session_id, sessions.c.peak_online < counts["online"])
                 .values(peak_online=counts["online"])
             )
             db.session.commit()

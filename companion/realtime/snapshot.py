@@ -6,9 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 from ..core.actors import Actor
-from ..programme.models import LiveSession
 
-Part = Callable[[LiveSession, Actor], Any]
+#: ``part(session, actor)``: the session is programme's LiveSession (realtime sits below it).
+Part = Callable[[Any, Actor], Any]
 _PARTS: dict[str, Part] = {}
 
 
@@ -22,6 +22,6 @@ def snapshot_part(name: str):
     return decorator
 
 
-def build_snapshot(session: LiveSession, actor: Actor) -> dict[str, Any]:
+def build_snapshot(session: Any, actor: Actor) -> dict[str, Any]:
     """Return everything this actor may see of the session, as one dict."""
     return {name: part(session, actor) for name, part in _PARTS.items()}

@@ -11,17 +11,16 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from ..core import permissions
-from ..core.actors import SPEAKER, Actor, actor_key
-from ..core.errors import DomainError, Forbidden, Invalid, NotFound, Unavailable
+from ..core import identity
+from ..core.actors import Actor, actor_key
+from ..core.errors import DomainError, Invalid, NotFound, Unavailable
 from ..core.i18n import N_
+from ..core.permissions import WATCH
 from ..core.schemas import Id, Schema
 from ..extensions import db, socketio
-from ..programme import service as programme
-from ..programme.models import LiveSession
 from .coalesce import coalescer
 from .connections import connections
-from .dispatcher import ANYONE, failure, observe, socket_event
+from .dispatcher import failure, observe, socket_event
 from .hub import visible_to
 from .models import SessionBroadcast
 from .presence import presence
@@ -35,12 +34,10 @@ log = logging.getLogger(__name__)
 @socketio.on("connect")
 def on_connect(auth=None):
     """Accept a connection only with a valid participant or staff token."""
-    from ..participants.tokens import actor_for, signer
-
     token = auth.get("token") if isinstance(auth, dict) else None
     try:
-        claims = signer().verify(token)
-        actor_for(claims)
+        claims = identity.signer().verify(token)
+        identity.actor_for(claims)
     except DomainError as error:
         raise ConnectionRefusedError(error.to_dict()) from None
     except (OperationalError, DBAPIError, PoolTimeout):
@@ -95,23 +92,11 @@ class LeaveIn(Schema):
     session_id: Id
 
 
-#: Speakers watch their session (the speaker view) and do nothing else.
-WATCHERS = ANYONE | {SPEAKER}
-
-
-def _speaker_ids(session: LiveSession) -> set[int]:
-    """The speakers named on the session's agenda."""
-    return {s.id for item in session.agenda for s in item.speakers}
-
-
-@socket_event("session.join", JoinIn, roles=WATCHERS)
-def join_session(actor: Actor, payload: JoinIn) -> dict:
+# Speakers watch their session (the speaker view) and do nothing else: WATCH.
+@socket_event("session.join", JoinIn, permission=WATCH, scope="session_id")
+def join_session(actor: Actor, payload: JoinIn, target) -> dict:
     """Enter a session's rooms; answer a snapshot, or the broadcasts missed since ``since_seq``."""
-    session = programme.get_session(payload.session_id)
-    if not permissions.may_watch(
-        actor, session.id, event_id=session.event_id, speaker_ids=_speaker_ids(session)
-    ):
-        raise Forbidden(N_("You are not a participant of this session."))
+    session = target
     seq = session.seq  # read before the state, so a racing change is replayed, never lost
     sid = request.sid
     join_room(session_room(session.id), sid=sid)
@@ -140,7 +125,7 @@ def join_session(actor: Actor, payload: JoinIn) -> dict:
     return {"snapshot": build_snapshot(session, actor), "seq": seq}
 
 
-@socket_event("session.leave", LeaveIn, roles=WATCHERS)
+@socket_event("session.leave", LeaveIn, permission=WATCH, scope="session_id")
 def leave_session(actor: Actor, payload: LeaveIn) -> dict:
     sid = request.sid
     for room in (session_room(payload.session_id), staff_room(payload.session_id)):
@@ -154,21 +139,11 @@ def leave_session(actor: Actor, payload: LeaveIn) -> dict:
     return {"session_id": payload.session_id}
 
 
-@snapshot_part("session")
-def _session_part(session: LiveSession, actor: Actor) -> dict:
-    return programme.session_dict(session)
-
-
-@snapshot_part("agenda")
-def _agenda_part(session: LiveSession, actor: Actor) -> list:
-    return [programme.agenda_item_dict(item) for item in session.agenda]
-
-
 @snapshot_part("presence")
-def _presence_part(session: LiveSession, actor: Actor) -> dict:
+def _presence_part(session, actor: Actor) -> dict:
     return presence.counts(session.id)
 
 
 @snapshot_part("you")
-def _you_part(session: LiveSession, actor: Actor) -> dict:
+def _you_part(session, actor: Actor) -> dict:
     return {"kind": actor.kind, "id": actor.id, "name": actor.name, "role": actor.role}

@@ -13,6 +13,7 @@ from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
+from ..core import http
 from ..core.actors import Actor
 from ..core.errors import RateLimited
 from ..core.i18n import N_
@@ -31,15 +32,6 @@ LIMITS: dict[str, RateLimitItem] = {
     "contribution": parse("20/minute"),
     "vote": parse("120/minute"),
     "event": parse("600/minute"),
-}
-
-#: Which bucket each attendee event spends, besides the overall "event" budget.
-EVENT_BUCKETS = {
-    "question.submit": "contribution",
-    "floor.request": "contribution",
-    "poll.vote": "vote",
-    "question.upvote": "vote",
-    "question.unvote": "vote",
 }
 
 
@@ -90,9 +82,10 @@ def _limit_socket_event(spec: dispatcher.SocketEvent, actor: Actor) -> None:
     if actor.is_staff:
         return
     limits().hit("event", actor.key)
-    bucket = spec.rate_limit or EVENT_BUCKETS.get(spec.name)
-    if bucket:
-        limits().hit(bucket, actor.key)
+    # Besides the overall "event" budget, the bucket the event declares (socket_event).
+    if spec.rate_limit:
+        limits().hit(spec.rate_limit, actor.key)
 
 
 dispatcher.before_handlers.append(_limit_socket_event)
+http.rate_limiters.append(limit_http)

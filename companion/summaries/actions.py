@@ -15,13 +15,13 @@ from sqlalchemy import func, select
 from ..core.errors import Invalid
 from ..core.http import api_route
 from ..core.i18n import N_
+from ..core.permissions import FACILITATE
 from ..core.schemas import Schema
 from ..extensions import db
 from ..participants.models import Registration
 from ..programme import service as programme
 from . import mailing
 from .retention import purge_event, purge_history, retention_status
-from .routes import FACILITATORS
 
 log = logging.getLogger(__name__)
 MAX_RETENTION_DAYS = 3650
@@ -58,10 +58,11 @@ def _retention(event) -> dict:
     "/events/<slug>/retention",
     summary="The event's retention delay, its personal data still kept, and its purges",
     tag="summaries",
-    roles=FACILITATORS,
+    permission=FACILITATE,
+    scope="slug",
 )
-def get_retention(actor, payload, slug: str):
-    return _retention(programme.get_event(slug))
+def get_retention(actor, payload, slug: str, target):
+    return _retention(target)
 
 
 @api_route(
@@ -69,11 +70,12 @@ def get_retention(actor, payload, slug: str):
     "PUT",
     summary="Set how many days after the last session personal data is kept (null: kept)",
     tag="summaries",
-    roles=FACILITATORS,
+    permission=FACILITATE,
+    scope="slug",
     body=RetentionIn,
 )
-def set_retention(actor, payload: RetentionIn, slug: str):
-    event = programme.get_event(slug)
+def set_retention(actor, payload: RetentionIn, slug: str, target):
+    event = target
     before = event.retention_days
     event.retention_days = payload.retention_days
     db.session.flush()
@@ -92,7 +94,8 @@ def set_retention(actor, payload: RetentionIn, slug: str):
     "POST",
     summary="Erase the event's personal data (names, emails); the figures stay the same",
     tag="summaries",
-    roles=FACILITATORS,
+    permission=FACILITATE,
+    scope="slug",
     body=PurgeIn,
     description=(
         "confirm: the event's slug. force: purge before the retention delay has passed (or "
@@ -121,12 +124,13 @@ def purge(actor, payload: PurgeIn, slug: str):
     "/sessions/<int:session_id>/summary-mail",
     summary="What sending the session's summary to its registrants would do (preview)",
     tag="summaries",
-    roles=FACILITATORS,
+    permission=FACILITATE,
+    scope="session_id",
     description="?lang=fr|en (default: the event's). Answers the number of recipients, the "
     "subject and text, and the earlier mailings.",
 )
-def summary_mail_preview(actor, payload, session_id: int):
-    return mailing.preview(programme.get_session(session_id), request.args.get("lang"))
+def summary_mail_preview(actor, payload, session_id: int, target):
+    return mailing.preview(target, request.args.get("lang"))
 
 
 @api_route(
@@ -134,11 +138,12 @@ def summary_mail_preview(actor, payload, session_id: int):
     "POST",
     summary="Send the final summary of the session to every registrant (through the outbox)",
     tag="summaries",
-    roles=FACILITATORS,
+    permission=FACILITATE,
+    scope="session_id",
     body=SummaryMailIn,
     description="confirm: true. 409 before the session has ended or when nobody registered.",
 )
-def summary_mail_send(actor, payload: SummaryMailIn, session_id: int):
-    session = programme.get_session(session_id)
+def summary_mail_send(actor, payload: SummaryMailIn, session_id: int, target):
+    session = target
     mailing.send_summary(session, actor=actor, lang=payload.lang)
     return mailing.preview(session, payload.lang), 201

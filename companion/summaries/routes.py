@@ -12,11 +12,10 @@ from werkzeug.wsgi import wrap_file
 from ..core.errors import NotFound
 from ..core.http import api_route
 from ..core.i18n import N_
+from ..core.permissions import FACILITATE
 from ..programme import service as programme
-from ..realtime.dispatcher import FACILITATOR
 from .render import EVENT_FORMATS, MIMETYPES, SESSION_FORMATS, Export, export_event, export_session
 
-FACILITATORS = frozenset({FACILITATOR})
 # The HTML summary is a standalone document with its own stylesheet; nothing in it runs.
 DOCUMENT_CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
@@ -42,7 +41,8 @@ def _download(export: Export) -> Response:
     "/sessions/<int:session_id>/summary.<fmt>",
     summary="A session's summary (live while it runs, final after) — facilitators",
     tag="summaries",
-    roles=FACILITATORS,
+    permission=FACILITATE,
+    scope="session_id",
     produces=tuple(dict.fromkeys(MIMETYPES[f].split(";")[0] for f in SESSION_FORMATS)),
     responses={"formats": list(SESSION_FORMATS)},
     description=(
@@ -63,7 +63,8 @@ def session_summary(actor, payload, session_id: int, fmt: str):
     "/events/<slug>/synthesis.<fmt>",
     summary="The event's synthesis across its sessions — facilitators",
     tag="summaries",
-    roles=FACILITATORS,
+    permission=FACILITATE,
+    scope="slug",
     produces=tuple(dict.fromkeys(MIMETYPES[f].split(";")[0] for f in EVENT_FORMATS)),
     responses={"formats": list(EVENT_FORMATS)},
     description=(

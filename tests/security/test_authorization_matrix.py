@@ -7,14 +7,24 @@ import pytest
 from companion.app import import_domains
 from companion.config import Config, ConfigError
 from companion.core.http import ROUTES
-from companion.realtime.dispatcher import EVENTS, PARTICIPANT
+from companion.core.permissions import ATTEND, FACILITATE, MODERATE, WATCH
+from companion.realtime.dispatcher import EVENTS
 
 import_domains()
 
-STAFF_ONLY = sorted(name for name, spec in EVENTS.items() if PARTICIPANT not in spec.roles)
-PROTECTED_ROUTES = sorted(
-    {(r.method, r.path, tuple(sorted(r.roles))) for r in ROUTES if r.roles is not None}
+STAFF_ONLY = sorted(
+    name for name, spec in EVENTS.items() if spec.permission in (MODERATE, FACILITATE)
 )
+PROTECTED_ROUTES = sorted(
+    {(r.method, r.path, r.permission) for r in ROUTES if r.permission is not None}
+)
+#: Who holds each permission on the session the attendee below joined.
+HOLDERS = {
+    FACILITATE: {"facilitator"},
+    MODERATE: {"moderator", "facilitator"},
+    ATTEND: {"attendee", "moderator", "facilitator"},
+    WATCH: {"attendee", "moderator", "facilitator"},
+}
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -39,9 +49,9 @@ def _fill(path: str, session_id: int, slug: str, speaker_id: int = 1) -> str:
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-@pytest.mark.parametrize(("method", "path", "roles"), PROTECTED_ROUTES)
+@pytest.mark.parametrize(("method", "path", "permission"), PROTECTED_ROUTES)
 def test_protected_routes_by_role(
-    http, people, event, moderator_token, facilitator_token, method, path, roles
+    http, people, event, moderator_token, facilitator_token, method, path, permission
 ):
     session = event.sessions[0]
     speaker = next(s for item in session.agenda for s in item.speakers)
@@ -58,7 +68,7 @@ def test_protected_routes_by_role(
         response = http.open(
             url, method=method, headers=headers, json={} if method == "POST" else None
         )
-        allowed = who in roles or (who == "facilitator" and "moderator" in roles)
+        allowed = who in HOLDERS[permission]
         if who == "nobody":
             assert response.status_code == 401, (who, url, response.status_code)
         elif not allowed:

@@ -72,3 +72,18 @@ def test_attendee_socket_events_are_limited_staff_are_not(limited_app, monkeypat
     moderator = socketio.test_client(limited_app, auth={"token": staff_token(staff)})
     for _ in range(5):
         assert moderator.emit("session.join", {"session_id": session.id}, callback=True)["ok"]
+
+
+def test_buckets_are_declared_where_the_event_is_and_exist():
+    """One place: an event names its bucket in socket_event; the budget sits in LIMITS."""
+    from companion.app import import_domains
+    from companion.realtime.dispatcher import EVENTS
+
+    import_domains()
+    declared = {name: spec.rate_limit for name, spec in EVENTS.items() if spec.rate_limit}
+    assert set(declared.values()) <= set(ratelimit.LIMITS), declared
+    # The contributions and votes of attendees each spend their own bucket.
+    assert declared["question.submit"] == declared["floor.request"] == "contribution"
+    assert declared["poll.vote"] == declared["question.upvote"] == "vote"
+    assert declared["question.unvote"] == "vote"
+    assert not hasattr(ratelimit, "EVENT_BUCKETS")
