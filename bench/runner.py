@@ -33,7 +33,7 @@ from .servers import (
     run_command,
 )
 
-SCENARIOS = ("join", "poll", "question", "upvote", "floor")
+SCENARIOS = ("join", "poll", "question", "upvote", "floor", "reconnect")
 MODERATOR = ("moderateur@demo.companion", "demo-moderateur")
 
 

@@ -218,6 +218,71 @@ class Scenarios:
             f"{self.f['floor_p50_ms']} ms p99 {self.f['floor_p99_ms']} ms, {missing} lost"
         )
 
+    async def scenario_reconnect(self) -> None:
+        """Every attendee drops and rejoins with ``since_seq`` at once, as after a restart.
+
+        A poll opened while they are away must come back in each rejoin's replay (or snapshot);
+        its closing, broadcast once all have rejoined, must then reach every one of them: an
+        attendee is resynced when both happened. ``reconnect_s`` runs from the drop to the last.
+        """
+        joined = await self.moderator.call("session.join", {"session_id": self.session_id})
+        since_seq = joined["seq"]
+        cpu0 = self.cpu(self.servers)
+        dropped = await self.gens.call("drop", 30)
+        dropped_at = min(d["dropped_at"] for d in dropped)
+        created = await self.moderator.call(
+            "poll.create",
+            {
+                "session_id": self.session_id,
+                "kind": "single",
+                "question": "Vous nous entendez à nouveau ?",
+                "options": ["Oui", "Non"],
+                "settings": {"results": "live"},
+            },
+        )
+        poll_id = created["poll"]["id"]
+        await self.moderator.call("poll.open", {"poll_id": poll_id})
+        await self.gens.call("track", 30, tracker="keys", kind="poll_state")
+        answers = await self.gens.call(
+            "connect",
+            timeout=120 + self.o.attendees * 0.1,
+            start_at=time.time(),
+            session_id=self.session_id,
+            concurrency=self.o.join_concurrency,
+            since_seq=since_seq,
+            missed_poll_id=poll_id,
+        )
+        rejoined = sum(a["joined"] for a in answers)
+        unreplayed = sum(a["unreplayed"] for a in answers)
+        last_ack = max((a["last"] for a in answers if a["last"]), default=None)
+        for answer in answers:
+            for problem, count in answer["errors"].items():
+                self.run.errors.append(f"reconnect ({count}×): {problem}")
+        await self.moderator.call("poll.close", {"poll_id": poll_id})
+        closed = f"{poll_id}:closed"
+        waited = await self.gens.call(
+            "wait", self.wait_timeout() + 10, within=self.wait_timeout(), expected=[closed]
+        )
+        arrivals = [t for w in waited for t in w["arrivals"][closed]]
+        # A failed rejoin never sees the closing either: ``missing`` counts it once.
+        missing = sum(w["missing"] for w in waited)
+        self.run.lost += missing + unreplayed
+        self.f["reconnect_failed"] = self.joined - rejoined
+        self.f["reconnect_replays"] = sum(a["replays"] for a in answers)
+        self.f["reconnect_snapshots"] = sum(a["snapshots"] for a in answers)
+        self.f["reconnect_acked_s"] = round(last_ack - dropped_at, 2) if last_ack else None
+        if arrivals and not missing:
+            self.f["reconnect_s"] = round(max(arrivals) - dropped_at, 2)
+        if rejoined:
+            cpu = self.cpu(self.servers) - cpu0
+            self.f["reconnect_cpu_ms_each"] = round(cpu * 1e3 / rejoined, 2)
+        log(
+            f"reconnect: {rejoined}/{self.joined} rejoined ({self.f['reconnect_replays']} "
+            f"replays, {self.f['reconnect_snapshots']} snapshots, {unreplayed} without the "
+            f"missed poll), all acked {self.f['reconnect_acked_s']}s and resynced "
+            f"{self.f.get('reconnect_s')}s after the drop, {missing} never saw the poll close"
+        )
+
     async def soak(self) -> None:
         """Repeat votes, questions and handovers for ``soak_minutes``; sample memory each round.
 
@@ -256,14 +321,20 @@ class Scenarios:
         try:
             for relay in relays:
                 relay.start()
-            await self.gens.call(
+            start_at = time.time() + 0.2
+            answers = await self.gens.call(
                 "connect",
                 timeout=120 + self.o.attendees * 0.1,
-                start_at=time.time() + 0.2,
+                start_at=start_at,
                 session_id=None,
                 room=RELAY_ROOM,
                 ports=[r.port for r in relays],
+                concurrency=self.o.join_concurrency,
             )
+            # The relay's nearest thing to a reconnect: connect and enter a room, no replay.
+            last = max((a["last"] for a in answers if a["last"]), default=None)
+            if last and sum(a["joined"] for a in answers) == self.joined:
+                self.f["baseline_reconnect_s"] = round(last - start_at, 2)
             await asyncio.sleep(1.0)
             with self.profiler.phase("relay", [r.proc.pid for r in relays]):
                 waited, messages, cpu = await self._relay_burst(relays)
