@@ -321,7 +321,7 @@ class Worker:
                     return
                 done.append(arrived)
                 if since_seq is not None:
-                    answered[_resync_kind(answer.get("data") or {}, missed_poll_id)] += 1
+                    answered[resync_kind(answer.get("data") or {}, missed_poll_id)] += 1
             except (SioError, OSError, TimeoutError) as exc:
                 errors[f"connect: {type(exc).__name__}: {str(exc)[:80]}"] += 1
                 await client.close()
@@ -466,7 +466,7 @@ def _cid() -> str:
     return uuid.uuid4().hex
 
 
-def _resync_kind(data: dict, missed_poll_id: int | None) -> str:
+def resync_kind(data: dict, missed_poll_id: int | None) -> str:
     """How a rejoin's ``session.join`` answered: a replay holding the missed change, a replay
     without it, or a snapshot (the whole state, so nothing to check)."""
     if "events" not in data:

@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from bench import report, runner
-from bench.loadgen import KeySet, Values, _resync_kind
+from bench.loadgen import KeySet, Values, resync_kind
 from bench.wsclient import TEXT, SioClient, mask_frame
 from companion.cli import main
 from companion.config import ROOT
@@ -249,9 +249,9 @@ def test_trackers_count_what_never_arrived():
 def test_a_rejoin_answer_is_a_replay_with_the_missed_change_or_a_snapshot():
     opened = {"event": "poll.updated", "data": {"seq": 9, "poll": {"id": 4, "state": "open"}}}
     other = {"event": "poll.updated", "data": {"seq": 8, "poll": {"id": 3, "state": "open"}}}
-    assert _resync_kind({"events": [other, opened], "seq": 9}, 4) == "replays"
-    assert _resync_kind({"events": [other], "seq": 9}, 4) == "unreplayed"
-    assert _resync_kind({"snapshot": {}, "seq": 9}, 4) == "snapshots"
+    assert resync_kind({"events": [other, opened], "seq": 9}, 4) == "replays"
+    assert resync_kind({"events": [other], "seq": 9}, 4) == "unreplayed"
+    assert resync_kind({"snapshot": {}, "seq": 9}, 4) == "snapshots"
 
     class C:
         index = 0
