@@ -37,6 +37,7 @@ INTEREST = {
     "upvotes": {"question.votes", "question.updated"},
     "questions": {"question.updated"},
     "floor": {"floor.updated"},
+    "poll_state": {"poll.updated"},
     "relay": {"relayed"},
 }
 
@@ -108,7 +109,8 @@ class Values(Tracker):
 
 
 class KeySet(Tracker):
-    """The arrival, per client, of each broadcast of a kind, keyed (question id, seq, message id)."""
+    """The arrival, per client, of each broadcast of a kind, keyed (question id, seq, message id,
+    ``"<poll id>:<state>"``)."""
 
     def __init__(self, kind: str, **params: Any):
         self.kind = kind
@@ -124,6 +126,9 @@ class KeySet(Tracker):
             return data.get("seq")
         if self.kind == "relay" and name == "relayed":
             return data.get("id")
+        if self.kind == "poll_state" and name == "poll.updated":
+            poll = data.get("poll") or {}
+            return f"{poll.get('id')}:{poll.get('state')}"
         return None
 
     def on_event(self, client, name, data, arrival):
@@ -274,8 +279,14 @@ class Worker:
         room: str | None = None,
         ports: list[int] | None = None,
         concurrency: int = JOIN_CONCURRENCY,
+        since_seq: int | None = None,
+        missed_poll_id: int | None = None,
     ) -> dict:
-        """Connect every attendee and join the session (or, for the relay, its room)."""
+        """Connect every attendee and join the session (or, for the relay, its room).
+
+        With ``since_seq`` (a rejoin), count the answers that replayed the missed broadcasts and
+        those that sent a snapshot; a replay without ``missed_poll_id``'s change is ``unreplayed``.
+        """
         await self._close_all()
         self.clients = [
             SioClient(
@@ -290,6 +301,10 @@ class Worker:
         gate = asyncio.Semaphore(concurrency or len(self.people) or 1)
         errors: Counter = Counter()
         done: list[float] = []
+        answered: Counter = Counter()
+        join = {"session_id": session_id}
+        if since_seq is not None:
+            join["since_seq"] = since_seq
         await self._until(start_at)
 
         async def one(client: SioClient, person: dict) -> None:
@@ -297,9 +312,7 @@ class Worker:
                 async with gate:
                     if room is None:
                         await client.connect({"token": person["token"]}, timeout=60)
-                        answer, arrived = await client.call_timed(
-                            "session.join", {"session_id": session_id}, timeout=60
-                        )
+                        answer, arrived = await client.call_timed("session.join", join, 60)
                     else:
                         await client.connect(None, timeout=60)
                         answer, arrived = await client.call_timed("join", {"room": room}, 60)
@@ -307,16 +320,29 @@ class Worker:
                     errors["join: " + str(answer.get("error", {}).get("code"))] += 1
                     return
                 done.append(arrived)
+                if since_seq is not None:
+                    answered[resync_kind(answer.get("data") or {}, missed_poll_id)] += 1
             except (SioError, OSError, TimeoutError) as exc:
                 errors[f"connect: {type(exc).__name__}: {str(exc)[:80]}"] += 1
                 await client.close()
 
         await asyncio.gather(*(one(c, p) for c, p in zip(self.clients, self.people, strict=True)))
-        return {"joined": len(done), "last": max(done, default=None), "errors": dict(errors)}
+        return {
+            "joined": len(done),
+            "last": max(done, default=None),
+            "errors": dict(errors),
+            **{kind: answered[kind] for kind in ("replays", "snapshots", "unreplayed")},
+        }
 
     async def op_disconnect(self) -> dict:
         await self._close_all()
         return {"ok": True}
+
+    async def op_drop(self) -> dict:
+        """Cut every attendee's connection at once, without a goodbye (as a restart would)."""
+        for client in self.clients:
+            client.drop()
+        return {"dropped_at": time.time()}
 
     # -- tracking -----------------------------------------------------------------------
 
@@ -438,6 +464,19 @@ class Worker:
 
 def _cid() -> str:
     return uuid.uuid4().hex
+
+
+def resync_kind(data: dict, missed_poll_id: int | None) -> str:
+    """How a rejoin's ``session.join`` answered: a replay holding the missed change, a replay
+    without it, or a snapshot (the whole state, so nothing to check)."""
+    if "events" not in data:
+        return "snapshots"
+    replayed = any(
+        event.get("event") == "poll.updated"
+        and ((event.get("data") or {}).get("poll") or {}).get("id") == missed_poll_id
+        for event in data["events"]
+    )
+    return "replays" if replayed or missed_poll_id is None else "unreplayed"
 
 
 # Varied wording, so the duplicate detector sees ordinary questions, not one repeated text.

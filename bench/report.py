@@ -1,4 +1,4 @@
-"""The bench's output: a readable table, one JSON line, and the targets of issue 7."""
+"""The bench's output: a readable table, one JSON line, and the targets of issues 7 and 15."""
 
 from __future__ import annotations
 
@@ -20,6 +20,15 @@ FIGURES: tuple[tuple[str, str, str], ...] = (
     ("upvote_final_s", "s", "last upvote ack → every attendee saw the exact count"),
     ("floor_p50_ms", "ms", "floor.next sent → floor.updated arrived (median)"),
     ("floor_p99_ms", "ms", "same, 99th percentile"),
+    ("reconnect_s", "s", "all drop, rejoin with since_seq → every one resynced (replay + live)"),
+    ("reconnect_acked_s", "s", "same drop → last rejoin (session.join) acknowledged"),
+    (
+        "baseline_reconnect_s",
+        "s",
+        "raw relay: connect + enter a room (no auth, no replay; compare with reconnect_acked_s)",
+    ),
+    ("reconnect_failed", "", "rejoins refused or failed"),
+    ("reconnect_cpu_ms_each", "ms", "server CPU per dropped connection + rejoin with replay"),
     ("cpu_us_per_delivery", "µs", "Companion server CPU per message delivered (question burst)"),
     ("baseline_cpu_us_per_delivery", "µs", "raw relay CPU per delivery, same clients and payload"),
     ("cpu_ratio", "×", "Companion over the raw relay"),
@@ -35,13 +44,16 @@ FIGURES: tuple[tuple[str, str, str], ...] = (
     ("elapsed_s", "s", "whole run"),
 )
 
-#: Targets on the 2-core reference machine, load generators included (issue 7).
+#: Targets on the 2-core reference machine, load generators included (issues 7 and 15).
 TARGETS: dict[str, tuple[str, float]] = {
     "lost": ("==", 0),
     "poll_burst_acked_s": ("<=", 2.0),
     "final_tally_s": ("<=", 1.0),
     "cpu_ratio": ("<=", 1.3),
     "rss_kb_per_connection": ("<=", 150.0),
+    # Issue 15, 1 process on SQLite, 1,000 attendees.
+    "reconnect_s": ("<=", 5.0),
+    "reconnect_failed": ("==", 0),
 }
 
 

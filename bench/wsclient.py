@@ -126,6 +126,12 @@ class SioClient(asyncio.Protocol):
             self.transport.close()
         self._shutdown("closed")
 
+    def drop(self) -> None:
+        """Cut the connection without a goodbye, as a network failure or a server restart would."""
+        if self.transport is not None:
+            self.transport.abort()
+        self._shutdown("dropped")
+
     # -- asyncio.Protocol -----------------------------------------------------------------
 
     def connection_made(self, transport) -> None:

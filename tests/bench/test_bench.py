@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from bench import report, runner
-from bench.loadgen import KeySet, Values
+from bench.loadgen import KeySet, Values, resync_kind
 from bench.wsclient import TEXT, SioClient, mask_frame
 from companion.cli import main
 from companion.config import ROOT
@@ -37,6 +37,9 @@ FIGURES = (
     "baseline_cpu_us_per_delivery",
     "cpu_ratio",
     "rss_kb_per_connection",
+    "reconnect_s",
+    "reconnect_acked_s",
+    "baseline_reconnect_s",
 )
 
 
@@ -75,8 +78,24 @@ def test_bench_200_attendees_loses_nothing():
 
 
 @pytest.mark.e2e
+def test_reconnect_storm_resyncs_every_attendee():
+    """All 200 drop and rejoin with since_seq: each gets the missed poll back, then the live close."""
+    result, figures = run_bench(
+        "--attendees", "200", "--scenarios", "join,reconnect", "--no-baseline"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+    assert figures["scenarios"] == ["join", "reconnect"]
+    assert figures["lost"] == 0 and figures["errors"] == []
+    assert figures["reconnect_failed"] == 0
+    assert figures["reconnect_replays"] + figures["reconnect_snapshots"] == 200
+    assert 0 < figures["reconnect_acked_s"] <= figures["reconnect_s"]
+    assert figures["reconnect_cpu_ms_each"] > 0
+    assert "reconnect_s" in result.stdout
+
+
+@pytest.mark.e2e
 def test_two_processes_redis_postgresql_every_broadcast_reaches_every_client():
-    """500 clients over two processes: polls, questions and the floor reach all of them."""
+    """500 clients over two processes: polls, questions, the floor and a reconnect storm."""
     result, figures = run_bench(
         "--attendees",
         "500",
@@ -87,7 +106,7 @@ def test_two_processes_redis_postgresql_every_broadcast_reaches_every_client():
         "--redis",
         REDIS_URL,
         "--scenarios",
-        "join,poll,question,floor",
+        "join,poll,question,floor,reconnect",
         "--no-baseline",
     )
     assert result.returncode == 0, result.stdout + result.stderr[-3000:]
@@ -98,6 +117,8 @@ def test_two_processes_redis_postgresql_every_broadcast_reaches_every_client():
     assert figures["poll_votes_acked"] == 500 and figures["final_tally_s"] is not None
     assert figures["questions"] == 50 and figures["deliveries"] >= 50 * 500
     assert figures["floor_updates"] >= 10
+    # All 500 dropped and rejoined their process; each saw the poll close broadcast after it.
+    assert figures["reconnect_failed"] == 0 and figures["reconnect_s"] is not None
 
 
 # -- the verdict and the measuring pieces, without servers ---------------------------------
@@ -223,6 +244,23 @@ def test_trackers_count_what_never_arrived():
     totals.on_event(clients[1], "poll.results", {"poll_id": 8, "total": 3}, 2.0)
     totals.expected = 3
     assert totals.result(clients) == {"times": [2.0], "missing": 2}
+
+
+def test_a_rejoin_answer_is_a_replay_with_the_missed_change_or_a_snapshot():
+    opened = {"event": "poll.updated", "data": {"seq": 9, "poll": {"id": 4, "state": "open"}}}
+    other = {"event": "poll.updated", "data": {"seq": 8, "poll": {"id": 3, "state": "open"}}}
+    assert resync_kind({"events": [other, opened], "seq": 9}, 4) == "replays"
+    assert resync_kind({"events": [other], "seq": 9}, 4) == "unreplayed"
+    assert resync_kind({"snapshot": {}, "seq": 9}, 4) == "snapshots"
+
+    class C:
+        index = 0
+
+    states = KeySet("poll_state")
+    states.on_event(C, "poll.updated", opened["data"], 1.0)
+    states.on_event(C, "poll.updated", {"poll": {"id": 4, "state": "closed"}}, 2.0)
+    states.expected = {"4:closed"}
+    assert states.complete([C]) and states.result([C])["arrivals"] == {"4:closed": [2.0]}
 
 
 def test_targets_are_judged_from_the_figures():
