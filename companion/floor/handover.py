@@ -24,6 +24,7 @@ from .queries import (
     first_waiting_id,
     lock,
     remaining_planned,
+    speech_under_way,
     waiting_requests,
 )
 from .timers import finish
@@ -121,10 +122,7 @@ def end_speech(session: LiveSession, *, actor: Actor, now: datetime | None = Non
     """
     now = now or utcnow()
     permissions.check_moderate(actor, session.id)
-    lock(session)
-    current = current_request(session)
-    if current is None:
-        raise Conflict(N_("Nobody has the floor."))
+    current = speech_under_way(session)
     first_before = first_waiting_id(session)
     finish(current, now)
     publish(session, first_before, now)

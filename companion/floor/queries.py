@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..core.errors import Closed, NotFound
+from ..core.errors import Closed, Conflict, NotFound
 from ..core.i18n import N_
 from ..extensions import db
 from ..programme.models import AgendaItem, LiveSession, SessionStatus, Speaker
@@ -115,6 +115,18 @@ def waiting_requests(session: LiveSession) -> list[FloorRequest]:
             .order_by(FloorRequest.sort_key, FloorRequest.requested_at, FloorRequest.id)
         )
     )
+
+
+def speech_under_way(session: LiveSession) -> FloorRequest:
+    """Lock the session's floor and return the speech under way.
+
+    :raises Conflict: nobody has the floor.
+    """
+    lock(session)
+    current = current_request(session)
+    if current is None:
+        raise Conflict(N_("Nobody has the floor."))
+    return current
 
 
 def first_waiting_id(session: LiveSession) -> int | None:

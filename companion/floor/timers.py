@@ -15,7 +15,7 @@ from ..core.timeutil import utcnow
 from ..programme.models import LiveSession
 from .broadcasting import publish
 from .models import FloorPause, FloorRequest
-from .queries import current_request, first_waiting_id, lock
+from .queries import first_waiting_id, speech_under_way
 
 
 def finish(request: FloorRequest, now: datetime) -> None:
@@ -45,10 +45,7 @@ def pause_speech(
     """
     now = now or utcnow()
     permissions.check_moderate(actor, session.id)
-    lock(session)
-    current = current_request(session)
-    if current is None:
-        raise Conflict(N_("Nobody has the floor."))
+    current = speech_under_way(session)
     if current.paused_at is not None:
         raise Conflict(N_("The speech is already paused."))
     current.paused_at = now
@@ -67,10 +64,7 @@ def resume_speech(
     """
     now = now or utcnow()
     permissions.check_moderate(actor, session.id)
-    lock(session)
-    current = current_request(session)
-    if current is None:
-        raise Conflict(N_("Nobody has the floor."))
+    current = speech_under_way(session)
     if current.paused_at is None:
         raise Conflict(N_("The speech is not paused."))
     _close_pause(current, now)
