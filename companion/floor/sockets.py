@@ -61,8 +61,7 @@ def give(actor: Actor, payload: GiveIn, target: LiveSession) -> dict:
 
 @socket_event("floor.next", SessionIdIn, permission=MODERATE, scope="session_id")
 def next_speaker(actor: Actor, payload: SessionIdIn, target: LiveSession) -> dict:
-    session = target
-    return presenters.speech_dict(handover.next_speaker(session, actor=actor))
+    return presenters.speech_dict(handover.next_speaker(target, actor=actor))
 
 
 @socket_event("floor.end", SessionIdIn, permission=MODERATE, scope="session_id")
@@ -74,14 +73,12 @@ def end(actor: Actor, payload: SessionIdIn, target: LiveSession) -> dict:
 
 @socket_event("floor.pause", SessionIdIn, permission=MODERATE, scope="session_id")
 def pause(actor: Actor, payload: SessionIdIn, target: LiveSession) -> dict:
-    session = target
-    return presenters.speech_dict(timers.pause_speech(session, actor=actor))
+    return presenters.speech_dict(timers.pause_speech(target, actor=actor))
 
 
 @socket_event("floor.resume", SessionIdIn, permission=MODERATE, scope="session_id")
 def resume(actor: Actor, payload: SessionIdIn, target: LiveSession) -> dict:
-    session = target
-    return presenters.speech_dict(timers.resume_speech(session, actor=actor))
+    return presenters.speech_dict(timers.resume_speech(target, actor=actor))
 
 
 @socket_event("floor.sort", SortIn, permission=MODERATE, scope="session_id")
