@@ -14,6 +14,9 @@ from .scopes import Target
 
 #: Take part in a session: attendees of that session, and staff.
 ATTEND = "attend"
+#: Contribute as a person of the room (vote, ask, upvote, raise a hand): that session's
+#: attendees only; staff run the room and never vote or ask in it.
+CONTRIBUTE = "contribute"
 #: Run a session: moderators and facilitators.
 MODERATE = "moderate"
 #: Prepare the programme, read summaries, manage people: facilitators.
@@ -21,12 +24,17 @@ FACILITATE = "facilitate"
 #: Look at a session without contributing: who may attend, and its speakers.
 WATCH = "watch"
 
-PERMISSIONS = frozenset({ATTEND, MODERATE, FACILITATE, WATCH})
+PERMISSIONS = frozenset({ATTEND, CONTRIBUTE, MODERATE, FACILITATE, WATCH})
 
 
 def may_attend(actor: Actor, session_id: int) -> bool:
     """Staff attend every session; an attendee only their own; a speaker contributes nothing."""
     return actor.is_staff or (not actor.is_speaker and actor.session_id == session_id)
+
+
+def may_contribute(actor: Actor, session_id: int) -> bool:
+    """Only an attendee of this very session contributes to it."""
+    return actor.participant_id is not None and actor.session_id == session_id
 
 
 def may_moderate(actor: Actor) -> bool:
@@ -50,6 +58,8 @@ def may_hold(actor: Actor, permission: str) -> bool:
         return True
     if permission == ATTEND:
         return not actor.is_speaker
+    if permission == CONTRIBUTE:
+        return actor.participant_id is not None
     if permission == MODERATE:
         return may_moderate(actor)
     if permission == FACILITATE:
@@ -72,6 +82,8 @@ def check(actor: Actor, permission: str, target: Target | None = None) -> None:
             raise Forbidden(N_("You may not do this."))
     elif permission == ATTEND:
         check_attend(actor, session_id)
+    elif permission == CONTRIBUTE:
+        check_contribute(actor, session_id)
     elif permission == WATCH:
         check_watch(actor, session_id, event_id=target.event_id, speaker_ids=target.speaker_ids())
     else:
@@ -87,6 +99,12 @@ def check_watch(actor: Actor, session_id: int, *, event_id: int, speaker_ids: se
 def check_attend(actor: Actor, session_id: int) -> None:
     """:raises Forbidden: the actor is not a participant of this session."""
     if not may_attend(actor, session_id):
+        raise Forbidden(N_("You are not a participant of this session."))
+
+
+def check_contribute(actor: Actor, session_id: int) -> None:
+    """:raises Forbidden: the actor is not an attendee of this session."""
+    if not may_contribute(actor, session_id):
         raise Forbidden(N_("You are not a participant of this session."))
 
 

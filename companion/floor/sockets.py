@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..core.actors import Actor
-from ..core.permissions import ATTEND, MODERATE
+from ..core.permissions import ATTEND, CONTRIBUTE, MODERATE
 from ..core.scopes import Target, scope_resolver
 from ..core.timeutil import utcnow
 from ..programme.models import LiveSession
@@ -29,7 +29,7 @@ def _floor_part(session: LiveSession, actor: Actor) -> dict:
 @socket_event(
     "floor.request",
     FloorRequestIn,
-    permission=ATTEND,
+    permission=CONTRIBUTE,
     scope="session_id",
     idempotent=True,
     rate_limit="contribution",

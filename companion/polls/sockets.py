@@ -8,7 +8,7 @@ an open-text answer), ``poll.answers`` (the individual answers, for moderators) 
 from __future__ import annotations
 
 from ..core.actors import Actor
-from ..core.permissions import ATTEND, MODERATE
+from ..core.permissions import CONTRIBUTE, MODERATE
 from ..core.scopes import Target, scope_resolver
 from ..programme.models import LiveSession
 from ..realtime.dispatcher import socket_event
@@ -67,7 +67,7 @@ def delete(actor: Actor, payload: PollIdIn, target: Poll) -> dict:
 
 
 @socket_event(
-    "poll.vote", VoteIn, permission=ATTEND, scope="poll_id", idempotent=True, rate_limit="vote"
+    "poll.vote", VoteIn, permission=CONTRIBUTE, scope="poll_id", idempotent=True, rate_limit="vote"
 )
 def vote(actor: Actor, payload: VoteIn, target: Poll) -> dict:
     voting.cast_vote(target, payload.answer, actor=actor)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..core.actors import Actor
-from ..core.permissions import ATTEND, MODERATE
+from ..core.permissions import CONTRIBUTE, MODERATE
 from ..core.scopes import Target, scope_resolver
 from ..programme import service as programme
 from ..programme.models import LiveSession
@@ -32,7 +32,7 @@ def _question_scope(question_id: int) -> Target:
 @socket_event(
     "question.submit",
     SubmitIn,
-    permission=ATTEND,
+    permission=CONTRIBUTE,
     scope="session_id",
     idempotent=True,
     rate_limit="contribution",
@@ -44,7 +44,7 @@ def submit(actor: Actor, payload: SubmitIn, target: LiveSession) -> dict:
 
 
 @socket_event(
-    "question.upvote", QuestionIdIn, permission=ATTEND, scope="question_id", rate_limit="vote"
+    "question.upvote", QuestionIdIn, permission=CONTRIBUTE, scope="question_id", rate_limit="vote"
 )
 def upvote(actor: Actor, payload: QuestionIdIn) -> dict:
     question = voting.upvote_question(queries.locked_question(payload.question_id), actor=actor)
@@ -52,7 +52,7 @@ def upvote(actor: Actor, payload: QuestionIdIn) -> dict:
 
 
 @socket_event(
-    "question.unvote", QuestionIdIn, permission=ATTEND, scope="question_id", rate_limit="vote"
+    "question.unvote", QuestionIdIn, permission=CONTRIBUTE, scope="question_id", rate_limit="vote"
 )
 def unvote(actor: Actor, payload: QuestionIdIn) -> dict:
     question = voting.unvote_question(queries.locked_question(payload.question_id), actor=actor)

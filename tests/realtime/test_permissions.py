@@ -11,7 +11,7 @@ import pytest
 from companion.app import import_domains
 from companion.core import scopes
 from companion.core.http import ROUTES
-from companion.core.permissions import ATTEND, MODERATE, PERMISSIONS, WATCH
+from companion.core.permissions import ATTEND, CONTRIBUTE, MODERATE, PERMISSIONS, WATCH
 from companion.realtime.dispatcher import EVENTS
 
 import_domains()
@@ -58,7 +58,9 @@ def test_only_moderator_events_go_without_a_scope():
 
 
 def test_every_attendee_event_is_exercised_below():
-    attendee_events = {name for name, spec in EVENTS.items() if spec.permission in (ATTEND, WATCH)}
+    attendee_events = {
+        name for name, spec in EVENTS.items() if spec.permission in (ATTEND, CONTRIBUTE, WATCH)
+    }
     assert attendee_events == set(ATTENDEE_PAYLOADS)
 
 
@@ -152,3 +154,29 @@ def test_a_missing_object_is_not_found_for_a_moderator_and_forbidden_for_an_atte
     assert attendee.error("poll.open", {"poll_id": 987654}) == "forbidden"
     vote = {"poll_id": 987654, "client_id": "x", "answer": {"option_id": 1}}
     assert attendee.error("poll.vote", vote) == "not_found"
+
+
+CONTRIBUTIONS = sorted(name for name, spec in EVENTS.items() if spec.permission == CONTRIBUTE)
+
+
+def test_the_room_s_contributions_are_declared_for_attendees_only():
+    assert CONTRIBUTIONS == [
+        "floor.request",
+        "poll.vote",
+        "question.submit",
+        "question.unvote",
+        "question.upvote",
+    ]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("name", CONTRIBUTIONS)
+def test_staff_never_vote_ask_upvote_or_raise_a_hand(
+    monkeypatch, connect, moderator_token, other, name
+):
+    """Refused at the edge, on the role: no service has to remember that staff do not count."""
+    moderator = connect(moderator_token)
+    calls = _spy(monkeypatch, name)
+    answer = moderator.call(name, ATTENDEE_PAYLOADS[name](other))
+    assert answer["ok"] is False and answer["error"]["code"] == "forbidden", (name, answer)
+    assert calls == [], name
