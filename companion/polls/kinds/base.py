@@ -8,6 +8,7 @@ package switches on a kind's name.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections import Counter
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 TOTAL_KEY = "ballots"
 
 
-class PollKind:
+class PollKind(ABC):
     """A kind of poll; subclasses override only what differs."""
 
     name: ClassVar[str]
@@ -76,23 +77,23 @@ class PollKind:
         stored, keys = self.check(poll, parse(self.answer_schema, data))
         return stored, keys, self.correct(poll, stored)
 
+    @abstractmethod
     def check(self, poll: Poll, answer: Any) -> tuple[dict, Counter]:
         """Return the answer to store and the counters it moves (``answer`` is parsed)."""
-        raise NotImplementedError
 
     def correct(self, poll: Poll, stored: dict) -> bool | None:
         """Whether a stored answer is right; None for kinds without a right answer."""
         return None
 
+    @abstractmethod
     def readable(self, answer: dict, options: dict[int, str]) -> str:
         """An answer as a person reads it (exports): option texts, words, a value, a text."""
-        raise NotImplementedError
 
     # ------------------------------------------------------------ results
 
+    @abstractmethod
     def results(self, poll: Poll, counts: dict[str, int], approved: list[dict] | None) -> Any:
         """The contract's ``results`` of the poll, from its counters."""
-        raise NotImplementedError
 
     def summary_results(self, data: dict, options: dict[int, str]) -> tuple[Any, list[dict]]:
         """A summary's ``(results, answers)`` from the poll's staff dict (option texts added)."""
