@@ -38,6 +38,10 @@ class Config:
     allowed_origins: list[str] | str | None = None
     # How often coalesced broadcasts (poll results, presence, vote counts) may go out.
     coalesce_interval_s: float = 0.3
+    # Group commit: how long the first contribution of a burst waits for the others to arrive,
+    # and the most committed together (realtime/groupcommit.py).
+    group_commit_s: float = 0.002
+    group_commit_max: int = 256
     # Past this many missed broadcasts, session.join answers a fresh snapshot instead.
     replay_limit: int = 500
     rate_limits_enabled: bool = True
@@ -94,6 +98,7 @@ class Config:
             outbox_dir=env.get("COMPANION_OUTBOX_DIR") or "",
             reminders_s=parse_reminders(env.get("COMPANION_REMINDERS", "24h,15m")),
             mail_interval_s=float(env.get("COMPANION_MAIL_INTERVAL", "5")),
+            group_commit_s=float(env.get("COMPANION_GROUP_COMMIT_MS", "2")) / 1000,
         )
         config.validate()
         return config
@@ -107,6 +112,8 @@ class Config:
             )
         if self.log_format not in ("text", "json"):
             raise ConfigError("COMPANION_LOG_FORMAT must be 'text' or 'json'")
+        if not 0 <= self.group_commit_s <= 0.1:
+            raise ConfigError("COMPANION_GROUP_COMMIT_MS must be between 0 and 100")
         if self.env not in ("development", "production"):
             raise ConfigError("COMPANION_ENV must be 'development' or 'production'")
         if self.public_url and not self.public_url.startswith(("http://", "https://")):

@@ -100,6 +100,12 @@ COALESCER_FLUSH_LAG = Histogram(
     buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30),
     registry=REGISTRY,
 )
+GROUP_COMMIT_SIZE = Histogram(
+    "companion_group_commit_size",
+    "Contributions (votes, upvotes, questions) committed together in one transaction.",
+    buckets=(1, 2, 5, 10, 25, 50, 100, 250, 500),
+    registry=REGISTRY,
+)
 ProcessCollector(registry=REGISTRY)
 
 GaugeCallback = Callable[[], float | dict[tuple[str, ...], float] | None]

@@ -67,7 +67,13 @@ def delete(actor: Actor, payload: PollIdIn, target: Poll) -> dict:
 
 
 @socket_event(
-    "poll.vote", VoteIn, permission=CONTRIBUTE, scope="poll_id", idempotent=True, rate_limit="vote"
+    "poll.vote",
+    VoteIn,
+    permission=CONTRIBUTE,
+    scope="poll_id",
+    idempotent=True,
+    rate_limit="vote",
+    grouped=True,
 )
 def vote(actor: Actor, payload: VoteIn, target: Poll) -> dict:
     voting.cast_vote(target, payload.answer, actor=actor)

@@ -1,8 +1,11 @@
 """Votes, the hot path: check the answer, store the ballot, move the counters, mark dirty.
 
-Each vote is a small transaction: the ballot row (one per participant and poll, enforced by a
-unique constraint) and a few counters moved by ``count = count + delta``. Nothing is recounted
-and nothing is broadcast per vote (see :mod:`.results`).
+A vote writes its ballot row (one per participant and poll, enforced by a unique constraint)
+and notes its counter deltas in the transaction's journal. The deltas of every vote of the
+transaction (a group commit holds many) are summed and applied just before the commit, one
+``count = count + delta`` per counter: the counter rows are locked for the commit only, so
+concurrent transactions (other processes) barely wait on them. Nothing is recounted and
+nothing is broadcast per vote (see :mod:`.results`).
 """
 
 from __future__ import annotations
@@ -67,20 +70,54 @@ def _statement(name: str):
     return _STATEMENTS[key]
 
 
-def _bump(poll_id: int, deltas: Counter) -> None:
-    """Move the poll's counters by ``deltas`` in place, creating the missing ones.
+_DELTAS = "companion_poll_tally_deltas"
+_LOCKED = "companion_polls_locked"
+
+
+def _fold_tallies() -> None:
+    """Move every counter by the sum of the transaction's vote deltas, creating missing ones.
 
     ``INSERT ... ON CONFLICT (poll_id, key) DO UPDATE SET count = count + delta``: the unique
-    constraint settles two first votes racing to create the same counter. Keys go in sorted
-    order so concurrent votes lock counter rows in the same order (no deadlock).
+    constraint settles two first votes racing to create the same counter. Rows go in sorted
+    order so concurrent transactions lock counter rows in the same order (no deadlock).
     """
+    noted = db.session.info.pop(_DELTAS, None)
+    if not noted:
+        return
+    total: Counter = Counter()
+    for poll_id, deltas in noted:
+        for key, delta in deltas.items():
+            total[(poll_id, key)] += delta
     rows = [
-        {"poll_id": poll_id, "key": key, "count": deltas[key]}
-        for key in sorted(deltas)
-        if deltas[key] != 0
+        {"poll_id": poll_id, "key": key, "count": delta}
+        for (poll_id, key), delta in sorted(total.items())
+        if delta != 0
     ]
     if rows:
         db.session.execute(_statement("tally"), rows)
+
+
+hub.before_commit(_fold_tallies)
+
+
+def _lock_poll(poll: Poll) -> None:
+    """Read the poll's state again under a shared lock, once per transaction (PostgreSQL).
+
+    A close waits for the votes under way, and no vote lands after it. (SQLite runs one
+    writing transaction at a time.)
+    """
+    if db.engine.dialect.name != "postgresql":
+        return
+    locked = hub.journal(_LOCKED)
+    if poll.id in locked:
+        return
+    db.session.execute(
+        select(Poll)
+        .where(Poll.id == poll.id)
+        .with_for_update(read=True)
+        .execution_options(populate_existing=True)
+    )
+    locked.append(poll.id)
 
 
 def cast_vote(poll: Poll, answer: dict[str, Any], *, actor: Actor) -> Poll:
@@ -94,15 +131,7 @@ def cast_vote(poll: Poll, answer: dict[str, Any], *, actor: Actor) -> Poll:
     if participant_id is None:
         raise Forbidden(N_("Only participants vote."))
     permissions.check_attend(actor, poll.session_id)
-    if db.engine.dialect.name == "postgresql":
-        # Read the state again under a shared lock on the poll row: a close waits for the votes
-        # under way, and no vote lands after it. (SQLite runs one writing transaction at a time.)
-        db.session.execute(
-            select(Poll)
-            .where(Poll.id == poll.id)
-            .with_for_update(read=True)
-            .execution_options(populate_existing=True)
-        )
+    _lock_poll(poll)
     if poll.state != PollState.OPEN:
         raise Closed(N_("This poll is closed."))
     stored, keys, correct = read_answer(poll, answer)
@@ -136,6 +165,6 @@ def cast_vote(poll: Poll, answer: dict[str, Any], *, actor: Actor) -> Poll:
         ballot.correct = correct
         ballot.approved = False  # a changed text waits for moderation again
         ballot.updated_at = now
-    _bump(poll.id, deltas)
+    hub.journal(_DELTAS).append((poll.id, deltas))
     hub.mark_dirty(COALESCE_KIND, poll.id)
     return poll

@@ -36,6 +36,7 @@ def _question_scope(question_id: int) -> Target:
     scope="session_id",
     idempotent=True,
     rate_limit="contribution",
+    grouped=True,
 )
 def submit(actor: Actor, payload: SubmitIn, target: LiveSession) -> dict:
     session = target
@@ -44,7 +45,12 @@ def submit(actor: Actor, payload: SubmitIn, target: LiveSession) -> dict:
 
 
 @socket_event(
-    "question.upvote", QuestionIdIn, permission=CONTRIBUTE, scope="question_id", rate_limit="vote"
+    "question.upvote",
+    QuestionIdIn,
+    permission=CONTRIBUTE,
+    scope="question_id",
+    rate_limit="vote",
+    grouped=True,
 )
 def upvote(actor: Actor, payload: QuestionIdIn) -> dict:
     question = voting.upvote_question(queries.locked_question(payload.question_id), actor=actor)
@@ -52,7 +58,12 @@ def upvote(actor: Actor, payload: QuestionIdIn) -> dict:
 
 
 @socket_event(
-    "question.unvote", QuestionIdIn, permission=CONTRIBUTE, scope="question_id", rate_limit="vote"
+    "question.unvote",
+    QuestionIdIn,
+    permission=CONTRIBUTE,
+    scope="question_id",
+    rate_limit="vote",
+    grouped=True,
 )
 def unvote(actor: Actor, payload: QuestionIdIn) -> dict:
     question = voting.unvote_question(queries.locked_question(payload.question_id), actor=actor)

@@ -19,18 +19,20 @@ from typing import Any
 
 from flask import current_app, request
 from flask_babel import refresh as refresh_locale
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from ..core import identity, permissions, scopes
-from ..core.actors import Actor
+from ..core.actors import Actor, actor_key
 from ..core.errors import DomainError, Forbidden, Invalid, Unauthorized, Unavailable
 from ..core.i18n import N_
 from ..core.logs import record_event
 from ..core.schemas import Schema, parse
+from ..core.timeutil import utcnow
 from ..extensions import db, socketio
 from .connections import connections
+from .groupcommit import Contribution, group_commit
 from .models import ClientReceipt
 
 log = logging.getLogger(__name__)
@@ -50,6 +52,7 @@ class SocketEvent:
     idempotent: bool  # carries a client_id: a resend answers the first result
     rate_limit: str | None  # bucket name for rate limiting, None: not limited
     wants_target: bool  # the handler takes ``target=``: the object the scope loaded
+    grouped: bool  # committed with the others arriving together (groupcommit.py)
 
 
 EVENTS: dict[str, SocketEvent] = {}
@@ -65,11 +68,15 @@ def socket_event(
     scope: str | None = None,
     idempotent: bool = False,
     rate_limit: str | None = None,
+    grouped: bool = False,
 ):
     """Register ``handler(actor, payload[, target=]) -> dict`` as the socket event ``name``.
 
     :param scope: the payload field whose object the permission is checked against
         (``"session_id"``, ``"poll_id"`` …; its domain registers the resolver).
+    :param grouped: a hot-path contribution (vote, upvote, question): run in a group commit
+        with the others arriving together. Its handler must not use ``request`` (it may run
+        in another event's greenlet) and must not depend on the order within a batch.
     """
     if permission not in permissions.PERMISSIONS:
         raise ValueError(f"socket event {name!r}: unknown permission {permission!r}")
@@ -81,7 +88,7 @@ def socket_event(
             raise RuntimeError(f"socket event {name!r} registered twice")
         wants_target = "target" in inspect.signature(handler).parameters
         EVENTS[name] = SocketEvent(
-            name, schema, permission, scope, handler, idempotent, rate_limit, wants_target
+            name, schema, permission, scope, handler, idempotent, rate_limit, wants_target, grouped
         )
         return handler
 
@@ -136,73 +143,126 @@ def dispatch(spec: SocketEvent, data: Any, sid: str, extra: tuple = ()) -> dict:
     # locale cached in it) may be shared by several connections' events.
     refresh_locale()
     try:
+        if spec.grouped:
+            return _dispatch_grouped(spec, data, sid, extra)
         return _dispatch(spec, data, sid, extra)
     finally:
         refresh_locale()
 
 
 def _dispatch(spec: SocketEvent, data: Any, sid: str, extra: tuple) -> dict:
+    """Run the event in a transaction of its own."""
     try:
-        if extra:
-            raise Invalid(N_("Send one payload object per event."))
-        actor = current_actor(sid)
-        # The role first, before reading the payload: a wrong role learns nothing more.
-        if not permissions.may_hold(actor, spec.permission):
-            raise Forbidden(
-                N_("%(event)s is not allowed for your role."), params={"event": spec.name}
-            )
-        _check_size(data)
-        payload = parse(spec.schema, data)
-        for hook in before_handlers:
-            hook(spec, actor)
-        if spec.idempotent:
-            # A resend answers what the first send answered, even if its object is gone since.
-            previous = _receipt(actor, payload.client_id)
-            if previous is not None:
-                return previous
-        target = scopes.resolve(spec.scope, getattr(payload, spec.scope)) if spec.scope else None
-        permissions.check(actor, spec.permission, target)
-        if spec.wants_target:
-            result = spec.handler(actor, payload, target=target.obj if target else None)
-        else:
-            result = spec.handler(actor, payload)
-        answer = ok(result if result is not None else {})
-        if spec.idempotent:
-            db.session.add(
-                ClientReceipt(
-                    actor_key=actor.key, client_id=payload.client_id, event=spec.name, result=answer
-                )
-            )
+        answer = _execute(spec, data, _claims(sid), extra, _receipt)
         db.session.commit()
         return answer
+    except Exception as exc:
+        db.session.rollback()
+        return _refusal(spec, data, sid, exc)
+
+
+def _dispatch_grouped(spec: SocketEvent, data: Any, sid: str, extra: tuple) -> dict:
+    """Run the event in the group commit under way; answer once its batch has committed."""
+    try:
+        claims = _claims(sid)
     except DomainError as error:
-        db.session.rollback()
         return failure(error)
-    except IntegrityError:
-        db.session.rollback()
+    config = current_app.config["COMPANION"]
+    client_id = data.get("client_id") if spec.idempotent and isinstance(data, dict) else None
+    contribution = Contribution(
+        lambda receipts: _execute(
+            spec, data, claims, extra, lambda actor, cid: receipts.get((actor.key, cid))
+        ),
+        receipt_key=(actor_key(claims.kind, claims.subject_id), client_id)
+        if isinstance(client_id, str)
+        else None,
+    )
+    group_commit.submit(contribution, tick=config.group_commit_s, max_batch=config.group_commit_max)
+    if contribution.alone:
+        return _dispatch(spec, data, sid, extra)
+    if contribution.error is not None:
+        return _refusal(spec, data, sid, contribution.error)
+    return contribution.answer
+
+
+def _execute(
+    spec: SocketEvent,
+    data: Any,
+    claims,
+    extra: tuple,
+    find_receipt: Callable[[Actor, str], dict | None],
+) -> dict:
+    """Parse → authorise → call, in the caller's transaction; return the acknowledgement.
+
+    ``find_receipt(actor, client_id)`` answers a resend: the database's receipt, or the one a
+    group commit read ahead for its whole batch in one query.
+
+    :raises DomainError: the event is refused; the caller rolls its changes back.
+    """
+    if extra:
+        raise Invalid(N_("Send one payload object per event."))
+    actor = identity.actor_for(claims)
+    # The role first, before reading the payload: a wrong role learns nothing more.
+    if not permissions.may_hold(actor, spec.permission):
+        raise Forbidden(N_("%(event)s is not allowed for your role."), params={"event": spec.name})
+    _check_size(data)
+    payload = parse(spec.schema, data)
+    for hook in before_handlers:
+        hook(spec, actor)
+    if spec.idempotent:
+        # A resend answers what the first send answered, even if its object is gone since.
+        previous = find_receipt(actor, payload.client_id)
+        if previous is not None:
+            return previous
+    target = scopes.resolve(spec.scope, getattr(payload, spec.scope)) if spec.scope else None
+    permissions.check(actor, spec.permission, target)
+    if spec.wants_target:
+        result = spec.handler(actor, payload, target=target.obj if target else None)
+    else:
+        result = spec.handler(actor, payload)
+    answer = ok(result if result is not None else {})
+    if spec.idempotent:
+        # A Core insert: no ORM flush for a row nothing reads back in this transaction.
+        db.session.execute(
+            insert(ClientReceipt.__table__),
+            {
+                "actor_key": actor.key,
+                "client_id": payload.client_id,
+                "event": spec.name,
+                "result": answer,
+                "created_at": utcnow(),
+            },
+        )
+    return answer
+
+
+def _refusal(spec: SocketEvent, data: Any, sid: str, exc: BaseException) -> dict:
+    """The acknowledgement of an event that failed with ``exc`` (its changes rolled back)."""
+    if isinstance(exc, DomainError):
+        return failure(exc)
+    if isinstance(exc, IntegrityError):
         # Two resends raced: the other one committed; answer what it answered.
         if spec.idempotent and isinstance(data, dict):
-            previous = _receipt(current_actor(sid), data.get("client_id"))
+            try:
+                previous = _receipt(identity.actor_for(_claims(sid)), data.get("client_id"))
+            except DomainError as error:
+                return failure(error)
             if previous is not None:
                 return previous
-        log.warning("integrity error in %s", spec.name, exc_info=True)
+        log.warning("integrity error in %s", spec.name, exc_info=exc)
         return failure(Invalid(N_("This change conflicts with another one; try again.")))
-    except (OperationalError, DBAPIError, PoolTimeout):
-        db.session.rollback()
+    if isinstance(exc, (OperationalError, DBAPIError, PoolTimeout)):
         log.warning("database unavailable during %s", spec.name)
         return failure(Unavailable(N_("The database is unavailable; try again in a moment.")))
-    except Exception:
-        db.session.rollback()
-        log.exception("unexpected error in %s", spec.name)
-        return failure(Unavailable(N_("Something went wrong on the server; try again.")))
+    log.error("unexpected error in %s", spec.name, exc_info=exc)
+    return failure(Unavailable(N_("Something went wrong on the server; try again.")))
 
 
-def current_actor(sid: str) -> Actor:
-    """Return the actor behind socket ``sid``, checked again against the database."""
+def _claims(sid: str):
     conn = connections.get(sid)
     if conn is None:
         raise Unauthorized(N_("This connection is not authenticated; reconnect with a token."))
-    return identity.actor_for(conn.claims)
+    return conn.claims
 
 
 def _check_size(data: Any) -> None:

@@ -1,8 +1,8 @@
 """300 real Socket.IO clients vote at once against a real server process.
 
 The final tally equals the ballots in the database and reaches every client; each client gets
-only a handful of poll.results (coalesced, never one per vote); resends and changed ballots
-never count twice. The timings are printed: how long the 300 acknowledgements take, and how
+only a handful of poll.results (coalesced, never one per vote); the votes are committed many
+to a transaction (group commit); resends and changed ballots never count twice. The timings are printed: how long the 300 acknowledgements take, and how
 long until every client has seen the final tally.
 """
 
@@ -127,6 +127,18 @@ def ballots_in_database(url: str, poll_id: int) -> Counter:
         engine.dispose()
 
 
+def group_commits(server: ServerProcess) -> tuple[float, float]:
+    """The group commits the server made so far, and the contributions they held."""
+    samples = {}
+    for line in requests.get(server.url + "/metrics", timeout=10).text.splitlines():
+        if line.startswith(
+            ("companion_group_commit_size_count", "companion_group_commit_size_sum")
+        ):
+            name, value = line.rsplit(" ", 1)
+            samples[name.split("{")[0]] = float(value)
+    return samples["companion_group_commit_size_count"], samples["companion_group_commit_size_sum"]
+
+
 def test_three_hundred_clients_vote_at_once(crowd_server, make_client):
     server = crowd_server
     session_id = server.programme()["sessions"][0]["id"]
@@ -170,6 +182,10 @@ def test_three_hundred_clients_vote_at_once(crowd_server, make_client):
             "every vote to be acknowledged",
         )
         ack_times = [v.acks[first_ids[i]][0][0] - started for i, v in enumerate(voters)]
+        # Group commit: the burst's votes were committed together, many to a transaction.
+        commits, contributions = group_commits(server)
+        assert contributions >= CROWD
+        assert commits <= CROWD / 3, f"{commits} commits for {CROWD} votes: no grouping"
         recorded = {"ok": True, "data": {"recorded": True}}
         assert all(v.acks[first_ids[i]][0][1] == recorded for i, v in enumerate(voters))
         wait_until(

@@ -1,0 +1,107 @@
+"""Group commit: contributions committed together, each refused alone without touching the rest.
+
+The batch runs in one transaction, each contribution in a savepoint: one that fails after it
+wrote leaves no row, no counter move and no broadcast, while the others' are committed with
+dense seqs. (The crowd test in tests/e2e/test_polls_crowd.py shows real bursts grouped.)
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import event, select
+
+from companion.core.errors import Invalid
+from companion.extensions import db
+from companion.polls import voting
+from companion.polls.models import Poll
+from companion.realtime import hub
+from companion.realtime.groupcommit import Contribution, GroupCommit
+from companion.realtime.models import SessionBroadcast
+
+from .conftest import ballots_of, results_of
+
+
+def _vote_then(poll, attendee, option_id, *, fail: bool = False, note: str | None = None):
+    def run(_receipts):
+        voting.cast_vote(db.session.get(Poll, poll.id), {"option_id": option_id}, actor=attendee)
+        if note:
+            hub.publish(poll.session_id, "test.note", {"note": note})
+        if fail:
+            raise Invalid("refused after writing")
+        return {"ok": True, "data": {"recorded": True}}
+
+    return Contribution(run)
+
+
+def test_a_contribution_failing_after_it_wrote_leaves_nothing_and_spares_the_others(
+    make_poll, join, first_session
+):
+    poll = make_poll("single")
+    a, b, _ = (o.id for o in poll.options)
+    before = db.session.scalar(select(db.func.max(SessionBroadcast.seq))) or 0
+    batch = [
+        _vote_then(poll, join(first_session.id).actor, a, note="first"),
+        _vote_then(poll, join(first_session.id).actor, b, fail=True, note="refused"),
+        _vote_then(poll, join(first_session.id).actor, a, note="third"),
+    ]
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(" ".join(statement.split()[:2]).upper())
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        GroupCommit().run_batch(batch)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+    recorded = {"ok": True, "data": {"recorded": True}}
+    assert [c.answer for c in batch] == [recorded, None, recorded]
+    assert isinstance(batch[1].error, Invalid)
+    assert ballots_of(poll.id) == 2
+    assert results_of(poll.id) == (
+        2,
+        [
+            {"option_id": a, "count": 2},
+            {"option_id": b, "count": 0},
+            {"option_id": poll.options[2].id, "count": 0},
+        ],
+    )
+    logged = db.session.execute(
+        select(SessionBroadcast.seq, SessionBroadcast.payload).where(
+            SessionBroadcast.event == "test.note"
+        )
+    ).all()
+    assert [payload["note"] for _, payload in logged] == ["first", "third"]
+    assert [seq for seq, _ in logged] == [before + 1, before + 2]  # dense, in order
+    assert [payload["seq"] for _, payload in logged] == [before + 1, before + 2]
+    # One transaction: on SQLite opened explicitly, so that a savepoint does not commit alone.
+    if engine.dialect.name == "sqlite":
+        assert statements.index("BEGIN IMMEDIATE") < statements.index(
+            next(s for s in statements if s.startswith("SAVEPOINT"))
+        )
+
+
+def test_a_resend_in_the_same_batch_is_answered_alone_after_the_commit(
+    make_poll, join, first_session
+):
+    """Two sends of one client_id in one batch: the second is flagged to run again alone."""
+    from companion.realtime.models import ClientReceipt
+
+    poll = make_poll("single")
+    attendee = join(first_session.id).actor
+    option = poll.options[0].id
+
+    def send(_receipts):
+        voting.cast_vote(db.session.get(Poll, poll.id), {"option_id": option}, actor=attendee)
+        db.session.execute(
+            db.insert(ClientReceipt.__table__),
+            {"actor_key": attendee.key, "client_id": "same", "event": "poll.vote", "result": {}},
+        )
+        return {"ok": True, "data": {"recorded": True}}
+
+    batch = [Contribution(send), Contribution(send)]
+    GroupCommit().run_batch(batch)
+    assert batch[0].answer == {"ok": True, "data": {"recorded": True}}
+    assert batch[1].alone and batch[1].error is None
+    assert ballots_of(poll.id) == 1
