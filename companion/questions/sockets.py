@@ -53,7 +53,7 @@ def submit(actor: Actor, payload: SubmitIn, target: LiveSession) -> dict:
     grouped=True,
 )
 def upvote(actor: Actor, payload: QuestionIdIn) -> dict:
-    question = voting.upvote_question(queries.locked_question(payload.question_id), actor=actor)
+    question = voting.upvote_question(voting.question_for_votes(payload.question_id), actor=actor)
     return presenters.vote_dict(question, voted=True)
 
 
@@ -66,7 +66,7 @@ def upvote(actor: Actor, payload: QuestionIdIn) -> dict:
     grouped=True,
 )
 def unvote(actor: Actor, payload: QuestionIdIn) -> dict:
-    question = voting.unvote_question(queries.locked_question(payload.question_id), actor=actor)
+    question = voting.unvote_question(voting.question_for_votes(payload.question_id), actor=actor)
     return presenters.vote_dict(question, voted=False)
 
 

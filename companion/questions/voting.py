@@ -1,5 +1,9 @@
 """Upvotes: one ``question_votes`` row per participant and question (a unique key), and the
-question's ``upvotes`` counter moved by SQL arithmetic in the same transaction.
+question's ``upvotes`` counter moved in the same transaction.
+
+The question's row is locked at its first upvote of the transaction and kept locked until the
+commit, so the count in each acknowledgement is exact; the counter itself is moved once, by
+the sum of the transaction's upvotes, just before the commit (a group commit holds many).
 
 A repeated upvote (or a withdrawal of a vote that is not there) answers ok with the current
 count: the client's wish holds, so a resend after a reconnect is harmless.
@@ -7,7 +11,9 @@ count: the client's wish holds, so a resend after a reconnect is harmless.
 
 from __future__ import annotations
 
-from sqlalchemy import delete, update
+from collections import Counter
+
+from sqlalchemy import bindparam, delete, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -18,34 +24,76 @@ from ..core.timeutil import utcnow
 from ..extensions import db
 from ..programme import service as programme
 from ..programme.models import SessionStatus
+from ..realtime import hub
 from .broadcasting import mark_votes_dirty
 from .models import Question, QuestionState, QuestionVote
+from .queries import locked_question
+
+_DELTAS = "companion_question_vote_deltas"
+_LOCKED = "companion_questions_locked_for_votes"
 
 
-def _vote_insert(question_id: int, participant_id: int):
-    values = {"question_id": question_id, "participant_id": participant_id, "created_at": utcnow()}
-    dialect = db.session.get_bind().dialect.name
+def question_for_votes(question_id: int) -> Question:
+    """The question, locked until commit, loaded fresh at its first upvote of the transaction.
+
+    Later upvotes of the same transaction find it in the session, with the count they moved.
+    """
+    locked = hub.journal(_LOCKED)
+    for question in locked:
+        if question.id == question_id:
+            return question
+    question = locked_question(question_id)
+    # The object itself, not its id: the session holds objects weakly, and a reload from the
+    # row would lose the upvotes counted so far in this transaction.
+    locked.append(question)
+    return question
+
+
+def _vote_insert(dialect: str):
     module = postgresql if dialect == "postgresql" else sqlite
     return (
         module.insert(QuestionVote)
-        .values(**values)
         .on_conflict_do_nothing(index_elements=["question_id", "participant_id"])
         .returning(QuestionVote.id)
     )
 
 
+_VOTE_INSERTS = {dialect: _vote_insert(dialect) for dialect in ("postgresql", "sqlite")}
+
+
 def _add_to_counter(question: Question, delta: int) -> None:
-    row = db.session.execute(
-        update(Question)
-        .where(Question.id == question.id)
-        .values(upvotes=Question.upvotes + delta, votes_version=Question.votes_version + 1)
-        .returning(Question.upvotes, Question.votes_version)
-        .execution_options(synchronize_session=False)
-    ).one()
-    # The row holds the count now: the object learns it without a write of its own, which
-    # would overwrite a concurrent vote's increment.
-    set_committed_value(question, "upvotes", row.upvotes)
-    set_committed_value(question, "votes_version", row.votes_version)
+    """Move the count the question shows now; the row follows at commit (:func:`_fold_votes`)."""
+    set_committed_value(question, "upvotes", question.upvotes + delta)
+    set_committed_value(question, "votes_version", question.votes_version + 1)
+    hub.journal(_DELTAS).append((question.id, delta))
+
+
+def _fold_votes() -> None:
+    """Apply the transaction's upvotes to the counters: one update per question, in id order."""
+    noted = db.session.info.pop(_DELTAS, None)
+    if not noted:
+        return
+    deltas: Counter = Counter()
+    changes: Counter = Counter()
+    for question_id, delta in noted:
+        deltas[question_id] += delta
+        changes[question_id] += 1
+    table = Question.__table__
+    db.session.execute(
+        update(table)
+        .where(table.c.id == bindparam("question_id"))
+        .values(
+            upvotes=table.c.upvotes + bindparam("delta"),
+            votes_version=table.c.votes_version + bindparam("changes"),
+        ),
+        [
+            {"question_id": qid, "delta": deltas[qid], "changes": changes[qid]}
+            for qid in sorted(changes)
+        ],
+    )
+
+
+hub.before_commit(_fold_votes)
 
 
 def _check_votable(question: Question, actor: Actor) -> None:
@@ -62,10 +110,14 @@ def _check_votable(question: Question, actor: Actor) -> None:
 def upvote_question(question: Question, *, actor: Actor) -> Question:
     """Add this participant's upvote, once; a repeat leaves the count as it is.
 
-    Precondition: ``question`` is locked (:func:`queries.locked_question`).
+    Precondition: ``question`` comes from :func:`question_for_votes`.
     """
     _check_votable(question, actor)
-    inserted = db.session.execute(_vote_insert(question.id, actor.id)).scalar_one_or_none()
+    dialect = db.session.get_bind().dialect.name
+    inserted = db.session.execute(
+        _VOTE_INSERTS[dialect],
+        {"question_id": question.id, "participant_id": actor.id, "created_at": utcnow()},
+    ).scalar_one_or_none()
     if inserted is not None:
         _add_to_counter(question, +1)
         mark_votes_dirty(question)
@@ -75,7 +127,7 @@ def upvote_question(question: Question, *, actor: Actor) -> Question:
 def unvote_question(question: Question, *, actor: Actor) -> Question:
     """Withdraw this participant's upvote; withdrawing none leaves the count as it is.
 
-    Precondition: ``question`` is locked (:func:`queries.locked_question`).
+    Precondition: ``question`` comes from :func:`question_for_votes`.
     """
     _check_votable(question, actor)
     removed = db.session.execute(

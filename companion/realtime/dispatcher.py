@@ -31,6 +31,7 @@ from ..core.logs import record_event
 from ..core.schemas import Schema, parse
 from ..core.timeutil import utcnow
 from ..extensions import db, socketio
+from . import hub
 from .connections import connections
 from .groupcommit import Contribution, group_commit
 from .models import ClientReceipt
@@ -38,6 +39,7 @@ from .models import ClientReceipt
 log = logging.getLogger(__name__)
 
 Handler = Callable[..., dict]
+_HELD = "companion_held_targets"
 
 
 @dataclass(frozen=True)
@@ -216,6 +218,10 @@ def _execute(
             return previous
     target = scopes.resolve(spec.scope, getattr(payload, spec.scope)) if spec.scope else None
     permissions.check(actor, spec.permission, target)
+    if target is not None:
+        # Held until the commit: the session holds objects weakly, and the next contribution
+        # of a group commit then finds this one (a poll with its options) without a reload.
+        hub.journal(_HELD).append(target.obj)
     if spec.wants_target:
         result = spec.handler(actor, payload, target=target.obj if target else None)
     else:

@@ -9,11 +9,17 @@ from __future__ import annotations
 
 from sqlalchemy import event, select
 
+from companion.core import identity
 from companion.core.errors import Invalid
+from companion.core.identity import actor_from_token
 from companion.extensions import db
 from companion.polls import voting
 from companion.polls.models import Poll
+from companion.questions import asking
+from companion.questions.models import Question
+from companion.questions.schemas import SubmitIn
 from companion.realtime import hub
+from companion.realtime.dispatcher import EVENTS, _execute
 from companion.realtime.groupcommit import Contribution, GroupCommit
 from companion.realtime.models import SessionBroadcast
 
@@ -105,3 +111,38 @@ def test_a_resend_in_the_same_batch_is_answered_alone_after_the_commit(
     assert batch[0].answer == {"ok": True, "data": {"recorded": True}}
     assert batch[1].alone and batch[1].error is None
     assert ballots_of(poll.id) == 1
+
+
+def test_upvotes_in_one_batch_each_answer_the_count_after_them(first_session, people):
+    """The question is locked once and counted in memory, then its row moved once at commit.
+
+    Nothing in the test holds the question: the session keeps objects weakly, so the batch
+    itself must keep the counted one (a reload from the row would restart from its old count).
+    """
+    session_id = first_session.id
+    author = actor_from_token(people.join(session_id)["token"])
+    tokens = [people.join(session_id)["token"] for _ in range(5)]
+    question_id = asking.submit_question(
+        first_session,
+        SubmitIn(session_id=first_session.id, client_id="q1", text="Qui finance ?"),
+        actor=author,
+    ).id
+    db.session.commit()
+    db.session.expunge_all()
+    upvote = EVENTS["question.upvote"]
+
+    def send(token):
+        claims = identity.signer().verify(token)
+        return Contribution(
+            lambda _receipts: _execute(
+                upvote, {"question_id": question_id}, claims, (), lambda *_: None
+            )
+        )
+
+    batch = [send(token) for token in tokens]
+    GroupCommit().run_batch(batch)
+    assert [c.answer["data"]["upvotes"] for c in batch] == [1, 2, 3, 4, 5]
+    assert [c.answer["data"]["votes_version"] for c in batch] == [1, 2, 3, 4, 5]
+    db.session.expunge_all()
+    question = db.session.get(Question, question_id)
+    assert (question.upvotes, question.votes_version) == (5, 5)

@@ -43,12 +43,12 @@ def update_settings(data, *, actor) -> dict:
 
 
 def upvote_question(question_id, *, actor) -> dict:
-    question = voting.upvote_question(queries.locked_question(question_id), actor=actor)
+    question = voting.upvote_question(voting.question_for_votes(question_id), actor=actor)
     return presenters.vote_dict(question, voted=True)
 
 
 def unvote_question(question_id, *, actor) -> dict:
-    question = voting.unvote_question(queries.locked_question(question_id), actor=actor)
+    question = voting.unvote_question(voting.question_for_votes(question_id), actor=actor)
     return presenters.vote_dict(question, voted=False)
 
 
