@@ -20,6 +20,8 @@ from collections.abc import Iterable
 
 import redis
 from flask import Flask, current_app
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from ..core import identity
 from ..core.actor_cache import ActorCache
@@ -117,6 +119,8 @@ class RevocationListener:
             socket_connect_timeout=2,
             socket_timeout=10,
             health_check_interval=5,  # a silently dead connection is noticed within seconds
+            # No silent reconnect: what was published meanwhile would be missed while trusted.
+            retry=Retry(NoBackoff(), 0),
             client_name=f"{channel(app)}:{_ORIGIN}",
         )
 
