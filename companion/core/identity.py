@@ -2,7 +2,8 @@
 
 Core cannot import the participants domain (it sits above core), so the functions that turn
 verified claims into an :class:`Actor`, or a registration link into the sessions it opens, are
-bound to each application at start-up by ``participants.tokens.init_app``.
+bound to each application at start-up by ``participants.tokens.init_app``. Actors are cached per
+application (``core.actor_cache``; ``realtime.revocation`` evicts them after a change commits).
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app
 
+from .actor_cache import ActorCache
 from .actors import Actor
 from .tokens import TokenClaims, TokenSigner
 
 _KEY = "companion_identity"
+_CACHE = "companion_actor_cache"
 
 
 @dataclass(frozen=True)
@@ -29,7 +32,18 @@ class Identity:
 
 
 def bind(app: Flask, identity: Identity) -> None:
+    """Bind ``identity`` and a fresh actor cache to ``app``.
+
+    With a Redis message queue, other processes change actors too: the cache is trusted only
+    once the revocation listener has subscribed (``realtime.revocation``).
+    """
     app.extensions[_KEY] = identity
+    app.extensions[_CACHE] = ActorCache(trusted=not app.config["COMPANION"].message_queue)
+
+
+def actor_cache(app: Flask | None = None) -> ActorCache:
+    """The actor cache of ``app`` (default: the running application)."""
+    return (app or current_app).extensions[_CACHE]
 
 
 def signer() -> TokenSigner:
@@ -38,7 +52,14 @@ def signer() -> TokenSigner:
 
 
 def actor_for(claims: TokenClaims) -> Actor:
-    return current_app.extensions[_KEY].actor_for(claims)
+    """Return the actor of verified ``claims``, from the cache or loaded (and then cached)."""
+    cache = current_app.extensions[_CACHE]
+    actor = cache.get(claims)
+    if actor is None:
+        generation = cache.generation
+        actor = current_app.extensions[_KEY].actor_for(claims)
+        cache.put(claims, actor, generation)
+    return actor
 
 
 def actor_from_token(token: object) -> Actor:

@@ -13,6 +13,7 @@ from ..core.i18n import N_
 from ..core.passwords import hash_password, verify_password
 from ..extensions import db
 from ..programme.models import Event, LiveSession
+from ..realtime import revocation
 from .models import STAFF_ROLES, Participant, Registration, RegistrationSession, StaffUser
 from .schemas import JoinIn, RegistrationIn
 from .tokens import signer
@@ -154,6 +155,8 @@ def create_staff(email: str, password: str, role: str, name: str = "") -> StaffU
     staff.revoked_at = None
     staff.invited_at = None
     db.session.flush()
+    # A new role or name: the running servers load the account afresh at its next event.
+    revocation.revoke([("staff", staff.id)], disconnect=False)
     return staff
 
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from flask import request
-from flask_socketio import disconnect
-
 from ..core.actors import Actor
 from ..core.errors import Conflict, NotFound
 from ..core.i18n import N_
@@ -12,8 +9,7 @@ from ..core.permissions import MODERATE
 from ..core.schemas import Id, Schema
 from ..core.timeutil import utcnow
 from ..extensions import db
-from ..realtime import hub
-from ..realtime.connections import connections
+from ..realtime import hub, revocation
 from ..realtime.dispatcher import socket_event
 from .models import Participant
 from .service import participant_removed
@@ -28,9 +24,8 @@ class RemoveIn(Schema):
 def remove_participant(actor: Actor, payload: RemoveIn) -> dict:
     """Ban a participant from the session: their token stops working at once, everywhere.
 
-    Every event re-checks the token's participant, so an open connection on any process can do
-    nothing more; this process also closes that participant's sockets, and the participant is
-    told why.
+    Once committed, every process forgets the cached participant and closes their sockets
+    (``realtime.revocation``); the participant is told why.
     """
     participant = db.session.get(Participant, payload.participant_id)
     if participant is None or participant.session_id != payload.session_id:
@@ -53,13 +48,5 @@ def remove_participant(actor: Actor, payload: RemoveIn) -> dict:
         {"participant_id": participant.id, "name": participant.display_name, "by": actor.name},
         audience="staff",
     )
-    removed_id, own_sid = participant.id, request.sid  # read now: no SQL after the commit
-    hub.after_commit(lambda: _disconnect(removed_id, but=own_sid))
+    revocation.revoke([("participant", participant.id)])
     return {"participant_id": participant.id, "removed": True}
-
-
-def _disconnect(participant_id: int, *, but: str) -> None:
-    """Close the removed participant's sockets on this process, once the removal is committed."""
-    for sid in connections.sids_for("participant", participant_id):
-        if sid != but:
-            disconnect(sid=sid, namespace="/")

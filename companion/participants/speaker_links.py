@@ -11,6 +11,7 @@ from ..core.i18n import N_
 from ..core.permissions import FACILITATE
 from ..extensions import db
 from ..programme.models import LiveSession, SessionStatus, Speaker
+from ..realtime import revocation
 from .tokens import speaker_token
 
 
@@ -24,11 +25,15 @@ def speaker_sessions(speaker: Speaker) -> list[LiveSession]:
 
 
 def issue_speaker_link(speaker: Speaker, *, actor: Actor) -> str:
-    """Return a new personal token for ``speaker``; every older link stops working."""
+    """Return a new personal token for ``speaker``; every older link stops working.
+
+    Views still open with an older link are closed once the new one is committed.
+    """
     if not speaker_sessions(speaker):
         raise Conflict(N_("This speaker is on no session's agenda yet."))
     speaker.token_version = (speaker.token_version or 0) + 1
     db.session.flush()
+    revocation.revoke([("speaker", speaker.id)])
     return speaker_token(speaker)
 
 

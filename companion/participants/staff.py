@@ -1,13 +1,12 @@
 """Staff accounts in the workspace: invite, list, change a role, revoke; passwords and logout.
 
 An account's ``token_version`` is what revokes: raising it stops every token signed before
-(staff tokens and set-password links alike), on every process, at the next request or event.
-Open sockets of this process are also closed after commit (see :func:`close_sockets`).
+(staff tokens and set-password links alike). After commit, every process forgets the cached
+actor and closes the account's sockets (see :func:`close_sockets`).
 """
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
 from sqlalchemy import select
@@ -17,9 +16,8 @@ from ..core.i18n import N_
 from ..core.passwords import hash_password
 from ..core.timeutil import iso, utcnow
 from ..core.urls import external_url
-from ..extensions import db, socketio
-from ..realtime import hub
-from ..realtime.connections import connections
+from ..extensions import db
+from ..realtime import revocation
 from .models import STAFF_ROLES, StaffUser
 from .service import signals
 from .tokens import password_token, staff_from_password_token
@@ -94,6 +92,7 @@ def invite_staff(
     # A new invitation spends the previous link.
     staff.token_version = (staff.token_version or 0) + 1
     db.session.flush()
+    revocation.revoke([("staff", staff.id)], disconnect=False)
     staff_invited.send(staff, link=password_link(staff), language=language)
     return staff
 
@@ -108,6 +107,8 @@ def change_role(staff: StaffUser, role: str, *, actor) -> StaffUser:
         _keep_a_facilitator(staff)
     staff.role = role
     db.session.flush()
+    # The token stays valid; every process loads the new role at the account's next event.
+    revocation.revoke([("staff", staff.id)], disconnect=False)
     return staff
 
 
@@ -172,22 +173,10 @@ def set_password(token: str, password: str) -> StaffUser:
 
 
 def close_sockets(staff: StaffUser) -> None:
-    """Close this process's sockets opened with the account's tokens, once the change commits.
-
-    Other processes refuse the revoked token at the socket's next event (every event verifies
-    its token again).
-    """
-    hub.after_commit(lambda: _disconnect([("staff", staff.id)]))
+    """Once the change commits, close the account's sockets and forget it, on every process."""
+    revocation.revoke([("staff", staff.id)])
 
 
 def close_participant_sockets(participant_ids: list[int]) -> None:
     """Same for participants whose tokens were revoked (a registration removed)."""
-    pairs = [("participant", pid) for pid in participant_ids]
-    hub.after_commit(lambda: _disconnect(pairs))
-
-
-def _disconnect(pairs: list[tuple[str, int]]) -> None:
-    for kind, subject_id in pairs:
-        for sid in connections.sids_for(kind, subject_id):
-            with contextlib.suppress(Exception):  # a socket that went away meanwhile
-                socketio.server.disconnect(sid, namespace="/")
+    revocation.revoke(("participant", pid) for pid in participant_ids)

@@ -51,10 +51,11 @@ def actor_for(claims: TokenClaims) -> Actor:
     """Load the actor a token stands for, refusing revoked tokens and banned participants."""
     if claims.kind == "participant":
         participant = db.session.get(Participant, claims.subject_id)
+        # The ban first: a removal also revokes the token, and the person should learn why.
+        if participant is not None and participant.banned_at is not None:
+            raise Forbidden(N_("You have been removed from this session by a moderator."))
         if participant is None or participant.token_version != claims.version:
             raise Unauthorized(N_("This token is no longer valid; join the session again."))
-        if participant.banned_at is not None:
-            raise Forbidden(N_("You have been removed from this session by a moderator."))
         return Actor(
             kind="participant",
             id=participant.id,

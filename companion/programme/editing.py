@@ -21,7 +21,7 @@ from ..core.errors import Conflict, Invalid, NotFound
 from ..core.i18n import N_, translate
 from ..core.timeutil import as_utc
 from ..extensions import db
-from ..realtime import hub
+from ..realtime import hub, revocation
 from .models import AgendaItem, AgendaItemSpeaker, Event, LiveSession, SessionStatus, Speaker
 from .schemas import (
     AgendaItemIn,
@@ -414,6 +414,8 @@ def update_speaker(speaker: Speaker, data: SpeakerPatch, *, actor) -> Speaker:
             raise _empty(name)
         setattr(speaker, name, value)
     db.session.flush()
+    # The speaker view shows their name: loaded afresh at their next event.
+    revocation.revoke([("speaker", speaker.id)], disconnect=False)
     for session in _sessions_with(speaker):
         publish_agenda(session)
     return speaker
@@ -431,6 +433,7 @@ def delete_speaker(speaker: Speaker, *, actor) -> None:
     db.session.execute(delete(AgendaItemSpeaker).where(AgendaItemSpeaker.speaker_id == speaker.id))
     db.session.delete(speaker)
     db.session.flush()
+    revocation.revoke([("speaker", speaker.id)])
     for session in sessions:
         for item in session.agenda:
             db.session.expire(item, ["speaker_links"])

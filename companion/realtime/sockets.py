@@ -24,6 +24,7 @@ from .dispatcher import failure, observe, socket_event
 from .hub import visible_to
 from .models import SessionBroadcast
 from .presence import presence
+from .revocation import listener as revocations
 from .rooms import participant_room, session_room, staff_room
 from .snapshot import build_snapshot, snapshot_part
 from .wirejson import INVALID_PAYLOAD
@@ -46,7 +47,9 @@ def on_connect(auth=None):
             Unavailable(N_("The database is unavailable; try again soon.")).to_dict()
         ) from None
     connections.add(request.sid, claims)
-    coalescer.start(current_app._get_current_object())
+    app = current_app._get_current_object()
+    coalescer.start(app)
+    revocations.start(app)
     return True
 
 

@@ -22,6 +22,7 @@ from ..extensions import db
 from ..participants.models import Participant, Registration
 from ..programme.models import Event, SessionStatus
 from ..questions.models import Question, QuestionEdit
+from ..realtime import revocation
 from ..realtime.models import ClientReceipt, SessionBroadcast
 from .models import DataPurge
 
@@ -109,6 +110,8 @@ def purge_event(
         .values(display_name=PURGED_NAME, token_version=Participant.token_version + 1)
         .execution_options(synchronize_session=False)
     ).rowcount
+    # Updated in bulk: every process forgets every cached actor rather than each of them.
+    revocation.forget_all()
     questions = db.session.execute(
         update(Question)
         .where(Question.session_id.in_(session_ids), Question.author_name.is_not(None))

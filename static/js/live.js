@@ -78,6 +78,9 @@ export class LiveClient {
     this.socket.on("connect", () => this._join());
     this.socket.on("disconnect", (reason) => {
       this._setStatus(reason === "io client disconnect" ? "offline" : "reconnecting");
+      // The server closed it (a revoked token, on any process): connect again, and a refusal
+      // says why; Socket.IO would not retry by itself after a server-side disconnect.
+      if (reason === "io server disconnect") this.socket.connect();
     });
     this.socket.on("connect_error", (err) => {
       const refused = err && err.data && err.data.code;
