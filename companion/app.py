@@ -157,6 +157,8 @@ def create_app(config: Config | None = None) -> Flask:
         logger=False,
         engineio_logger=False,
         json=wirejson,
+        # Sockets authenticate by token and never read the cookie session: no per-event copy.
+        manage_session=False,
     )
     participant_tokens.init_app(app)
     app.extensions["companion_tokens"] = TokenSigner(
