@@ -8,8 +8,9 @@ built from three kinds of inputs:
   joins, keyed by the session's committed ``seq``. Every logged change of state raises the seq in
   the database (``hub.publish``), whichever process made it, so a join that reads a newer seq
   misses the cache and builds afresh: a shared value is never older than the seq its join
-  answers with. A value built after reading seq S may hold changes newer than S; the client
-  then replays them once more, as it always could;
+  answers with (a miss reads the session's row again first: the join loaded it before the
+  seq). A value built at seq S may hold changes newer than S: the client gets them live as
+  well, as it always could;
 - **figures** (poll tallies, approved open answers, upvote counts, presence), which move
   without a seq (they are coalesced): parts re-read them at every join, one cheap query each,
   never from the cache. Keying them by something that follows them across processes would need
@@ -93,13 +94,21 @@ class Join:
     actor: Actor
     seq: int
     _personal: dict[str, list[Row]] = field(default_factory=dict)
+    _session_read: bool = False
 
     def shared(self, key: Hashable, build: Callable[[], T]) -> T:
         """The value of ``key`` for this session at this seq: built once, reused by later joins.
 
         ``key`` names the audience too when the value differs by audience (staff, room).
         """
-        return shared_parts().get(self.session.id, self.seq, key, build)
+        return shared_parts().get(self.session.id, self.seq, key, lambda: self._built(build))
+
+    def _built(self, build: Callable[[], T]) -> T:
+        if not self._session_read:
+            # Loaded before the seq was read: what is kept for this seq must be read after it.
+            db.session.refresh(self.session)
+            self._session_read = True
+        return build()
 
     def personal(self, part: str) -> list[Row]:
         """The rows ``part``'s personal select returned for this actor (``ref_id, value, flag``)."""

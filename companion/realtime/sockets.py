@@ -20,7 +20,7 @@ from ..extensions import db, socketio
 from .coalesce import coalescer
 from .connections import connections
 from .dispatcher import failure, observe, socket_event
-from .hub import visible_to
+from .hub import current_seq, visible_to
 from .presence import presence
 from .replay import replay_tails
 from .rooms import participant_room, session_room, staff_room
@@ -106,10 +106,8 @@ def join_session(actor: Actor, payload: JoinIn, target) -> dict:
     if conn is not None and session.id not in conn.sessions:
         conn.sessions.add(session.id)
         presence.joined(session.id, actor.key, is_staff=actor.participant_id is None)
-    # The session read again once in the rooms: every change emitted before is at or below this
-    # seq, and what the snapshot's shared parts read of the session is as of this seq at least.
-    db.session.refresh(session)
-    seq = session.seq
+    # Read once in the rooms: every change emitted before is at or below this seq.
+    seq = current_seq(session.id)
     since = payload.since_seq
     limit = current_app.config["COMPANION"].replay_limit
     if since is not None and 0 <= since <= seq and seq - since <= limit:
