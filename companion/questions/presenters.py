@@ -151,11 +151,12 @@ def own_questions(
     ]
 
 
-def upvotes_of(part: str, participant_id: int, question_ids: list[int]) -> Select:
-    """A participant's upvotes as a snapshot's personal rows: the questions they upvoted."""
-    return select(*personal_columns(part, QuestionVote.question_id)).where(
-        QuestionVote.participant_id == participant_id,
-        QuestionVote.question_id.in_(question_ids),
+def upvotes_of(part: str, participant_id: int, session_id: int) -> Select:
+    """A participant's upvotes in a session as a snapshot's personal rows: the questions."""
+    return (
+        select(*personal_columns(part, QuestionVote.question_id))
+        .join(Question, Question.id == QuestionVote.question_id)
+        .where(Question.session_id == session_id, QuestionVote.participant_id == participant_id)
     )
 
 
@@ -168,10 +169,7 @@ def visible_questions(session: LiveSession, actor: Actor) -> list[dict[str, Any]
     me = actor.participant_id
     voted: set[int] = set()
     if me is not None and view:
-        voted = {
-            row.ref_id
-            for row in db.session.execute(upvotes_of("questions", me, [q.id for q in view]))
-        }
+        voted = {row.ref_id for row in db.session.execute(upvotes_of("questions", me, session.id))}
     return own_questions(view, figures, me, voted)
 
 

@@ -139,7 +139,7 @@ def _my_upvotes(join: Join):
     view = _view(join)
     if not view:
         return None
-    return presenters.upvotes_of("questions", participant_id, [q.id for q in view])
+    return presenters.upvotes_of("questions", participant_id, join.session.id)
 
 
 @snapshot_part("questions", personal=_my_upvotes)
