@@ -7,6 +7,8 @@ through the ``check_*`` functions below, never a hand-written comparison of role
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .actors import Actor
 from .errors import Forbidden
 from .i18n import N_
@@ -45,11 +47,16 @@ def may_facilitate(actor: Actor) -> bool:
     return actor.is_staff and actor.can_facilitate()
 
 
-def may_watch(actor: Actor, session_id: int, *, event_id: int, speaker_ids: set[int]) -> bool:
-    """Attend, or be a speaker of the session's event named on its agenda (``speaker_ids``)."""
+def may_watch(
+    actor: Actor, session_id: int, *, event_id: int, speaker_ids: Callable[[], set[int]]
+) -> bool:
+    """Attend, or be a speaker of the session's event named on its agenda (``speaker_ids()``).
+
+    The agenda's speakers are asked for only for a speaker: loading them costs a query per item.
+    """
     if may_attend(actor, session_id):
         return True
-    return actor.is_speaker and actor.event_id == event_id and actor.id in speaker_ids
+    return actor.is_speaker and actor.event_id == event_id and actor.id in speaker_ids()
 
 
 def may_hold(actor: Actor, permission: str) -> bool:
@@ -85,12 +92,14 @@ def check(actor: Actor, permission: str, target: Target | None = None) -> None:
     elif permission == CONTRIBUTE:
         check_contribute(actor, session_id)
     elif permission == WATCH:
-        check_watch(actor, session_id, event_id=target.event_id, speaker_ids=target.speaker_ids())
+        check_watch(actor, session_id, event_id=target.event_id, speaker_ids=target.speaker_ids)
     else:
         raise ValueError(f"unknown permission {permission!r}")
 
 
-def check_watch(actor: Actor, session_id: int, *, event_id: int, speaker_ids: set[int]) -> None:
+def check_watch(
+    actor: Actor, session_id: int, *, event_id: int, speaker_ids: Callable[[], set[int]]
+) -> None:
     """:raises Forbidden: the actor neither attends the session nor speaks in it."""
     if not may_watch(actor, session_id, event_id=event_id, speaker_ids=speaker_ids):
         raise Forbidden(N_("You are not a participant of this session."))

@@ -7,6 +7,7 @@ served one after the other. A partial unique index backs the rule "one speaker a
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -188,7 +189,17 @@ def allotted(session: LiveSession, request: FloorRequest) -> int:
 # ---------------------------------------------------------------- time arithmetic
 
 
-def paused_s(request: FloorRequest, now: datetime) -> float:
+@dataclass(frozen=True)
+class Speech:
+    """What the time arithmetic reads of a request, kept outside any database session."""
+
+    began_at: datetime | None
+    ended_at: datetime | None
+    paused_at: datetime | None
+    paused_total_s: float | None
+
+
+def paused_s(request: FloorRequest | Speech, now: datetime) -> float:
     """Return the seconds this speech has been paused so far (the pause under way included)."""
     total = request.paused_total_s or 0.0
     if request.paused_at is not None and request.ended_at is None:
@@ -196,7 +207,7 @@ def paused_s(request: FloorRequest, now: datetime) -> float:
     return total
 
 
-def elapsed_s(request: FloorRequest, now: datetime) -> float:
+def elapsed_s(request: FloorRequest | Speech, now: datetime) -> float:
     """Return the seconds spoken, pauses excluded (until ``ended_at`` once over)."""
     if request.began_at is None:
         return 0.0

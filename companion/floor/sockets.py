@@ -8,7 +8,7 @@ from ..core.scopes import Target, scope_resolver
 from ..core.timeutil import utcnow
 from ..programme.models import LiveSession
 from ..realtime.dispatcher import socket_event
-from ..realtime.snapshot import snapshot_part
+from ..realtime.snapshot import Join, snapshot_part
 from . import handover, presenters, queries, queue, timers
 from .models import FloorRequest
 from .schemas import FloorRequestIn, GiveIn, RequestIdIn, SessionIdIn, SettingsIn, SortIn
@@ -22,8 +22,10 @@ def _request_scope(request_id: int) -> Target:
 
 
 @snapshot_part("floor")
-def _floor_part(session: LiveSession, actor: Actor) -> dict:
-    return presenters.floor_dict(session)
+def _floor_part(join: Join) -> dict:
+    """The same for everyone: read once per seq, timed at each join."""
+    state = join.shared("floor", lambda: presenters.floor_state(join.session))
+    return presenters.timed_floor(state, utcnow())
 
 
 @socket_event(

@@ -5,6 +5,7 @@ Verbs return models; sockets, routes, snapshot parts and broadcasts turn them in
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -15,7 +16,7 @@ from ..extensions import db
 from ..programme.models import LiveSession
 from ..realtime import hub
 from .kinds import KINDS
-from .models import Ballot, Poll, PollState
+from .models import Ballot, Poll, PollOption, PollState
 from .queries import my_answers, participant_names, results_public, session_polls
 from .results import approved_answers, build_results, load_counts
 
@@ -24,21 +25,14 @@ def _timezone(session_id: int) -> str:
     return db.session.get(LiveSession, session_id).event.timezone
 
 
-def poll_dict(
-    poll: Poll,
-    *,
-    staff: bool,
-    counts: dict[str, int] | None = None,
-    approved: list[dict] | None = None,
-) -> dict[str, Any]:
-    """Return the contract's ``poll`` shape as ``staff`` (or the room) may see it.
+def _shows_results(poll: Poll, *, staff: bool) -> bool:
+    return poll.state != PollState.DRAFT and (staff or results_public(poll))
 
-    Results (and the total) are included when visible to that audience; a quiz's correct option
-    stays with moderators until the poll closes.
-    """
+
+def _poll_fields(poll: Poll, *, staff: bool) -> dict[str, Any]:
+    """The ``poll`` shape but for its figures (``total`` and ``results``)."""
     kind = KINDS[poll.kind]
     tz = _timezone(poll.session_id)
-    public = results_public(poll)
     settings = dict(poll.settings or {})
     settings["agenda_item_id"] = poll.agenda_item_id
     reveal_answer = staff or poll.state == PollState.CLOSED
@@ -55,7 +49,7 @@ def poll_dict(
         "settings": settings,
         "anonymous": poll.anonymous,
         "revealed": poll.revealed,
-        "results_public": public,
+        "results_public": results_public(poll),
         "position": poll.position,
         "created_at": iso(poll.created_at, tz),
         "opened_at": iso(poll.opened_at, tz),
@@ -63,10 +57,26 @@ def poll_dict(
     }
     if kind.scored and reveal_answer:
         data["correct_option_id"] = poll.options[poll.setting("correct_option")].id
-    if poll.state != PollState.DRAFT and (staff or public):
+    return data
+
+
+def poll_dict(
+    poll: Poll,
+    *,
+    staff: bool,
+    counts: dict[str, int] | None = None,
+    approved: list[dict] | None = None,
+) -> dict[str, Any]:
+    """Return the contract's ``poll`` shape as ``staff`` (or the room) may see it.
+
+    Results (and the total) are included when visible to that audience; a quiz's correct option
+    stays with moderators until the poll closes.
+    """
+    data = _poll_fields(poll, staff=staff)
+    if _shows_results(poll, staff=staff):
         if counts is None:
             counts = load_counts([poll.id])[poll.id]
-        if approved is None and kind.moderated:
+        if approved is None and KINDS[poll.kind].moderated:
             approved = approved_answers([poll])[poll.id]
         data["total"], data["results"] = build_results(poll, counts, approved)
     return data
@@ -110,23 +120,73 @@ def publish(poll: Poll) -> None:
         hub.publish(poll.session_id, "poll.updated", {"poll": staff_view}, audience="staff")
 
 
+@dataclass(frozen=True)
+class PollsView:
+    """A session's polls as one audience sees them, figures left out: the joins of one seq
+    share it (:func:`polls_view`), and add the figures read afresh (:func:`with_figures`)."""
+
+    entries: tuple[dict[str, Any], ...]  # the ``poll`` shapes without figures; never changed
+    #: Copies (outside any session) of the polls whose results this audience sees.
+    shown: tuple[Poll, ...]
+    poll_ids: tuple[int, ...]
+    closed_quiz_ids: frozenset[int]
+
+
+def _results_copy(poll: Poll) -> Poll:
+    """What a kind's results read of a poll (kind, settings, options), in a copy that belongs to
+    no session: the loaded poll expires at the join's commit, the copy serves later joins."""
+    return Poll(
+        id=poll.id,
+        session_id=poll.session_id,
+        kind=poll.kind,
+        settings=dict(poll.settings or {}),
+        options=[PollOption(id=o.id, text=o.text, position=o.position) for o in poll.options],
+    )
+
+
+def polls_view(session_id: int, *, staff: bool) -> PollsView:
+    """Read the polls ``staff`` (or the room) may see: drafts for moderators only."""
+    polls = session_polls(session_id, include_drafts=staff)
+    return PollsView(
+        entries=tuple(_poll_fields(p, staff=staff) for p in polls),
+        shown=tuple(_results_copy(p) for p in polls if _shows_results(p, staff=staff)),
+        poll_ids=tuple(p.id for p in polls),
+        closed_quiz_ids=frozenset(
+            p.id for p in polls if KINDS[p.kind].scored and p.state == PollState.CLOSED
+        ),
+    )
+
+
+def with_figures(view: PollsView) -> list[dict]:
+    """The view's entries with their current results: counters (and approved texts) read now."""
+    counts = load_counts(p.id for p in view.shown)
+    approved = approved_answers(list(view.shown))
+    results = {p.id: build_results(p, counts[p.id], approved.get(p.id)) for p in view.shown}
+    entries = []
+    for fields in view.entries:
+        entry = dict(fields)
+        if entry["id"] in results:
+            entry["total"], entry["results"] = results[entry["id"]]
+        entries.append(entry)
+    return entries
+
+
 def polls_for(session: LiveSession, actor: Actor) -> list[dict]:
     """Return the polls this actor may see: drafts for moderators, results where visible.
 
     A participant's entries carry their own current answer as ``my_answer``.
     """
-    staff = actor.is_staff
-    polls = session_polls(session.id, include_drafts=staff)
-    counts = load_counts(p.id for p in polls)
-    approved = approved_answers(polls)
-    entries = [
-        poll_dict(p, staff=staff, counts=counts[p.id], approved=approved.get(p.id)) for p in polls
-    ]
+    view = polls_view(session.id, staff=actor.is_staff)
+    entries = with_figures(view)
     if actor.participant_id is not None:
-        mine = my_answers([p.id for p in polls], actor.participant_id)
-        for entry in entries:
-            entry["my_answer"] = mine.get(entry["id"])
+        add_my_answers(entries, my_answers(list(view.poll_ids), actor.participant_id))
     return entries
+
+
+def add_my_answers(entries: list[dict], mine: dict[int, dict]) -> None:
+    """Give each of a participant's entries their own answer (None: not answered)."""
+    for entry in entries:
+        entry["my_answer"] = mine.get(entry["id"])
 
 
 def session_results(session: LiveSession) -> list[dict]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from ..core import permissions
 from ..core.actors import Actor
@@ -12,6 +12,7 @@ from ..core.errors import Forbidden, NotFound
 from ..core.i18n import N_
 from ..extensions import db
 from ..participants.models import Participant
+from ..realtime.snapshot import personal_columns
 from .kinds import names_where
 from .models import Ballot, Poll, PollState
 
@@ -66,6 +67,13 @@ def my_answers(poll_ids: list[int], participant_id: int) -> dict[int, dict]:
         )
     )
     return dict(rows.all())
+
+
+def ballots_of(part: str, participant_id: int, poll_ids: tuple[int, ...]) -> Select:
+    """A participant's ballots as a snapshot's personal rows: poll, answer, correctness."""
+    return select(*personal_columns(part, Ballot.poll_id, Ballot.answer, Ballot.correct)).where(
+        Ballot.participant_id == participant_id, Ballot.poll_id.in_(poll_ids)
+    )
 
 
 def participant_names(participant_ids: list[int]) -> dict[int, str]:

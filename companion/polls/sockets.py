@@ -12,7 +12,7 @@ from ..core.permissions import CONTRIBUTE, MODERATE
 from ..core.scopes import Target, scope_resolver
 from ..programme.models import LiveSession
 from ..realtime.dispatcher import socket_event
-from ..realtime.snapshot import snapshot_part
+from ..realtime.snapshot import Join, snapshot_part
 from . import drafting, lifecycle, moderation, presenters, queries, voting
 from .models import Poll
 from .schemas import (
@@ -100,16 +100,43 @@ def leaderboard(actor: Actor, payload: SessionIdIn) -> dict:
     return queries.leaderboard(payload.session_id, actor=actor)
 
 
-@snapshot_part("polls")
-def _polls_part(session, actor: Actor) -> list:
-    return presenters.polls_for(session, actor)
+def _view(join: Join, *, staff: bool) -> presenters.PollsView:
+    """The session's polls as staff (or the room) see them: one read per seq, then shared."""
+    return join.shared(
+        ("polls", staff), lambda: presenters.polls_view(join.session.id, staff=staff)
+    )
+
+
+def _my_ballots(join: Join):
+    """A participant's ballots in the room's polls: their answers and quiz score come of them."""
+    participant_id = join.actor.participant_id
+    if participant_id is None:
+        return None
+    poll_ids = _view(join, staff=False).poll_ids
+    if not poll_ids:
+        return None
+    return queries.ballots_of("polls", participant_id, poll_ids)
+
+
+@snapshot_part("polls", personal=_my_ballots)
+def _polls_part(join: Join) -> list:
+    """Shared per audience, results read afresh (they move without a seq), own answers."""
+    entries = presenters.with_figures(_view(join, staff=join.actor.is_staff))
+    if join.actor.participant_id is not None:
+        mine = {row.ref_id: row.value for row in join.personal("polls")}
+        presenters.add_my_answers(entries, mine)
+    return entries
 
 
 @snapshot_part("quiz")
-def _quiz_part(session, actor: Actor) -> dict:
+def _quiz_part(join: Join) -> dict:
     """A participant's own quiz score; moderators get the leaderboard."""
+    actor = join.actor
     if actor.participant_id is not None:
-        return queries.quiz_score(session.id, actor.participant_id)
+        # As queries.quiz_score counts them, from the ballots the polls part already read.
+        closed = _view(join, staff=False).closed_quiz_ids
+        score = sum(1 for row in join.personal("polls") if row.ref_id in closed and row.flag)
+        return {"score": score, "out_of": len(closed)}
     if not actor.is_staff:
         return {}  # a speaker watching: neither a score nor the leaderboard
-    return queries.leaderboard(session.id, actor=actor)
+    return queries.leaderboard(join.session.id, actor=actor)

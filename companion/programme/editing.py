@@ -110,7 +110,8 @@ def create_event(data: EventIn, *, actor) -> Event:
 
 
 def update_event(event: Event, data: EventPatch, *, actor) -> Event:
-    """Change the fields given; live sessions hear of it (their ``event_slug`` may change)."""
+    """Change the fields given; every session hears of it (its ``event_slug`` or timezone may
+    change): its seq moves, so no join is answered from a snapshot cached before the change."""
     permissions.check_facilitate(actor)
     changes = _given(data)
     for name in ("slug", "title", "timezone", "language"):
@@ -125,8 +126,7 @@ def update_event(event: Event, data: EventPatch, *, actor) -> Event:
         setattr(event, name, value)
     db.session.flush()
     for session in event.sessions:
-        if session.status == SessionStatus.LIVE:
-            hub.publish(session.id, "session.updated", {"session": session_dict(session)})
+        hub.publish(session.id, "session.updated", {"session": session_dict(session)})
     return event
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..core.actors import Actor
 from ..core.permissions import MODERATE
 from ..realtime.dispatcher import socket_event
-from ..realtime.snapshot import snapshot_part
+from ..realtime.snapshot import Join, snapshot_part
 from . import service
 from .models import LiveSession
 from .schemas import AgendaAdvanceIn, SessionIdIn
@@ -43,10 +43,14 @@ def advance(actor: Actor, payload: AgendaAdvanceIn, target: LiveSession) -> dict
 
 
 @snapshot_part("session")
-def _session_part(session: LiveSession, actor: Actor) -> dict:
-    return service.session_dict(session)
+def _session_part(join: Join) -> dict:
+    """The same for everyone: built once per seq."""
+    return join.shared("session", lambda: service.session_dict(join.session))
 
 
 @snapshot_part("agenda")
-def _agenda_part(session: LiveSession, actor: Actor) -> list:
-    return [service.agenda_item_dict(item) for item in session.agenda]
+def _agenda_part(join: Join) -> list:
+    """The same for everyone: built once per seq."""
+    return join.shared(
+        "agenda", lambda: [service.agenda_item_dict(item) for item in join.session.agenda]
+    )

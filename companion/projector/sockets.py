@@ -9,7 +9,7 @@ from ..core.permissions import MODERATE
 from ..core.schemas import Id, Schema
 from ..programme.models import LiveSession
 from ..realtime.dispatcher import socket_event
-from ..realtime.snapshot import snapshot_part
+from ..realtime.snapshot import Join, snapshot_part
 from . import service
 
 
@@ -28,6 +28,9 @@ def show(actor: Actor, payload: ProjectorShowIn, target: LiveSession) -> dict:
 
 
 @snapshot_part("projector")
-def _projector_part(session: LiveSession, actor: Actor) -> dict | None:
-    """Staff only: the projector's display and the join panel's code and address."""
-    return service.projector_dict(session) if actor.is_staff else None
+def _projector_part(join: Join) -> dict | None:
+    """Staff only: the projector's display and the join panel's code and address.
+
+    Not shared: staff join rarely, and the panel's address follows the request's host.
+    """
+    return service.projector_dict(join.session) if join.actor.is_staff else None

@@ -6,14 +6,16 @@ ones go to moderators and their author only.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from ..core.actors import Actor
 from ..core.timeutil import iso
 from ..extensions import db
 from ..programme.models import LiveSession, Speaker
+from ..realtime.snapshot import personal_columns
 from .models import PUBLIC_STATES, Question, QuestionBan, QuestionEdit, QuestionVote
 
 
@@ -65,38 +67,110 @@ def own_dict(question: Question, *, voted: bool, mine: bool) -> dict[str, Any]:
     return {**question_dict(question), "voted": voted, "mine": mine}
 
 
+@dataclass(frozen=True)
+class SessionQuestion:
+    """A question of the session as one audience sees it, with what filtering it needs."""
+
+    id: int
+    participant_id: int | None  # for the filter only: never sent
+    public: bool
+    fields: dict[str, Any]  # :func:`question_dict`'s shape; never changed once built
+
+
+def questions_view(session_id: int, *, staff: bool) -> tuple[SessionQuestion, ...]:
+    """Every question of the session, oldest first, as staff (or the room) see it.
+
+    The room's view holds the questions no attendee may see too, for their authors: a join
+    keeps only the public ones and the joiner's own (:func:`own_questions`).
+    """
+    questions = db.session.scalars(
+        select(Question).where(Question.session_id == session_id).order_by(Question.id)
+    )
+    return tuple(
+        SessionQuestion(
+            q.id, q.participant_id, q.state in PUBLIC_STATES, question_dict(q, staff=staff)
+        )
+        for q in questions
+    )
+
+
+def vote_figures(session_id: int) -> dict[int, tuple[int, int]]:
+    """Each question's ``(upvotes, votes_version)`` now: they move without a seq (coalesced)."""
+    rows = db.session.execute(
+        select(Question.id, Question.upvotes, Question.votes_version).where(
+            Question.session_id == session_id
+        )
+    )
+    return {question_id: (upvotes, version) for question_id, upvotes, version in rows}
+
+
+def _with_figures(fields: dict[str, Any], figures: dict[int, tuple[int, int]]) -> dict[str, Any]:
+    upvotes, version = figures.get(fields["id"], (fields["upvotes"], fields["votes_version"]))
+    return {**fields, "upvotes": upvotes, "votes_version": version}
+
+
+def banned_authors(session_id: int) -> set[int]:
+    return set(
+        db.session.scalars(
+            select(QuestionBan.participant_id).where(QuestionBan.session_id == session_id)
+        )
+    )
+
+
+def staff_questions(
+    view: tuple[SessionQuestion, ...], figures: dict[int, tuple[int, int]], banned: set[int]
+) -> list[dict[str, Any]]:
+    """The staff view with current counts, and whether each author is banned now."""
+    return [
+        {
+            **_with_figures(q.fields, figures),
+            "author_banned": q.participant_id is not None and q.participant_id in banned,
+        }
+        for q in view
+    ]
+
+
+def own_questions(
+    view: tuple[SessionQuestion, ...],
+    figures: dict[int, tuple[int, int]],
+    participant_id: int | None,
+    voted: set[int],
+) -> list[dict[str, Any]]:
+    """The room's view for one attendee: public questions and their own, with their votes.
+
+    A speaker (who watches) has no participant id: only public questions, nothing of theirs.
+    """
+    return [
+        {
+            **_with_figures(q.fields, figures),
+            "voted": q.id in voted,
+            "mine": participant_id is not None and q.participant_id == participant_id,
+        }
+        for q in view
+        if q.public or (participant_id is not None and q.participant_id == participant_id)
+    ]
+
+
+def upvotes_of(part: str, participant_id: int, session_id: int) -> Select:
+    """A participant's upvotes in a session as a snapshot's personal rows: the questions."""
+    return (
+        select(*personal_columns(part, QuestionVote.question_id))
+        .join(Question, Question.id == QuestionVote.question_id)
+        .where(Question.session_id == session_id, QuestionVote.participant_id == participant_id)
+    )
+
+
 def visible_questions(session: LiveSession, actor: Actor) -> list[dict[str, Any]]:
     """Every question of ``session`` this actor may see, oldest first, with per-actor fields."""
-    query = select(Question).where(Question.session_id == session.id).order_by(Question.id)
+    view = questions_view(session.id, staff=actor.is_staff)
+    figures = vote_figures(session.id) if view else {}
     if actor.is_staff:
-        questions = list(db.session.scalars(query))
-        banned = set(
-            db.session.scalars(
-                select(QuestionBan.participant_id).where(QuestionBan.session_id == session.id)
-            )
-        )
-        return [
-            {
-                **question_dict(q, staff=True),
-                "author_banned": q.participant_id is not None and q.participant_id in banned,
-            }
-            for q in questions
-        ]
-    # A speaker (who watches) has no participant id: only public questions, nothing of theirs.
-    me = actor.participant_id if actor.participant_id is not None else -1
-    questions = list(
-        db.session.scalars(
-            query.where(Question.state.in_(PUBLIC_STATES) | (Question.participant_id == me))
-        )
-    )
-    voted = set(
-        db.session.scalars(
-            select(QuestionVote.question_id)
-            .join(Question, Question.id == QuestionVote.question_id)
-            .where(Question.session_id == session.id, QuestionVote.participant_id == me)
-        )
-    )
-    return [own_dict(q, voted=q.id in voted, mine=q.participant_id == me) for q in questions]
+        return staff_questions(view, figures, banned_authors(session.id))
+    me = actor.participant_id
+    voted: set[int] = set()
+    if me is not None and view:
+        voted = {row.ref_id for row in db.session.execute(upvotes_of("questions", me, session.id))}
+    return own_questions(view, figures, me, voted)
 
 
 def history_dict(question: Question, edits: list[QuestionEdit]) -> dict[str, Any]:

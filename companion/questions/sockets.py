@@ -8,7 +8,7 @@ from ..core.scopes import Target, scope_resolver
 from ..programme import service as programme
 from ..programme.models import LiveSession
 from ..realtime.dispatcher import socket_event
-from ..realtime.snapshot import snapshot_part
+from ..realtime.snapshot import Join, snapshot_part
 from . import asking, carrying, moderation, presenters, queries, voting
 from .schemas import (
     BanIn,
@@ -135,11 +135,37 @@ def settings(actor: Actor, payload: SettingsIn, target: LiveSession) -> dict:
     return {"session_id": session.id, "settings": session_settings(session)}
 
 
-@snapshot_part("questions")
-def _questions_part(session: LiveSession, actor: Actor) -> list:
-    return presenters.visible_questions(session, actor)
+def _view(join: Join) -> tuple[presenters.SessionQuestion, ...]:
+    """The session's questions as staff (or the room) see them: one read per seq, then shared."""
+    staff = join.actor.is_staff
+    return join.shared(
+        ("questions", staff), lambda: presenters.questions_view(join.session.id, staff=staff)
+    )
+
+
+def _my_upvotes(join: Join):
+    participant_id = join.actor.participant_id
+    if participant_id is None:
+        return None
+    view = _view(join)
+    if not view:
+        return None
+    return presenters.upvotes_of("questions", participant_id, join.session.id)
+
+
+@snapshot_part("questions", personal=_my_upvotes)
+def _questions_part(join: Join) -> list:
+    """Shared per audience; counts read afresh (they move without a seq); own votes and
+    questions (bans too for staff: a ban moves no seq)."""
+    view = _view(join)
+    figures = presenters.vote_figures(join.session.id) if view else {}
+    if join.actor.is_staff:
+        return presenters.staff_questions(view, figures, presenters.banned_authors(join.session.id))
+    voted = {row.ref_id for row in join.personal("questions")}
+    return presenters.own_questions(view, figures, join.actor.participant_id, voted)
 
 
 @snapshot_part("question_settings")
-def _settings_part(session: LiveSession, actor: Actor) -> dict:
-    return settings_for(session, actor)
+def _settings_part(join: Join) -> dict:
+    """Read from the session's row, already loaded: nothing to share."""
+    return settings_for(join.session, join.actor)

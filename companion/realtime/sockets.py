@@ -7,7 +7,6 @@ import time
 
 from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, join_room, leave_room
-from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
@@ -21,12 +20,12 @@ from ..extensions import db, socketio
 from .coalesce import coalescer
 from .connections import connections
 from .dispatcher import failure, observe, socket_event
-from .hub import visible_to
-from .models import SessionBroadcast
+from .hub import current_seq, visible_to
 from .presence import presence
+from .replay import replay_tails
 from .revocation import listener as revocations
 from .rooms import participant_room, session_room, staff_room
-from .snapshot import build_snapshot, snapshot_part
+from .snapshot import Join, build_snapshot, snapshot_part
 from .wirejson import INVALID_PAYLOAD
 
 log = logging.getLogger(__name__)
@@ -100,7 +99,6 @@ class LeaveIn(Schema):
 def join_session(actor: Actor, payload: JoinIn, target) -> dict:
     """Enter a session's rooms; answer a snapshot, or the broadcasts missed since ``since_seq``."""
     session = target
-    seq = session.seq  # read before the state, so a racing change is replayed, never lost
     sid = request.sid
     join_room(session_room(session.id), sid=sid)
     if actor.is_staff:
@@ -111,21 +109,18 @@ def join_session(actor: Actor, payload: JoinIn, target) -> dict:
     if conn is not None and session.id not in conn.sessions:
         conn.sessions.add(session.id)
         presence.joined(session.id, actor.key, is_staff=actor.participant_id is None)
+    # Read once in the rooms: every change emitted before is at or below this seq.
+    seq = current_seq(session.id)
     since = payload.since_seq
     limit = current_app.config["COMPANION"].replay_limit
     if since is not None and 0 <= since <= seq and seq - since <= limit:
-        rows = db.session.scalars(
-            select(SessionBroadcast)
-            .where(SessionBroadcast.session_id == session.id, SessionBroadcast.seq > since)
-            .order_by(SessionBroadcast.seq)
-        )
         events = [
             {"event": row.event, "data": row.payload}
-            for row in rows
+            for row in replay_tails().missed(session.id, since, seq, keep=limit)
             if visible_to(row, is_staff=actor.is_staff, participant_id=actor.participant_id)
         ]
         return {"events": events, "seq": seq}
-    return {"snapshot": build_snapshot(session, actor), "seq": seq}
+    return {"snapshot": build_snapshot(session, actor, seq), "seq": seq}
 
 
 @socket_event("session.leave", LeaveIn, permission=WATCH, scope="session_id")
@@ -143,10 +138,12 @@ def leave_session(actor: Actor, payload: LeaveIn) -> dict:
 
 
 @snapshot_part("presence")
-def _presence_part(session, actor: Actor) -> dict:
-    return presence.counts(session.id)
+def _presence_part(join: Join) -> dict:
+    """A figure: read at every join (local counts and Redis), never cached."""
+    return presence.counts(join.session.id)
 
 
 @snapshot_part("you")
-def _you_part(session, actor: Actor) -> dict:
+def _you_part(join: Join) -> dict:
+    actor = join.actor
     return {"kind": actor.kind, "id": actor.id, "name": actor.name, "role": actor.role}
