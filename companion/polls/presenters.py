@@ -10,14 +10,13 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..core.actors import Actor
 from ..core.timeutil import iso
 from ..extensions import db
 from ..programme.models import LiveSession
 from ..realtime import hub
 from .kinds import KINDS
 from .models import Ballot, Poll, PollOption, PollState
-from .queries import my_answers, participant_names, results_public, session_polls
+from .queries import participant_names, results_public, session_polls
 from .results import approved_answers, build_results, load_counts
 
 
@@ -168,18 +167,6 @@ def with_figures(view: PollsView) -> list[dict]:
         if entry["id"] in results:
             entry["total"], entry["results"] = results[entry["id"]]
         entries.append(entry)
-    return entries
-
-
-def polls_for(session: LiveSession, actor: Actor) -> list[dict]:
-    """Return the polls this actor may see: drafts for moderators, results where visible.
-
-    A participant's entries carry their own current answer as ``my_answer``.
-    """
-    view = polls_view(session.id, staff=actor.is_staff)
-    entries = with_figures(view)
-    if actor.participant_id is not None:
-        add_my_answers(entries, my_answers(list(view.poll_ids), actor.participant_id))
     return entries
 
 

@@ -94,20 +94,6 @@ def _closed_quizzes(session_id: int) -> tuple:
     )
 
 
-def quiz_score(session_id: int, participant_id: int) -> dict[str, int]:
-    """Return a participant's quiz score in the session: correct answers to closed quizzes."""
-    closed = select(Poll.id).where(*_closed_quizzes(session_id))
-    out_of = db.session.scalar(select(func.count()).select_from(closed.subquery()))
-    score = db.session.scalar(
-        select(func.count()).where(
-            Ballot.poll_id.in_(closed),
-            Ballot.participant_id == participant_id,
-            Ballot.correct.is_(True),
-        )
-    )
-    return {"score": score or 0, "out_of": out_of or 0}
-
-
 def leaderboard(session_id: int, *, actor: Actor) -> dict[str, Any]:
     """Return the session's best quiz scores for moderators; names only if every quiz was named."""
     require_moderator(actor)

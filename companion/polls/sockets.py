@@ -133,7 +133,7 @@ def _quiz_part(join: Join) -> dict:
     """A participant's own quiz score; moderators get the leaderboard."""
     actor = join.actor
     if actor.participant_id is not None:
-        # As queries.quiz_score counts them, from the ballots the polls part already read.
+        # Correct answers to closed quizzes, from the ballots the polls part already read.
         closed = _view(join, staff=False).closed_quiz_ids
         score = sum(1 for row in join.personal("polls") if row.ref_id in closed and row.flag)
         return {"score": score, "out_of": len(closed)}

@@ -11,7 +11,6 @@ from typing import Any
 
 from sqlalchemy import Select, select
 
-from ..core.actors import Actor
 from ..core.timeutil import iso
 from ..extensions import db
 from ..programme.models import LiveSession, Speaker
@@ -158,19 +157,6 @@ def upvotes_of(part: str, participant_id: int, session_id: int) -> Select:
         .join(Question, Question.id == QuestionVote.question_id)
         .where(Question.session_id == session_id, QuestionVote.participant_id == participant_id)
     )
-
-
-def visible_questions(session: LiveSession, actor: Actor) -> list[dict[str, Any]]:
-    """Every question of ``session`` this actor may see, oldest first, with per-actor fields."""
-    view = questions_view(session.id, staff=actor.is_staff)
-    figures = vote_figures(session.id) if view else {}
-    if actor.is_staff:
-        return staff_questions(view, figures, banned_authors(session.id))
-    me = actor.participant_id
-    voted: set[int] = set()
-    if me is not None and view:
-        voted = {row.ref_id for row in db.session.execute(upvotes_of("questions", me, session.id))}
-    return own_questions(view, figures, me, voted)
 
 
 def history_dict(question: Question, edits: list[QuestionEdit]) -> dict[str, Any]:

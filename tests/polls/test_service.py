@@ -25,6 +25,7 @@ from companion.polls.schemas import PollChanges, PollValues, SettingsIn
 from companion.programme import service as programme
 from companion.realtime.models import ClientReceipt, SessionBroadcast
 from tests.conftest import DEMO_PROGRAMME
+from tests.views import polls_seen_by, quiz_score
 
 from .conftest import answers_listed, ballots_of, fingerprint, moderate, results_of
 
@@ -145,14 +146,14 @@ def test_quiz_reveals_the_correct_option_at_close_and_keeps_scores(
     staff_view = presenters.poll_dict(db.session.get(Poll, first.id), staff=True)
     assert staff_view["correct_option_id"] == right
     # Scores count closed quizzes only: an open quiz would give its answer away.
-    assert queries.quiz_score(first_session.id, ada.actor.id) == {"score": 0, "out_of": 0}
+    assert quiz_score(first_session.id, ada.actor.id) == {"score": 0, "out_of": 0}
     for poll in (first, second):
         lifecycle.close_poll(db.session.get(Poll, poll.id), actor=moderator)
     db.session.commit()
     room = presenters.poll_dict(db.session.get(Poll, first.id), staff=False)
     assert room["correct_option_id"] == right
-    assert queries.quiz_score(first_session.id, ada.actor.id) == {"score": 2, "out_of": 2}
-    assert queries.quiz_score(first_session.id, bob.actor.id) == {"score": 0, "out_of": 2}
+    assert quiz_score(first_session.id, ada.actor.id) == {"score": 2, "out_of": 2}
+    assert quiz_score(first_session.id, bob.actor.id) == {"score": 0, "out_of": 2}
     board = queries.leaderboard(first_session.id, actor=moderator)
     assert board == {
         "quizzes": 2,
@@ -481,7 +482,7 @@ def test_anonymous_ballots_leave_no_trace_of_who_answered(
     outputs = [
         answers_listed(poll, moderator),
         presenters.session_results(first_session),
-        presenters.polls_for(first_session, moderator),
+        polls_seen_by(first_session, moderator),
         [b.payload for b in db.session.scalars(select(SessionBroadcast))],
         http.get(
             f"/api/v1/sessions/{first_session.id}/polls",

@@ -23,6 +23,7 @@ from companion.questions.models import Question, QuestionVote
 from companion.questions.schemas import SettingsIn, SubmitIn
 from companion.questions.settings import session_settings, settings_for
 from companion.questions.settings import update_settings as change_settings
+from tests.views import questions_seen_by
 
 from .conftest import counts, state_of
 
@@ -131,7 +132,7 @@ def refused(error, fn, *args, **kwargs):
 
 
 def visible_ids(session, actor) -> list[int]:
-    return [q["id"] for q in presenters.visible_questions(session, actor)]
+    return [q["id"] for q in questions_seen_by(session, actor)]
 
 
 # ---------------------------------------------------------------- asking
@@ -154,7 +155,7 @@ def test_anonymous_question_never_shows_its_author(join, first_session, moderato
     question = ask(lea, first_session, "Une question gênante ?", anonymous=True)
     assert question["author"] is None
     for actor in (moderator, join(first_session.id).actor, lea.actor):
-        (shown,) = presenters.visible_questions(first_session, actor)
+        (shown,) = questions_seen_by(first_session, actor)
         assert shown["author"] is None
         assert "Léa Secret" not in repr(shown)
         assert "participant_id" not in shown
@@ -217,9 +218,9 @@ def test_profanity_holds_a_question_for_moderation_without_dropping_it(
     assert english["state"] == "pending"
     stored = db.session.get(Question, held["id"])
     assert (stored.held_reason, stored.text) == ("profanity", "Quel putain de budget ?")
-    staff_view = {q["id"]: q for q in presenters.visible_questions(first_session, moderator)}
+    staff_view = {q["id"]: q for q in questions_seen_by(first_session, moderator)}
     assert staff_view[held["id"]]["held_reason"] == "profanity"
-    assert "held_reason" not in presenters.visible_questions(first_session, lea.actor)[0]
+    assert "held_reason" not in questions_seen_by(first_session, lea.actor)[0]
     # The editable list: a word of the moderators' own; the built-in lists can be turned off.
     settings(moderator, first_session, profanity_words=["Brocoli", "brocoli"])
     assert ask(lea, first_session, "Et les BROCOLIS ?")["state"] == "pending"
@@ -236,12 +237,12 @@ def test_likely_duplicates_are_suggested_to_moderators_only(join, moderator, fir
     second = ask(max_, first_session, "Comment peut-on financer un tiers lieu en zone rurale ?")
     english = ask(max_, first_session, "How do you fund the project?")
     again = ask(lea, first_session, "How was the project funded?")
-    staff_view = {q["id"]: q for q in presenters.visible_questions(first_session, moderator)}
+    staff_view = {q["id"]: q for q in questions_seen_by(first_session, moderator)}
     assert staff_view[second["id"]]["similar"] == [first["id"]]
     assert staff_view[again["id"]]["similar"] == [english["id"]]
     assert staff_view[first["id"]]["similar"] == []
     assert "similar" not in second
-    assert all("similar" not in q for q in presenters.visible_questions(first_session, lea.actor))
+    assert all("similar" not in q for q in questions_seen_by(first_session, lea.actor))
 
 
 def test_rate_limit_per_participant(app, join, moderator, first_session):
@@ -265,7 +266,7 @@ def test_ban_stops_posting_for_the_rest_of_the_session(join, moderator, first_se
     # Banning twice is harmless; unbanning lets the participant ask again.
     ban_participant(actor=moderator, session_id=first_session.id, participant_id=lea.actor.id)
     db.session.commit()
-    staff_view = {q["id"]: q for q in presenters.visible_questions(first_session, moderator)}
+    staff_view = {q["id"]: q for q in questions_seen_by(first_session, moderator)}
     assert staff_view[question["id"]]["author_banned"] is True
     unban_participant(actor=moderator, question_id=question["id"])
     db.session.commit()
@@ -335,9 +336,9 @@ def test_upvotes_are_one_per_participant_and_withdrawable(join, first_session):
     }
     assert state_of(question["id"])["upvotes"] == 3
     assert len(db.session.scalars(select(QuestionVote)).all()) == 3
-    shown = {q["id"]: q for q in presenters.visible_questions(first_session, voters[1].actor)}
+    shown = {q["id"]: q for q in questions_seen_by(first_session, voters[1].actor)}
     assert shown[question["id"]]["voted"] is True
-    shown = {q["id"]: q for q in presenters.visible_questions(first_session, voters[0].actor)}
+    shown = {q["id"]: q for q in questions_seen_by(first_session, voters[0].actor)}
     assert shown[question["id"]]["voted"] is False
 
 
@@ -504,7 +505,7 @@ def test_carry_forward_moves_unanswered_questions_with_their_votes(join, moderat
     assert answer["moved"] == 2
     copies = {
         q["carried_from"]["question_id"]: q
-        for q in presenters.visible_questions(target, join(target.id).actor)
+        for q in questions_seen_by(target, join(target.id).actor)
     }
     assert set(copies) == {live, anonymous}
     assert copies[live]["upvotes"] == 3

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from companion.extensions import db
 from companion.participants.tokens import actor_from_token
-from companion.polls import presenters as poll_presenters
-from companion.polls import queries as poll_queries
 from companion.programme.models import LiveSession
-from companion.questions import presenters as question_presenters
 from companion.realtime.snapshot import SharedParts
+from tests.views import polls_seen_by, questions_seen_by, quiz_score
 
 
 def _join(client, session_id: int, since_seq: int | None = None) -> dict:
@@ -146,9 +144,9 @@ def test_the_shared_parts_never_show_another_ones_data_nor_staff_parts(
     session = db.session.get(LiveSession, sid)
     for entry, snapshot in ((author_entry, mine), (other_entry, other)):
         actor = actor_from_token(entry.token)
-        assert snapshot["polls"] == poll_presenters.polls_for(session, actor)
-        assert snapshot["questions"] == question_presenters.visible_questions(session, actor)
-        assert snapshot["quiz"] == poll_queries.quiz_score(sid, actor.participant_id)
+        assert snapshot["polls"] == polls_seen_by(session, actor)
+        assert snapshot["questions"] == questions_seen_by(session, actor)
+        assert snapshot["quiz"] == quiz_score(sid, actor.participant_id)
 
 
 def test_replay_reads_past_its_tail_and_filters_by_audience(
