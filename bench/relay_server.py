@@ -68,7 +68,11 @@ def main() -> None:
         monkey.patch_all()
     app, socketio = build_app(args.async_mode, args.message_queue, args.channel)
     print(f"relay on http://{args.host}:{args.port}/ ({args.async_mode})", flush=True)
-    socketio.run(app, host=args.host, port=args.port, log_output=False, use_reloader=False)
+    # As `serve` does: eventlet.wsgi holds at most 1,024 connections unless told otherwise.
+    options = {"max_size": 20_000} if args.async_mode == "eventlet" else {}
+    socketio.run(
+        app, host=args.host, port=args.port, log_output=False, use_reloader=False, **options
+    )
 
 
 if __name__ == "__main__":

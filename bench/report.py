@@ -35,6 +35,7 @@ FIGURES: tuple[tuple[str, str, str], ...] = (
     ("rss_kb_per_connection", "KB", "server memory growth during the join, per connection"),
     ("join_cpu_ms_each", "ms", "server CPU per connect + session.join (snapshot)"),
     ("vote_cpu_ms_each", "ms", "server CPU per poll.vote during the burst"),
+    ("votes_per_commit", "", "votes acknowledged ÷ transactions the group commits made"),
     ("baseline_fanout_p50_ms", "ms", "raw relay send → arrival (median)"),
     ("deliveries", "", "messages received by attendees during the question burst"),
     ("other_load_pct", "%", "CPU taken by other processes on this machine during the run"),

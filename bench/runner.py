@@ -102,6 +102,10 @@ class Bench(Scenarios):
     def cpu(self, servers: list[Server]) -> float:
         return sum(s.cpu_s() for s in servers)
 
+    def group_commits(self) -> float:
+        """Transactions the Companion servers' group commits have made so far (``/metrics``)."""
+        return sum(s.metric("companion_group_commit_size_count") for s in self.servers)
+
     async def execute(self) -> Run:
         o = self.o
         raise_open_files_limit()

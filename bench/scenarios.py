@@ -39,6 +39,7 @@ class Scenarios:
         await self.moderator.call("poll.open", {"poll_id": poll["id"]})
         start_at = time.time() + 0.3
         cpu0 = self.cpu(self.servers)
+        commits0 = self.group_commits()
         answers = await self.gens.call(
             "vote",
             timeout=60 + self.o.attendees * 0.05,
@@ -50,6 +51,8 @@ class Scenarios:
         acked = sum(a["acks"] for a in answers)
         if acked:
             self.f["vote_cpu_ms_each"] = round((self.cpu(self.servers) - cpu0) * 1e3 / acked, 2)
+            commits = self.group_commits() - commits0
+            self.f["votes_per_commit"] = round(acked / commits, 1) if commits else None
         first_sent = min(a["first_sent"] for a in answers if a["first_sent"])
         last_ack = max((a["last_ack"] for a in answers if a["last_ack"]), default=None)
         self._errors("poll.vote", answers)

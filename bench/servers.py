@@ -191,6 +191,16 @@ class Server:
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
 
+    def metric(self, name: str) -> float:
+        """The sum of a sample's values across labels in the server's ``/metrics`` (loopback)."""
+        with urllib.request.urlopen(self.url + "/metrics", timeout=10) as answer:
+            text = answer.read().decode()
+        return sum(
+            float(line.rsplit(" ", 1)[1])
+            for line in text.splitlines()
+            if line.split("{", 1)[0].split(" ", 1)[0] == name
+        )
+
     def cpu_s(self) -> float:
         """User + system CPU seconds used so far by the server process."""
         times = self.ps.cpu_times()
