@@ -169,15 +169,29 @@ def _dispatch_grouped(spec: SocketEvent, data: Any, sid: str, extra: tuple) -> d
         claims = _claims(sid)
     except DomainError as error:
         return failure(error)
+    # Parsed here, in this connection's context: a refusal's details are worded in its
+    # language when raised, and the batch runs in another event's. Raised there, after the
+    # role check, so that a wrong role still learns nothing of the payload.
+    parsed: Schema | DomainError
+    try:
+        _check_size(data)
+        parsed = parse(spec.schema, data)
+    except DomainError as error:
+        parsed = error
     config = current_app.config["COMPANION"]
-    client_id = data.get("client_id") if spec.idempotent and isinstance(data, dict) else None
+    client_id = getattr(parsed, "client_id", None) if spec.idempotent else None
+    scope_id = getattr(parsed, spec.scope, None) if spec.scope else None
     contribution = Contribution(
         lambda receipts: _execute(
-            spec, data, claims, extra, lambda actor, cid: receipts.get((actor.key, cid))
+            spec,
+            data,
+            claims,
+            extra,
+            lambda actor, cid: receipts.get((actor.key, cid)),
+            parsed=parsed,
         ),
-        receipt_key=(actor_key(claims.kind, claims.subject_id), client_id)
-        if isinstance(client_id, str)
-        else None,
+        receipt_key=(actor_key(claims.kind, claims.subject_id), client_id) if client_id else None,
+        lock_order=(spec.scope or "", scope_id or 0),
     )
     group_commit.submit(contribution, tick=config.group_commit_s, max_batch=config.group_commit_max)
     if contribution.alone:
@@ -193,11 +207,14 @@ def _execute(
     claims,
     extra: tuple,
     find_receipt: Callable[[Actor, str], dict | None],
+    *,
+    parsed: Schema | DomainError | None = None,
 ) -> dict:
     """Parse → authorise → call, in the caller's transaction; return the acknowledgement.
 
     ``find_receipt(actor, client_id)`` answers a resend: the database's receipt, or the one a
-    group commit read ahead for its whole batch in one query.
+    group commit read ahead for its whole batch in one query. ``parsed``: the payload, or the
+    refusal of it, when the caller parsed it already.
 
     :raises DomainError: the event is refused; the caller rolls its changes back.
     """
@@ -207,8 +224,13 @@ def _execute(
     # The role first, before reading the payload: a wrong role learns nothing more.
     if not permissions.may_hold(actor, spec.permission):
         raise Forbidden(N_("%(event)s is not allowed for your role."), params={"event": spec.name})
-    _check_size(data)
-    payload = parse(spec.schema, data)
+    if parsed is None:
+        _check_size(data)
+        payload = parse(spec.schema, data)
+    elif isinstance(parsed, DomainError):
+        raise parsed
+    else:
+        payload = parsed
     for hook in before_handlers:
         hook(spec, actor)
     if spec.idempotent:

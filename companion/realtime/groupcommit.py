@@ -45,7 +45,11 @@ class Contribution:
     run: Callable[[dict[tuple[str, str], dict]], dict]
     #: A resendable contribution's sender and id, to read its receipt ahead.
     receipt_key: tuple[str, str] | None = None
-    done: Any = None  # an Event of the running async mode, set when the outcome is known
+    #: Where it goes in its batch: by the object it locks, so that two processes' batches lock
+    #: rows in the same order (no deadlock); arrival order among equals.
+    lock_order: tuple = ()
+    done: Any = None  # an Event of the running async mode: outcome known, or now leading
+    finished: bool = False  # its batch is over: answer or error is the outcome
     answer: dict | None = None
     error: BaseException | None = None
     alone: bool = False  # to run again in a transaction of its own (a resend's race)
@@ -59,40 +63,66 @@ class GroupCommit:
         self._leading = False
         self._lock = threading.Lock()
 
-    def submit(self, contribution: Contribution, *, tick: float, max_batch: int) -> None:
-        """Queue ``contribution``; return once its batch has committed (or failed)."""
+    def submit(
+        self, contribution: Contribution, *, tick: float, max_batch: int, wait_s: float = 60.0
+    ) -> None:
+        """Queue ``contribution``; return once its batch has committed (or failed).
+
+        A leader leads until its own contribution's batch is over, then hands the queue to the
+        contribution at its head: no client's ack waits for a whole burst to be written.
+        """
         contribution.done = socketio.server.eio.create_event()
         with self._lock:
             self._queue.append(contribution)
             lead = not self._leading
             self._leading = True
-        if not lead:
-            contribution.done.wait()
-            return
-        try:
+        if lead:
             if tick > 0:
                 socketio.sleep(tick)  # let the rest of the burst arrive
-            while batch := self._take(max_batch):
-                self.run_batch(batch)
-                for each in batch:
-                    each.done.set()
-        except BaseException:
-            with self._lock:
-                self._leading = False
-                stranded, self._queue = self._queue, []
-            for each in stranded:  # never leave a follower waiting for a leader that died
-                each.error = RuntimeError("the group commit's leader failed")
-                each.done.set()
-            raise
+        else:
+            contribution.done.wait(wait_s)
+            if contribution.finished:
+                return
+            if not contribution.done.is_set():  # no batch took it in time: refuse, unwritten
+                if self._withdraw(contribution):
+                    contribution.error = TimeoutError("the group commit did not get to it")
+                    return
+                contribution.done.wait()  # taken meanwhile: its batch is under way
+                if contribution.finished:
+                    return
+        self._lead(contribution, max_batch)
 
-    def _take(self, max_batch: int) -> list[Contribution]:
-        """The next batch; an empty one ends this leader's turn (in the same critical section,
-        so a contribution queued just after finds no leader and leads)."""
+    def _lead(self, own: Contribution, max_batch: int) -> None:
+        """Run batches until ``own`` is done, then hand the queue over to its head."""
+        batch: list[Contribution] = []
+        try:
+            while not own.finished:
+                with self._lock:
+                    batch, self._queue = self._queue[:max_batch], self._queue[max_batch:]
+                self.run_batch(sorted(batch, key=lambda c: c.lock_order))
+                for each in batch:
+                    each.finished = True
+                    each.done.set()
+                batch = []
+        finally:
+            for each in batch:  # the batch under way when the leader failed: refused
+                if not each.finished:
+                    each.error = each.error or RuntimeError("the group commit's leader failed")
+                    each.finished = True
+                    each.done.set()
+            with self._lock:
+                successor = self._queue[0] if self._queue else None
+                self._leading = successor is not None
+            if successor is not None:
+                successor.done.set()  # woken unfinished: it leads next
+
+    def _withdraw(self, contribution: Contribution) -> bool:
+        """Take a contribution out of the queue if no batch has taken it yet."""
         with self._lock:
-            batch, self._queue = self._queue[:max_batch], self._queue[max_batch:]
-            if not batch:
-                self._leading = False
-            return batch
+            if contribution in self._queue:
+                self._queue.remove(contribution)
+                return True
+            return False
 
     def run_batch(self, batch: list[Contribution]) -> None:
         """Run ``batch`` in one transaction, each contribution in its savepoint; commit once."""

@@ -37,8 +37,6 @@ _PENDING = "companion_pending_emits"
 _CALLBACKS = "companion_after_commit"
 _DIRTY = "companion_dirty_marks"
 _UNSTAMPED = "companion_unstamped_broadcasts"
-#: The journals of a transaction: lists in ``Session.info`` under these names.
-JOURNALS = (_PENDING, _CALLBACKS, _DIRTY, _UNSTAMPED)
 #: ``fold()`` callbacks run just before every top-level commit (see :func:`before_commit`).
 _FOLDS: list[Callable[[], None]] = []
 

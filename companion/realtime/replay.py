@@ -3,8 +3,8 @@
 After a restart every attendee rejoins at once with nearly the same ``since_seq``: reading the
 same rows of ``session_broadcasts`` a thousand times is waste. Each process keeps, per session,
 the tail of the log as it read it from the database, up to the committed seq the reading join
-saw (every broadcast up to a committed seq is committed: ``hub.next_seq`` takes the session's
-row lock). A join wanting more reads only the rows past the tail. Broadcasts made by another
+saw (every broadcast up to a committed seq is committed: the hub stamps seqs under the
+session's row lock as the transaction commits). A join wanting more reads only the rows past the tail. Broadcasts made by another
 process are found in the database like this process's own: the tail holds what was read, never
 what was emitted, so every process replays the same log.
 
@@ -86,10 +86,6 @@ class ReplayTails:
             first = kept[0].seq - 1 if kept else seq
             self._store(session_id, _Tail(first, seq, kept, now))
         return missed
-
-    def clear(self) -> None:
-        with self._lock:
-            self._tails.clear()
 
     def _store(self, session_id: int, tail: _Tail) -> None:
         with self._lock:

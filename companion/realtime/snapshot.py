@@ -73,10 +73,6 @@ class SharedParts:
         value = build()
         return value if held is None else held[2].setdefault(key, value)
 
-    def clear(self) -> None:
-        with self._lock:
-            self._held.clear()
-
 
 def shared_parts() -> SharedParts:
     """This application's shared values: one cache per app, as the app has one database."""

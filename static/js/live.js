@@ -6,6 +6,8 @@ import { t } from "./i18n.js";
 
 // Broadcasts that only refresh figures: always applied, never replayed (see the contract).
 const FIGURE_EVENTS = new Set(["poll.results", "presence.updated", "question.votes"]);
+// Private notices carry the seq of their moment without raising it, and are never replayed.
+const NOTICE_EVENTS = new Set(["floor.next_up", "question.banned", "session.removed"]);
 const ACK_TIMEOUT_MS = 10000;
 
 /**
@@ -102,7 +104,8 @@ export class LiveClient {
    * @param {{replayed?: boolean}} [meta]
    */
   _receive(name, data, meta = {}) {
-    if (data && typeof data.seq === "number" && !FIGURE_EVENTS.has(name)) {
+    const ordered = !FIGURE_EVENTS.has(name) && !NOTICE_EVENTS.has(name);
+    if (data && typeof data.seq === "number" && ordered) {
       if (this.seq !== null && data.seq <= this.seq) return; // already applied
       this.seq = data.seq;
     }

@@ -117,3 +117,31 @@ def test_html_in_questions_is_shown_as_typed_and_never_runs(server, new_page, ma
     assert attendee_dialogs == console_dialogs == projector_dialogs == []
     errors = [e for p in (attendee, console) for e in p.errors]
     assert errors == [], json.dumps(errors)
+
+
+def test_a_ban_reaches_the_open_page_at_once_and_locks_its_form(server, new_page, make_client):
+    """``question.banned`` is a private notice: applied although its seq raises nothing."""
+    session_id = server.programme()["sessions"][0]["id"]
+    attendee_token = server.attendee(session_id, "Camille")
+    page = new_page(locale="fr-FR")
+    page.goto(server.url + "/")
+    page.evaluate(
+        "([key, token]) => localStorage.setItem(key, JSON.stringify(token))",
+        [f"companion:participant:{session_id}", attendee_token],
+    )
+    page.goto(f"{server.url}/sessions/{session_id}")
+    page.wait_for_selector("[data-conn-status][data-state='connected']")
+    page.wait_for_selector("[data-qa-submit]:not([disabled])")
+    page.fill("#qa-text", "Qui porte le projet ?")
+    page.click("[data-qa-submit]")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.qa-text')].some(n => n.textContent.includes('porte'))"
+    )
+    moderator = make_client(server, server.login())
+    moderator.ok("session.join", {"session_id": session_id})
+    question_id = moderator.ok("session.join", {"session_id": session_id})["snapshot"]["questions"][
+        0
+    ]["id"]
+    moderator.ok("question.ban", {"question_id": question_id})
+    page.wait_for_selector("[data-qa-submit][disabled]", timeout=10_000)
+    assert page.locator("#qa-text").is_disabled()
