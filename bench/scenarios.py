@@ -53,19 +53,9 @@ class Scenarios:
             self.f["vote_cpu_ms_each"] = round((self.cpu(self.servers) - cpu0) * 1e3 / acked, 2)
             commits = self.group_commits() - commits0
             self.f["votes_per_commit"] = round(acked / commits, 1) if commits else None
-        first_sent = min(a["first_sent"] for a in answers if a["first_sent"])
-        last_ack = max((a["last_ack"] for a in answers if a["last_ack"]), default=None)
         self._errors("poll.vote", answers)
-        waited = await self.gens.call(
-            "wait", self.wait_timeout() + 10, within=self.wait_timeout(), expected=acked
-        )
-        missing = sum(w["missing"] for w in waited)
-        times = [t for w in waited for t in w["times"]]
-        self.run.lost += missing
         self.f["poll_votes_acked"] = acked
-        self.f["poll_burst_acked_s"] = round(last_ack - first_sent, 2) if last_ack else None
-        if times and last_ack:
-            self.f["final_tally_s"] = round(max(0.0, max(times) - last_ack), 2)
+        missing = await self._settle_burst(answers, acked, "poll_burst_acked_s", "final_tally_s")
         log(
             f"poll: {acked} votes acked in {self.f['poll_burst_acked_s']}s, tally everywhere "
             f"{self.f.get('final_tally_s')}s after the last ack, {missing} never saw it"
@@ -151,17 +141,7 @@ class Scenarios:
         )
         self._errors("question.upvote", answers)
         acked = sum(a["acks"] for a in answers)
-        first_sent = min(a["first_sent"] for a in answers if a["first_sent"])
-        last_ack = max((a["last_ack"] for a in answers if a["last_ack"]), default=None)
-        waited = await self.gens.call(
-            "wait", self.wait_timeout() + 10, within=self.wait_timeout(), expected=acked
-        )
-        missing = sum(w["missing"] for w in waited)
-        times = [t for w in waited for t in w["times"]]
-        self.run.lost += missing
-        self.f["upvote_acked_s"] = round(last_ack - first_sent, 2) if last_ack else None
-        if times and last_ack:
-            self.f["upvote_final_s"] = round(max(0.0, max(times) - last_ack), 2)
+        missing = await self._settle_burst(answers, acked, "upvote_acked_s", "upvote_final_s")
         log(
             f"upvote: {acked} acked in {self.f['upvote_acked_s']}s, exact count everywhere "
             f"{self.f.get('upvote_final_s')}s after the last ack, {missing} never saw it"
@@ -394,6 +374,25 @@ class Scenarios:
         return waited, messages, self.cpu(relays) - cpu0
 
     # -- helpers --------------------------------------------------------------------------
+
+    async def _settle_burst(
+        self, answers: list[dict], acked: int, acked_figure: str, final_figure: str
+    ) -> int:
+        """Time a burst: first sent → last acknowledged (``acked_figure``), then wait until every
+        attendee holds the value the ``acked`` actions make, and time that after the last ack
+        (``final_figure``). Return how many attendees never saw it (counted as lost)."""
+        first_sent = min(a["first_sent"] for a in answers if a["first_sent"])
+        last_ack = max((a["last_ack"] for a in answers if a["last_ack"]), default=None)
+        waited = await self.gens.call(
+            "wait", self.wait_timeout() + 10, within=self.wait_timeout(), expected=acked
+        )
+        missing = sum(w["missing"] for w in waited)
+        times = [t for w in waited for t in w["times"]]
+        self.run.lost += missing
+        self.f[acked_figure] = round(last_ack - first_sent, 2) if last_ack else None
+        if times and last_ack:
+            self.f[final_figure] = round(max(0.0, max(times) - last_ack), 2)
+        return missing
 
     def _errors(self, event: str, answers: list[dict]) -> None:
         for answer in answers:
