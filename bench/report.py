@@ -42,6 +42,7 @@ FIGURES: tuple[tuple[str, str, str], ...] = (
     ("server_wait_pct", "%", "time the server process was ready to run but had no core"),
     ("generator_wait_pct", "%", "same for each load generator"),
     ("setup_s", "s", "registering attendees over HTTP (not a target)"),
+    ("mail_drain_s", "s", "last registration → its confirmation mails all sent (not a target)"),
     ("elapsed_s", "s", "whole run"),
 )
 

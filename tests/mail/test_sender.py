@@ -113,3 +113,23 @@ def test_no_transaction_is_open_while_a_message_travels(http, event, smtp):
     assert deliver_due(via=Watched(smtp.url)) == 2
     assert seen == [False, False]
     assert len(smtp.inbox.messages) == 2
+
+
+def test_a_round_sends_every_due_mail_not_just_one_batch(app, smtp):
+    """A burst of registrations is mailed in one round, not fifty messages every few seconds."""
+    from email.message import EmailMessage
+
+    from companion.mail.sender import BATCH, run_once
+    from companion.mail.service import enqueue
+
+    for n in range(BATCH + 12):
+        message = EmailMessage()
+        message["To"], message["Subject"] = f"p{n}@example.org", "Bienvenue"
+        message["From"] = "companion@example.org"
+        message.set_content("Votre lien personnel.")
+        enqueue("registration", message)
+    db.session.commit()
+    assert run_once() == BATCH + 12
+    assert outbox_count(state="pending") == 0
+    assert len(smtp.inbox.messages) == BATCH + 12
+    assert run_once() == 0
