@@ -106,6 +106,12 @@ GROUP_COMMIT_SIZE = Histogram(
     buckets=(1, 2, 5, 10, 25, 50, 100, 250, 500),
     registry=REGISTRY,
 )
+GROUP_COMMIT_CAREFUL = Counter(
+    "companion_group_commit_careful_total",
+    "Group commits run again with a savepoint per contribution (a refusal after a write, a "
+    "resend beside its first send, an unexpected error).",
+    registry=REGISTRY,
+)
 ProcessCollector(registry=REGISTRY)
 
 GaugeCallback = Callable[[], float | dict[tuple[str, ...], float] | None]

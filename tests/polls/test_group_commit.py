@@ -1,15 +1,16 @@
 """Group commit: contributions committed together, each refused alone without touching the rest.
 
-The batch runs in one transaction, each contribution in a savepoint: one that fails after it
-wrote leaves no row, no counter move and no broadcast, while the others' are committed with
-dense seqs. (The crowd test in tests/e2e/test_polls_crowd.py shows real bursts grouped.)
+The batch runs in one transaction, optimistically (no savepoint, receipts inserted at once),
+or carefully when a failure cannot be taken back otherwise (each contribution in a savepoint):
+one that fails after it wrote leaves no row, no counter move and no broadcast, while the
+others' are committed with dense seqs. (The crowd test in tests/e2e/test_polls_crowd.py shows real bursts grouped.)
 """
 
 from __future__ import annotations
 
 from sqlalchemy import event, select
 
-from companion.core import identity
+from companion.core import identity, metrics
 from companion.core.errors import Invalid
 from companion.core.identity import actor_from_token
 from companion.extensions import db
@@ -21,7 +22,7 @@ from companion.questions.schemas import SubmitIn
 from companion.realtime import hub
 from companion.realtime.dispatcher import EVENTS, _execute
 from companion.realtime.groupcommit import Contribution, GroupCommit
-from companion.realtime.models import SessionBroadcast
+from companion.realtime.models import ClientReceipt, SessionBroadcast
 
 from .conftest import ballots_of, results_of
 
@@ -92,8 +93,6 @@ def test_a_resend_in_the_same_batch_is_answered_alone_after_the_commit(
     make_poll, join, first_session
 ):
     """Two sends of one client_id in one batch: the second is flagged to run again alone."""
-    from companion.realtime.models import ClientReceipt
-
     poll = make_poll("single")
     attendee = join(first_session.id).actor
     option = poll.options[0].id
@@ -146,3 +145,99 @@ def test_upvotes_in_one_batch_each_answer_the_count_after_them(first_session, pe
     db.session.expunge_all()
     question = db.session.get(Question, question_id)
     assert (question.upvotes, question.votes_version) == (5, 5)
+
+
+class _Statements:
+    """The first two words of every statement the engine runs inside the ``with`` block."""
+
+    def __enter__(self):
+        self.seen: list[str] = []
+        event.listen(db.engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *_exc):
+        event.remove(db.engine, "before_cursor_execute", self._record)
+
+    def _record(self, _conn, _cursor, statement, *_args):
+        self.seen.append(" ".join(statement.split()[:3]).upper())
+
+    def count(self, prefix: str) -> int:
+        return sum(s.startswith(prefix) for s in self.seen)
+
+
+def _careful_runs() -> float:
+    return metrics.REGISTRY.get_sample_value("companion_group_commit_careful_total") or 0.0
+
+
+def _vote_event(poll, token: str, option_id: int, client_id: str) -> Contribution:
+    """A poll.vote as the dispatcher runs it in a batch (its receipt not read ahead)."""
+    claims = identity.signer().verify(token)
+    data = {"poll_id": poll.id, "client_id": client_id, "answer": {"option_id": option_id}}
+    return Contribution(
+        lambda _receipts: _execute(EVENTS["poll.vote"], data, claims, (), lambda *_: None)
+    )
+
+
+def test_a_batch_that_runs_clean_takes_no_savepoint_and_one_receipt_insert(
+    make_poll, people, first_session
+):
+    poll = make_poll("single")
+    closed = make_poll("single", state="closed")
+    a = poll.options[0].id
+    tokens = [people.join(first_session.id)["token"] for _ in range(4)]
+    batch = [_vote_event(poll, t, a, f"c{n}") for n, t in enumerate(tokens[:3])]
+    # Refused before it wrote anything: taken back without a savepoint.
+    batch.insert(1, _vote_event(closed, tokens[3], closed.options[0].id, "late"))
+    careful = _careful_runs()
+    with _Statements() as statements:
+        GroupCommit().run_batch(batch)
+
+    recorded = {"ok": True, "data": {"recorded": True}}
+    assert [c.answer for c in batch] == [recorded, None, recorded, recorded]
+    assert batch[1].error.code == "closed"
+    assert statements.count("SAVEPOINT") == 0 and _careful_runs() == careful
+    assert statements.count("INSERT INTO CLIENT_RECEIPTS") == 1  # the batch's three, at once
+    assert ballots_of(poll.id) == 3 and ballots_of(closed.id) == 0
+    receipts = db.session.scalars(select(ClientReceipt.client_id).order_by(ClientReceipt.client_id))
+    assert list(receipts) == ["c0", "c1", "c2"]
+
+
+def test_a_receipt_taken_meanwhile_reruns_the_batch_carefully(make_poll, people, first_session):
+    """Another process committed the same client_id after the batch read its receipts ahead."""
+    poll = make_poll("single")
+    a = poll.options[0].id
+    racing, other = (people.join(first_session.id)["token"] for _ in range(2))
+    db.session.execute(
+        db.insert(ClientReceipt.__table__),
+        {
+            "actor_key": identity.actor_for(identity.signer().verify(racing)).key,
+            "client_id": "raced",
+            "event": "poll.vote",
+            "result": {"ok": True, "data": {"recorded": True}},
+        },
+    )
+    db.session.commit()
+    batch = [_vote_event(poll, racing, a, "raced"), _vote_event(poll, other, a, "fresh")]
+    careful = _careful_runs()
+    with _Statements() as statements:
+        GroupCommit().run_batch(batch)
+
+    assert _careful_runs() == careful + 1
+    assert statements.count("SAVEPOINT") >= 2  # the careful run: one per contribution
+    assert batch[0].alone and batch[0].error is None  # answered alone: the receipt's answer
+    assert batch[1].answer == {"ok": True, "data": {"recorded": True}}
+    assert ballots_of(poll.id) == 1  # the other's vote; the raced one stays the first send's
+
+
+def test_a_resend_beside_its_first_send_goes_careful_at_once(make_poll, people, first_session):
+    poll = make_poll("single")
+    token = people.join(first_session.id)["token"]
+    key = (identity.actor_for(identity.signer().verify(token)).key, "twice")
+    batch = [_vote_event(poll, token, poll.options[0].id, "twice") for _ in range(2)]
+    for contribution in batch:
+        contribution.receipt_key = key
+    with _Statements() as statements:
+        GroupCommit().run_batch(batch)
+    assert statements.count("INSERT INTO CLIENT_RECEIPTS") == 2  # no optimistic attempt first
+    assert batch[0].answer == {"ok": True, "data": {"recorded": True}}
+    assert batch[1].alone
