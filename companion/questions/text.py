@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from rapidfuzz import fuzz
@@ -27,6 +27,12 @@ def normalize(text: str) -> str:
     folded = unicodedata.normalize("NFKD", text.casefold())
     bare = "".join(c for c in folded if not unicodedata.combining(c))
     return _NON_WORD.sub(" ", bare).strip()
+
+
+@lru_cache(maxsize=4096)
+def _normalized(text: str) -> str:
+    """:func:`normalize`, remembered: each new question is compared with the same latest ones."""
+    return normalize(text)
 
 
 def _variants(text: str) -> set[str]:
@@ -95,7 +101,7 @@ def likely_duplicates(
         return []
     scored = []
     for candidate_id, candidate_text in candidates:
-        score = similarity(probe, normalize(candidate_text))
+        score = similarity(probe, _normalized(candidate_text))
         if score >= SIMILARITY_CUTOFF:
             scored.append((score, candidate_id))
     scored.sort(key=lambda pair: (-pair[0], -pair[1]))
