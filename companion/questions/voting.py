@@ -103,6 +103,7 @@ def _check_votable(question: Question, actor: Actor) -> None:
     if question.state != QuestionState.APPROVED:
         raise Closed("Only questions waiting for an answer can be upvoted.")
     session = programme.get_session(question.session_id)
+    hub.hold(session)  # the batch's next upvotes find it without a query each
     if session.status == SessionStatus.ENDED:
         raise Closed("This session has ended.")
 

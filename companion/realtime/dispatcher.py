@@ -39,7 +39,6 @@ from .models import ClientReceipt
 log = logging.getLogger(__name__)
 
 Handler = Callable[..., dict]
-_HELD = "companion_held_targets"
 
 
 @dataclass(frozen=True)
@@ -241,9 +240,8 @@ def _execute(
     target = scopes.resolve(spec.scope, getattr(payload, spec.scope)) if spec.scope else None
     permissions.check(actor, spec.permission, target)
     if target is not None:
-        # Held until the commit: the session holds objects weakly, and the next contribution
-        # of a group commit then finds this one (a poll with its options) without a reload.
-        hub.journal(_HELD).append(target.obj)
+        # The next contribution of a group commit finds it (a poll with its options) unreloaded.
+        hub.hold(target.obj)
     if spec.wants_target:
         result = spec.handler(actor, payload, target=target.obj if target else None)
     else:

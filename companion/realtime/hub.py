@@ -37,6 +37,7 @@ _PENDING = "companion_pending_emits"
 _CALLBACKS = "companion_after_commit"
 _DIRTY = "companion_dirty_marks"
 _UNSTAMPED = "companion_unstamped_broadcasts"
+_HELD = "companion_held_objects"
 #: ``fold()`` callbacks run just before every top-level commit (see :func:`before_commit`).
 _FOLDS: list[Callable[[], None]] = []
 
@@ -128,6 +129,15 @@ def before_commit(fold: Callable[[], None]) -> None:
     locked for the commit only. A fold reads its own journal (:func:`journal`).
     """
     _FOLDS.append(fold)
+
+
+def hold(obj: object) -> None:
+    """Keep ``obj`` referenced until the transaction ends.
+
+    The ORM session holds objects weakly: one loaded by a contribution of a group commit would
+    otherwise be collected before the next one asks for it again, and read again from its row.
+    """
+    _journal(_HELD).append(obj)
 
 
 def journal(name: str) -> list:

@@ -139,8 +139,12 @@ def test_upvotes_in_one_batch_each_answer_the_count_after_them(first_session, pe
         )
 
     batch = [send(token) for token in tokens]
-    GroupCommit().run_batch(batch)
+    with _Statements() as statements:
+        GroupCommit().run_batch(batch)
     assert [c.answer["data"]["upvotes"] for c in batch] == [1, 2, 3, 4, 5]
+    # The question and its session are read once for the batch, not once per upvote.
+    assert statements.count("SELECT LIVE_SESSIONS.ID") == 1
+    assert statements.count("INSERT INTO QUESTION_VOTES") == 5
     assert [c.answer["data"]["votes_version"] for c in batch] == [1, 2, 3, 4, 5]
     db.session.expunge_all()
     question = db.session.get(Question, question_id)
