@@ -1,8 +1,10 @@
 """Votes, the hot path: check the answer, store the ballot, move the counters, mark dirty.
 
-A vote writes its ballot row (one per participant and poll, enforced by a unique constraint)
-and notes its counter deltas in the transaction's journal. The deltas of every vote of the
-transaction (a group commit holds many) are summed and applied just before the commit, one
+A vote is checked at once (the poll open, the answer fitting it) and noted in the
+transaction's journal; the ballots of every vote of the transaction (a group commit holds
+many) are written just before the commit: the voters' existing ballots read in one query, the
+new ones inserted in one statement, the changed ones updated (one ballot per participant and
+poll, enforced by a unique constraint). Their counter deltas are then summed and applied, one
 ``count = count + delta`` per counter: the counter rows are locked for the commit only, so
 concurrent transactions (other processes) barely wait on them. Nothing is recounted and
 nothing is broadcast per vote (see :mod:`.results`).
@@ -11,6 +13,8 @@ nothing is broadcast per vote (see :mod:`.results`).
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -54,11 +58,12 @@ def _statement(name: str):
     key = (dialect, name)
     if key not in _STATEMENTS:
         module = postgresql if dialect == "postgresql" else sqlite
-        if name == "ballot":
+        if name == "ballots":
+            ballots = Ballot.__table__
             _STATEMENTS[key] = (
-                module.insert(Ballot.__table__)
+                module.insert(ballots)
                 .on_conflict_do_nothing(index_elements=["poll_id", "participant_id"])
-                .returning(Ballot.__table__.c.id)
+                .returning(ballots.c.poll_id, ballots.c.participant_id)
             )
         else:
             tallies = PollTally.__table__
@@ -72,6 +77,95 @@ def _statement(name: str):
 
 _DELTAS = "companion_poll_tally_deltas"
 _LOCKED = "companion_polls_locked"
+_VOTES = "companion_poll_votes"
+
+
+@dataclass(frozen=True)
+class _Vote:
+    """A checked vote waiting for :func:`_write_ballots`."""
+
+    poll: Poll
+    participant_id: int
+    stored: dict
+    keys: Counter
+    correct: bool | None
+    at: datetime
+
+
+def _write_ballots() -> None:
+    """Write the transaction's ballots: one read, one insert, an update per changed answer.
+
+    The last vote of a participant in the transaction is the ballot; the deltas it notes for
+    :func:`_fold_tallies` move the counters from the stored ballot (if any) to it. A ballot
+    inserted meanwhile by another transaction (the same voter on another process) makes the
+    insert skip it; it is read again, locked, and changed like any other.
+    """
+    noted = db.session.info.pop(_VOTES, None)
+    if not noted:
+        return
+    last = {(vote.poll.id, vote.participant_id): vote for vote in noted}
+    keys = sorted(last)  # rows locked in one order by every transaction
+    existing = _ballots_of(keys)
+    fresh = [last[key] for key in keys if key not in existing]
+    if fresh:
+        inserted = {
+            (poll_id, participant_id)
+            for poll_id, participant_id in db.session.execute(
+                _statement("ballots"),
+                [
+                    {
+                        "poll_id": vote.poll.id,
+                        "participant_id": vote.participant_id,
+                        "answer": vote.stored,
+                        "correct": vote.correct,
+                        "approved": False,
+                        "created_at": vote.at,
+                        "updated_at": vote.at,
+                    }
+                    for vote in fresh
+                ],
+            )
+        }
+        for vote in fresh:
+            if (vote.poll.id, vote.participant_id) in inserted:
+                deltas = Counter(vote.keys)
+                deltas[TOTAL_KEY] += 1
+                hub.journal(_DELTAS).append((vote.poll.id, deltas))
+        raced = [key for key in keys if key not in existing and key not in inserted]
+        existing.update(_ballots_of(raced))
+    for key in keys:
+        ballot, vote = existing.get(key), last[key]
+        if ballot is None or ballot.answer == vote.stored:
+            continue
+        deltas = Counter(vote.keys)
+        deltas.subtract(_tally_keys(vote.poll, ballot.answer))
+        ballot.answer = vote.stored
+        ballot.correct = vote.correct
+        ballot.approved = False  # a changed text waits for moderation again
+        ballot.updated_at = vote.at
+        hub.journal(_DELTAS).append((vote.poll.id, deltas))
+    db.session.flush()
+
+
+def _ballots_of(keys: list[tuple[int, int]]) -> dict[tuple[int, int], Ballot]:
+    """The stored ballots of these (poll, participant) pairs, locked until the commit."""
+    if not keys:
+        return {}
+    polls = {poll_id for poll_id, _ in keys}
+    participants = {participant_id for _, participant_id in keys}
+    wanted = set(keys)
+    found = db.session.scalars(
+        select(Ballot)
+        .where(Ballot.poll_id.in_(polls), Ballot.participant_id.in_(participants))
+        .order_by(Ballot.poll_id, Ballot.participant_id)
+        .with_for_update()
+    )
+    return {
+        (b.poll_id, b.participant_id): b for b in found if (b.poll_id, b.participant_id) in wanted
+    }
+
+
+hub.before_commit(_write_ballots)  # before the tallies' fold, which takes its deltas
 
 
 def _fold_tallies() -> None:
@@ -135,36 +229,8 @@ def cast_vote(poll: Poll, answer: dict[str, Any], *, actor: Actor) -> Poll:
     if poll.state != PollState.OPEN:
         raise Closed(N_("This poll is closed."))
     stored, keys, correct = read_answer(poll, answer)
-    now = utcnow()
-    inserted = db.session.execute(
-        _statement("ballot"),
-        {
-            "poll_id": poll.id,
-            "participant_id": participant_id,
-            "answer": stored,
-            "correct": correct,
-            "approved": False,
-            "created_at": now,
-            "updated_at": now,
-        },
-    ).scalar_one_or_none()
-    if inserted is not None:
-        deltas = Counter(keys)
-        deltas[TOTAL_KEY] += 1
-    else:
-        ballot = db.session.scalars(
-            select(Ballot)
-            .where(Ballot.poll_id == poll.id, Ballot.participant_id == participant_id)
-            .with_for_update()
-        ).one()
-        if ballot.answer == stored:
-            return poll
-        deltas = Counter(keys)
-        deltas.subtract(_tally_keys(poll, ballot.answer))
-        ballot.answer = stored
-        ballot.correct = correct
-        ballot.approved = False  # a changed text waits for moderation again
-        ballot.updated_at = now
-    hub.journal(_DELTAS).append((poll.id, deltas))
+    hub.journal(_VOTES).append(_Vote(poll, participant_id, stored, keys, correct, utcnow()))
+    if not hub.batching():
+        _write_ballots()  # now; in a batch, with its other votes just before the commit
     hub.mark_dirty(COALESCE_KIND, poll.id)
     return poll

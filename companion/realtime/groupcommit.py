@@ -24,6 +24,7 @@ event simply leads its own batch of one.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Callable
@@ -140,14 +141,14 @@ class GroupCommit:
             try:
                 if len(keys) != len(set(keys)):  # a resend beside its first send: see above
                     raise _Careful
-                _write(batch, _run_optimistically, defer_receipts=True)
+                _write(batch, _run_optimistically, batched=True)
             except (_Careful, IntegrityError):
                 db.session.rollback()
                 metrics.GROUP_COMMIT_CAREFUL.inc()
                 for contribution in batch:
                     contribution.answer = contribution.error = None
                     contribution.alone = False
-                _write(batch, _run_in_savepoint, defer_receipts=False)
+                _write(batch, _run_in_savepoint, batched=False)
         except Exception as exc:  # the commit failed: nothing of the batch is in the database
             log.warning("group commit of %d failed: %s", len(batch), exc.__class__.__name__)
             db.session.rollback()
@@ -160,15 +161,13 @@ class _Careful(Exception):
     """The optimistic run cannot take a contribution's failure back: run the batch carefully."""
 
 
-#: Set in the session while an optimistic batch runs: receipts wait for :func:`_insert_receipts`.
-DEFER_RECEIPTS = "companion_defer_receipts"
 _RECEIPTS = "companion_deferred_receipts"
 _WRITES = "companion_writes"
 
 
 def defer_receipt(row: dict) -> bool:
     """Keep ``row`` for the batch's one receipt insert, if an optimistic batch is running."""
-    if not db.session.info.get(DEFER_RECEIPTS):
+    if not hub.batching():
         return False
     hub.journal(_RECEIPTS).append(row)
     return True
@@ -195,16 +194,16 @@ def _writes_so_far() -> int:
     return db.session.connection().info.get(_WRITES, 0)
 
 
-def _write(batch: list[Contribution], run_one: Callable, *, defer_receipts: bool) -> None:
-    """Open the transaction, run each contribution with ``run_one``, commit."""
+def _write(batch: list[Contribution], run_one: Callable, *, batched: bool) -> None:
+    """Open the transaction, run each contribution with ``run_one``, commit.
+
+    :param batched: the writes that can wait for the commit wait (:func:`hub.batching`).
+    """
     _begin()
     receipts = _receipts_of(batch)
-    db.session.info[DEFER_RECEIPTS] = defer_receipts
-    try:
+    with hub.batched() if batched else contextlib.nullcontext():
         for contribution in batch:
             run_one(contribution, receipts)
-    finally:
-        db.session.info.pop(DEFER_RECEIPTS, None)
     db.session.commit()
 
 

@@ -18,7 +18,8 @@ when one contribution of a group commit fails inside its savepoint.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Table, insert, select, update
@@ -38,6 +39,7 @@ _CALLBACKS = "companion_after_commit"
 _DIRTY = "companion_dirty_marks"
 _UNSTAMPED = "companion_unstamped_broadcasts"
 _HELD = "companion_held_objects"
+_BATCHING = "companion_batching"
 #: ``fold()`` callbacks run just before every top-level commit (see :func:`before_commit`).
 _FOLDS: list[Callable[[], None]] = []
 
@@ -129,6 +131,25 @@ def before_commit(fold: Callable[[], None]) -> None:
     locked for the commit only. A fold reads its own journal (:func:`journal`).
     """
     _FOLDS.append(fold)
+
+
+def batching() -> bool:
+    """Whether writes that can wait for the commit should wait (an optimistic group commit).
+
+    Its contributions then write in one statement per kind just before the commit (receipts,
+    ballots); outside one, each writes at once, inside its own savepoint if it has one.
+    """
+    return bool(db.session.info.get(_BATCHING))
+
+
+@contextmanager
+def batched() -> Iterator[None]:
+    """Let the writes that can wait for the commit wait, for the length of the block."""
+    db.session.info[_BATCHING] = True
+    try:
+        yield
+    finally:
+        db.session.info.pop(_BATCHING, None)
 
 
 def hold(obj: object) -> None:

@@ -8,6 +8,10 @@ others' are committed with dense seqs. (The crowd test in tests/e2e/test_polls_c
 
 from __future__ import annotations
 
+import threading
+import time
+
+import pytest
 from sqlalchemy import event, select
 
 from companion.core import identity, metrics
@@ -15,7 +19,7 @@ from companion.core.errors import Invalid
 from companion.core.identity import actor_from_token
 from companion.extensions import db
 from companion.polls import voting
-from companion.polls.models import Poll
+from companion.polls.models import Ballot, Poll, PollTally
 from companion.questions import asking
 from companion.questions.models import Question
 from companion.questions.schemas import SubmitIn
@@ -33,6 +37,11 @@ def _vote_then(poll, attendee, option_id, *, fail: bool = False, note: str | Non
         if note:
             hub.publish(poll.session_id, "test.note", {"note": note})
         if fail:
+            # A row written before the refusal: only a savepoint can take it back.
+            db.session.execute(
+                db.insert(ClientReceipt.__table__),
+                {"actor_key": attendee.key, "client_id": "w", "event": "test", "result": {}},
+            )
             raise Invalid("refused after writing")
         return {"ok": True, "data": {"recorded": True}}
 
@@ -245,3 +254,75 @@ def test_a_resend_beside_its_first_send_goes_careful_at_once(make_poll, people, 
     assert statements.count("INSERT INTO CLIENT_RECEIPTS") == 2  # no optimistic attempt first
     assert batch[0].answer == {"ok": True, "data": {"recorded": True}}
     assert batch[1].alone
+
+
+def _tallies(poll_id: int) -> dict[str, int]:
+    db.session.expire_all()
+    rows = db.session.execute(
+        select(PollTally.key, PollTally.count).where(PollTally.poll_id == poll_id)
+    )
+    return {key: count for key, count in rows if count}
+
+
+def test_a_batch_writes_its_ballots_in_one_insert_the_last_vote_of_each_voter_counting(
+    make_poll, people, first_session
+):
+    poll = make_poll("single")
+    a, b, c = (o.id for o in poll.options)
+    tokens = [people.join(first_session.id)["token"] for _ in range(3)]
+    # The third voter already voted a, in an earlier transaction: changing to c moves the counts.
+    GroupCommit().run_batch([_vote_event(poll, tokens[2], a, "before")])
+    batch = [
+        _vote_event(poll, tokens[0], a, "x1"),
+        _vote_event(poll, tokens[1], b, "y1"),
+        _vote_event(poll, tokens[0], b, "x2"),  # changes its mind within the batch
+        _vote_event(poll, tokens[2], c, "z2"),
+    ]
+    with _Statements() as statements:
+        GroupCommit().run_batch(batch)
+
+    assert all(c.answer == {"ok": True, "data": {"recorded": True}} for c in batch)
+    assert statements.count("INSERT INTO BALLOTS") == 1  # the two new voters' ballots at once
+    assert statements.count("UPDATE BALLOTS") == 1  # the third voter's change
+    assert ballots_of(poll.id) == 3
+    assert _tallies(poll.id) == {"ballots": 3, f"option:{b}": 2, f"option:{c}": 1}
+    answers = db.session.execute(
+        select(Ballot.participant_id, Ballot.answer).where(Ballot.poll_id == poll.id)
+    ).all()
+    assert sorted(answer["option_id"] for _, answer in answers) == sorted([b, b, c])
+
+
+def test_a_ballot_inserted_meanwhile_by_another_transaction_is_changed_not_doubled(
+    make_poll, people, first_session, database_url
+):
+    """Two processes, the same voter: the other's insert commits while this batch writes."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite runs one writer at a time: no two transactions race")
+    poll = make_poll("single")
+    a, b, _ = (o.id for o in poll.options)
+    token = people.join(first_session.id)["token"]
+    participant_id = identity.actor_for(identity.signer().verify(token)).participant_id
+    other = db.engine.connect()
+    other.execute(
+        db.insert(Ballot.__table__),
+        {"poll_id": poll.id, "participant_id": participant_id, "answer": {"option_id": a}},
+    )
+    other.execute(  # its tally, as its own fold would have moved it
+        db.insert(PollTally.__table__),
+        [{"poll_id": poll.id, "key": k, "count": 1} for k in ("ballots", f"option:{a}")],
+    )
+    # Not committed yet: this batch does not see it, and its insert waits for it.
+    threading.Timer(0.5, other.commit).start()
+    try:
+        batch = [_vote_event(poll, token, b, "mine")]
+        started = time.monotonic()
+        GroupCommit().run_batch(batch)
+        waited = time.monotonic() - started
+    finally:
+        other.close()
+
+    assert waited >= 0.4  # the insert met the other's row and waited for its commit
+
+    assert batch[0].answer == {"ok": True, "data": {"recorded": True}}
+    assert ballots_of(poll.id) == 1
+    assert _tallies(poll.id) == {"ballots": 1, f"option:{b}": 1}
