@@ -19,7 +19,7 @@ from typing import Any
 
 from flask import current_app, request
 from flask_babel import refresh as refresh_locale
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
@@ -33,7 +33,7 @@ from ..core.timeutil import utcnow
 from ..extensions import db, socketio
 from . import hub
 from .connections import connections
-from .groupcommit import Contribution, defer_receipt, group_commit
+from .groupcommit import Contribution, group_commit, record_receipt
 from .models import ClientReceipt
 
 log = logging.getLogger(__name__)
@@ -248,17 +248,15 @@ def _execute(
         result = spec.handler(actor, payload)
     answer = ok(result if result is not None else {})
     if spec.idempotent:
-        receipt = {
-            "actor_key": actor.key,
-            "client_id": payload.client_id,
-            "event": spec.name,
-            "result": answer,
-            "created_at": utcnow(),
-        }
-        # An optimistic group commit inserts its batch's receipts in one statement; otherwise
-        # a Core insert: no ORM flush for a row nothing reads back in this transaction.
-        if not defer_receipt(receipt):
-            db.session.execute(insert(ClientReceipt.__table__), receipt)
+        record_receipt(
+            {
+                "actor_key": actor.key,
+                "client_id": payload.client_id,
+                "event": spec.name,
+                "result": answer,
+                "created_at": utcnow(),
+            }
+        )
     return answer
 
 

@@ -165,16 +165,18 @@ _RECEIPTS = "companion_deferred_receipts"
 _WRITES = "companion_writes"
 
 
-def defer_receipt(row: dict) -> bool:
-    """Keep ``row`` for the batch's one receipt insert, if an optimistic batch is running."""
-    if not hub.batching():
-        return False
+def record_receipt(row: dict) -> None:
+    """Store a resend's receipt: now, or in an optimistic batch with the batch's others."""
     hub.journal(_RECEIPTS).append(row)
-    return True
+    if not hub.batching():
+        _insert_receipts()
 
 
 def _insert_receipts() -> None:
-    """Insert the optimistic batch's receipts in one statement (a taken key raises: careful)."""
+    """Insert the receipts noted so far in one statement (a taken key raises: careful).
+
+    A Core insert: no ORM flush for rows nothing reads back in this transaction.
+    """
     rows = db.session.info.pop(_RECEIPTS, None)
     if rows:
         db.session.execute(insert(ClientReceipt.__table__), rows)
