@@ -235,7 +235,8 @@ class Bench(Scenarios):
         be measured as the scenarios' CPU.
         """
         t0 = time.time()
-        while sum(s.metric("companion_outbox_backlog") for s in self.servers[:1]):
+        # The outbox is in the shared database: any one server tells.
+        while self.servers[0].metric("companion_outbox_backlog"):
             if time.time() - t0 > timeout:
                 raise BenchError(f"the registration mails were not sent within {timeout:.0f}s")
             await asyncio.sleep(0.5)

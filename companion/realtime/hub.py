@@ -12,7 +12,9 @@ Every other effect of a change that must wait for its commit goes through the sa
 :func:`before_commit` for work folded into the transaction's last statements (counters).
 Handlers never commit; the dispatcher does, and these run then, or are forgotten on rollback.
 They are kept in per-transaction journals that :func:`checkpoint` and :func:`rewind` cut back
-when one contribution of a group commit fails inside its savepoint.
+when one contribution of a group commit is refused (its savepoint rolled back, or, in an
+optimistic batch, nothing written). Inside an optimistic batch (:func:`batched`), writes that
+can wait for the commit (receipts, ballots) are noted in journals too and folded then.
 """
 
 from __future__ import annotations

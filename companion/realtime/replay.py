@@ -4,9 +4,10 @@ After a restart every attendee rejoins at once with nearly the same ``since_seq`
 same rows of ``session_broadcasts`` a thousand times is waste. Each process keeps, per session,
 the tail of the log as it read it from the database, up to the committed seq the reading join
 saw (every broadcast up to a committed seq is committed: the hub stamps seqs under the
-session's row lock as the transaction commits). A join wanting more reads only the rows past the tail. Broadcasts made by another
-process are found in the database like this process's own: the tail holds what was read, never
-what was emitted, so every process replays the same log.
+session's row lock as the transaction commits). A join wanting more reads only the rows past
+the tail. Broadcasts made by another process are found in the database like this process's
+own: the tail holds what was read, never what was emitted, so every process replays the same
+log.
 
 A tail is trusted :data:`TAIL_TTL_S` seconds at most (a purge of old data moves no seq) and holds
 at most ``replay_limit`` broadcasts: a client further behind gets a snapshot anyway.
