@@ -13,6 +13,26 @@ export class FloorAttendee {
     this.section = panel.section;
     /** @type {AudioContext | null} */
     this.audio = null;
+    /**
+     * Where the focus goes once the queue shows the hand raised or lowered: the acknowledgement
+     * and the room's floor.updated race, so whichever comes second moves it.
+     * @type {"withdraw" | "raise" | null}
+     */
+    this.focusNext = null;
+  }
+
+  /** Move the focus where the person can act next, if that control is shown yet. */
+  moveFocus() {
+    if (this.focusNext === "withdraw") {
+      const withdraw = byData(this.section, "withdraw");
+      if (withdraw.hidden) return;
+      withdraw.focus();
+    } else if (this.focusNext === "raise") {
+      const raise = this.section.querySelector("[data-floor-raise]");
+      if (byData(this.section, "form").hidden || !(raise instanceof HTMLElement)) return;
+      raise.focus();
+    }
+    this.focusNext = null;
   }
 
   bind() {
@@ -32,8 +52,8 @@ export class FloorAttendee {
         // The next request starts afresh, and the focus goes where the person can act next:
         // "Lower my hand" (the form that held the focus is now hidden).
         byData(this.section, "kind-select").value = "contribution";
-        const withdraw = byData(this.section, "withdraw");
-        if (!withdraw.hidden) withdraw.focus();
+        this.focusNext = "withdraw";
+        this.moveFocus();
       } catch (failure) {
         status.textContent = "";
         showError(error, failure);
@@ -46,8 +66,8 @@ export class FloorAttendee {
       try {
         await this.panel.client.send("floor.withdraw", { request_id: mine.request_id });
         announce(t("fl_lowered"));
-        const raise = this.section.querySelector("[data-floor-raise]");
-        if (!byData(this.section, "form").hidden && raise) raise.focus();
+        this.focusNext = "raise";
+        this.moveFocus();
       } catch (failure) {
         showError(error, failure);
       }
@@ -82,6 +102,7 @@ export class FloorAttendee {
     // A closed list still takes points of order (as in OpenSlides).
     for (const option of select.options) option.disabled = !listOpen && option.value !== "point_of_order";
     if (!listOpen) select.value = "point_of_order";
+    this.moveFocus();
   }
 
   /** "You are next": said, shown, heard. */

@@ -146,8 +146,13 @@ def test_tabs_poll_alert_results_after_voting_and_the_end(server, make_client, p
     phone.get_by_role("button", name="Lever la main").click()
     lower = phone.get_by_role("button", name="Baisser la main")
     lower.wait_for()
-    assert phone.evaluate("document.activeElement.matches('[data-floor-withdraw]')")
+    # The acknowledgement and the room's floor.updated come in either order: whichever is
+    # second moves the focus to "Lower my hand" (the form that held it is now hidden).
+    phone.wait_for_function("document.activeElement.matches('[data-floor-withdraw]')")
     assert phone.input_value("#floor-kind") == "contribution"
+    lower.click()
+    phone.get_by_role("button", name="Lever la main").wait_for()
+    phone.wait_for_function("document.activeElement.matches('[data-floor-raise]')")
     assert phone.errors == []
 
 
