@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections import Counter
 
@@ -17,6 +18,17 @@ KIND = "presence"
 _ALIVE_TTL_S = 15
 
 
+def broadcast_gap_s(online: int) -> float:
+    """The least time between two presence broadcasts to a room of ``online`` attendees.
+
+    Each broadcast reaches everyone in the room, so a join storm refreshed every coalescer tick
+    costs more than the joins themselves (5,000 joining: ~1.5 million deliveries of a count).
+    Above 1,000 online the count refreshes once a second per thousand, five seconds at most:
+    about a thousand deliveries a second, whatever the size of the room.
+    """
+    return 0.0 if online < 1000 else min(5.0, online / 1000)
+
+
 class Presence:
     """Per-process counts of connected attendees and staff, summed through Redis when shared."""
 
@@ -26,6 +38,8 @@ class Presence:
         self._staff: dict[int, Counter] = {}
         self._redis = None
         self._prefix = "companion"
+        # The last counts broadcast per session, and when (monotonic).
+        self._sent: dict[int, tuple[float, dict[str, int]]] = {}
 
     def configure(self, redis_client, prefix: str = "companion") -> None:
         """Share counts through Redis (None: this process is alone)."""
@@ -33,6 +47,7 @@ class Presence:
         self._prefix = prefix
         self._attendees.clear()
         self._staff.clear()
+        self._sent.clear()
 
     def joined(self, session_id: int, actor_key: str, *, is_staff: bool) -> None:
         table = self._staff if is_staff else self._attendees
@@ -88,8 +103,12 @@ class Presence:
                 pipe.execute()
             except Exception:
                 log.warning("presence: could not share counts through Redis")
+        now = time.monotonic()
         for session_id in session_ids:
             counts = self.counts(session_id)
+            last = self._sent.get(session_id)
+            if last is not None and last[1] == counts:
+                continue  # the periodic refresh found nothing new: the room already knows
             sessions = sessions_table()
             db.session.execute(
                 update(sessions)
@@ -97,7 +116,11 @@ class Presence:
                 .values(peak_online=counts["online"])
             )
             db.session.commit()
+            if last is not None and now - last[0] < broadcast_gap_s(counts["online"]):
+                coalescer.mark(KIND, session_id)  # a large room: said at a later tick
+                continue
             publish_figures(session_id, "presence.updated", counts)
+            self._sent[session_id] = (now, counts)
 
     def refresh_all(self) -> None:
         """Mark every session this process serves, so counts from other processes show too."""

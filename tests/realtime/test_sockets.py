@@ -1,5 +1,7 @@
 """The live spine over Socket.IO: connect, join, seq, replay, the dispatcher's refusals."""
 
+import json
+
 import pytest
 from flask_socketio import SocketIO  # noqa: F401  (the test client comes from it)
 from sqlalchemy import select
@@ -203,3 +205,52 @@ def test_presence_counts_attendees(app, connect, people, first_session):
     coalescer.flush()
     assert clients[0].received("presence.updated")[-1]["data"]["online"] == 2
     assert _session(first_session.id).peak_online == 3
+
+
+def test_presence_is_not_rebroadcast_unchanged(app, connect, people, first_session):
+    from companion.realtime.coalesce import coalescer
+    from companion.realtime.presence import presence
+
+    watcher = connect(people.join(first_session.id)["token"])
+    watcher.ok("session.join", {"session_id": first_session.id})
+    coalescer.flush()
+    assert watcher.received("presence.updated")[-1]["data"]["online"] == 1
+    presence.refresh_all()  # the periodic refresh: same counts, so the room hears nothing
+    coalescer.flush()
+    assert watcher.received("presence.updated") == []
+
+
+def test_a_large_room_hears_its_count_at_most_once_a_second_per_thousand(
+    app, connect, people, first_session
+):
+    from companion.realtime.coalesce import coalescer
+    from companion.realtime.presence import broadcast_gap_s, presence
+
+    assert broadcast_gap_s(999) == 0.0
+    assert broadcast_gap_s(2500) == 2.5
+    assert broadcast_gap_s(40_000) == 5.0
+    watcher = connect(people.join(first_session.id)["token"])
+    watcher.ok("session.join", {"session_id": first_session.id})
+    # 1,200 attendees on other connections of this process (counted as the socket layer does).
+    for n in range(1200):
+        presence.joined(first_session.id, f"participant:bulk-{n}", is_staff=False)
+    coalescer.flush()
+    assert watcher.received("presence.updated")[-1]["data"]["online"] == 1201
+    presence.joined(first_session.id, "participant:late", is_staff=False)
+    coalescer.flush()
+    # Within 1.2 s of the last count: not broadcast yet, still marked for a later tick, and
+    # the peak is kept at once.
+    assert watcher.received("presence.updated") == []
+    assert first_session.id in coalescer.marked("presence")
+    assert _session(first_session.id).peak_online == 1202
+
+
+def test_the_keepalive_outlasts_a_burst_and_is_configurable(app):
+    from companion.config import Config, ConfigError
+
+    handshake = app.test_client().get("/socket.io/?EIO=4&transport=polling")
+    opened = json.loads(handshake.get_data(as_text=True)[1:])
+    assert (opened["pingInterval"], opened["pingTimeout"]) == (20_000, 60_000)
+    assert Config.from_env({"COMPANION_PING_TIMEOUT": "30"}).ping_timeout_s == 30
+    with pytest.raises(ConfigError, match="COMPANION_PING_TIMEOUT"):
+        Config.from_env({"COMPANION_PING_TIMEOUT": "2"})
