@@ -3,7 +3,7 @@
 Run as its own process, by path (``python bench/relay_server.py --port P``), so the
 async library is chosen and the standard library patched before Flask loads, as in
 ``python -m companion serve``. It is configured like Companion's Socket.IO server (same async
-mode, ping interval, message queue and channel) and does nothing else: no database, no
+mode, keepalive, message queue and channel) and does nothing else: no database, no
 authentication, no validation. Companion's CPU per delivery over this one's is the price of
 everything Companion adds.
 """
@@ -13,7 +13,13 @@ from __future__ import annotations
 import argparse
 
 
-def build_app(async_mode: str, message_queue: str | None, channel: str):
+def build_app(
+    async_mode: str,
+    message_queue: str | None,
+    channel: str,
+    ping_interval: int = 20,
+    ping_timeout: int = 60,
+):
     """Build the relay: ``join`` enters a room, ``relay`` emits a payload to a room."""
     from flask import Flask, request
     from flask_socketio import SocketIO, emit, join_room
@@ -24,8 +30,8 @@ def build_app(async_mode: str, message_queue: str | None, channel: str):
         async_mode=async_mode,
         message_queue=message_queue,
         channel=channel,
-        ping_interval=20,
-        ping_timeout=20,
+        ping_interval=ping_interval,
+        ping_timeout=ping_timeout,
         logger=False,
         engineio_logger=False,
     )
@@ -54,6 +60,8 @@ def main() -> None:
     parser.add_argument("--async-mode", choices=("eventlet", "gevent"), default="eventlet")
     parser.add_argument("--message-queue", default=None)
     parser.add_argument("--channel", default="companion-bench-relay")
+    parser.add_argument("--ping-interval", type=int, default=20)
+    parser.add_argument("--ping-timeout", type=int, default=60)
     args = parser.parse_args()
     if args.async_mode == "eventlet":
         import warnings
@@ -66,7 +74,9 @@ def main() -> None:
         from gevent import monkey
 
         monkey.patch_all()
-    app, socketio = build_app(args.async_mode, args.message_queue, args.channel)
+    app, socketio = build_app(
+        args.async_mode, args.message_queue, args.channel, args.ping_interval, args.ping_timeout
+    )
     print(f"relay on http://{args.host}:{args.port}/ ({args.async_mode})", flush=True)
     # As `serve` does: eventlet.wsgi holds at most 1,024 connections unless told otherwise.
     options = {"max_size": 20_000} if args.async_mode == "eventlet" else {}

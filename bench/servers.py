@@ -21,7 +21,7 @@ from pathlib import Path
 
 import psutil
 
-from companion.config import ROOT, normalise_database_url
+from companion.config import ROOT, Config, normalise_database_url
 
 RELAY_SCRIPT = ROOT / "bench" / "relay_server.py"
 
@@ -156,7 +156,10 @@ class Server:
         cls, async_mode: str, queue: str | None, channel: str, workdir: Path, number: int
     ) -> Server:
         port = free_port()
+        keepalive = Config()  # the relay keeps Companion's default keepalive
         argv = [sys.executable, str(RELAY_SCRIPT), "--port", str(port), "--async-mode", async_mode]
+        argv += ["--ping-interval", str(keepalive.ping_interval_s)]
+        argv += ["--ping-timeout", str(keepalive.ping_timeout_s)]
         if queue:
             argv += ["--message-queue", queue, "--channel", channel + "-relay"]
         env = without_companion_settings()

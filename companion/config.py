@@ -42,6 +42,11 @@ class Config:
     # and the most committed together (realtime/groupcommit.py).
     group_commit_s: float = 0.002
     group_commit_max: int = 256
+    # Engine.IO keepalive: a PING every interval, and a connection whose PONG is later than
+    # the timeout is closed. The PING waits in the same queue as the broadcasts, so the
+    # timeout must outlast the longest backlog a burst leaves (docs/capacity.md).
+    ping_interval_s: int = 20
+    ping_timeout_s: int = 60
     # Past this many missed broadcasts, session.join answers a fresh snapshot instead.
     replay_limit: int = 500
     rate_limits_enabled: bool = True
@@ -99,6 +104,7 @@ class Config:
             reminders_s=parse_reminders(env.get("COMPANION_REMINDERS", "24h,15m")),
             mail_interval_s=float(env.get("COMPANION_MAIL_INTERVAL", "5")),
             group_commit_s=float(env.get("COMPANION_GROUP_COMMIT_MS", "2")) / 1000,
+            ping_timeout_s=int(env.get("COMPANION_PING_TIMEOUT", "60")),
         )
         config.validate()
         return config
@@ -114,6 +120,8 @@ class Config:
             raise ConfigError("COMPANION_LOG_FORMAT must be 'text' or 'json'")
         if not 0 <= self.group_commit_s <= 0.1:
             raise ConfigError("COMPANION_GROUP_COMMIT_MS must be between 0 and 100")
+        if not 5 <= self.ping_timeout_s <= 300:
+            raise ConfigError("COMPANION_PING_TIMEOUT must be between 5 and 300 seconds")
         if self.env not in ("development", "production"):
             raise ConfigError("COMPANION_ENV must be 'development' or 'production'")
         if self.public_url and not self.public_url.startswith(("http://", "https://")):
