@@ -6,7 +6,8 @@ import csv
 import io
 import json
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pypdfium2 as pdfium
 import pytest
@@ -15,6 +16,7 @@ from sqlalchemy import select
 
 from companion.extensions import db
 from companion.participants.models import Participant
+from companion.questions.models import Question
 from companion.summaries.render import EVENT_FORMATS, MIMETYPES, SESSION_FORMATS
 
 from .conftest import ANONYMOUS_QUESTION, OPEN_ANSWER_SECRET, SECRET_NAME, SIGNED_QUESTION
@@ -152,7 +154,14 @@ def test_every_format_renders_the_scripted_session(scripted, http, facilitator_t
     assert sheet.column_dimensions["E"].width == 60
     at = sheet["C2"]
     assert at.is_date and isinstance(at.value, datetime)
-    assert at.value.hour == 10 or at.value.hour >= 9  # Paris time, not UTC
+    # Paris time, not UTC: the local time of one of the session's questions, whatever the hour
+    # the suite runs at (Paris is one or two hours ahead of UTC all year).
+    asked = db.session.scalars(
+        select(Question.created_at).where(Question.session_id == scripted.session.id)
+    ).all()
+    paris = [a.astimezone(ZoneInfo("Europe/Paris")).replace(tzinfo=None) for a in asked]
+    assert min(abs(at.value - local) for local in paris) < timedelta(seconds=1)
+    assert min(abs(at.value - a.replace(tzinfo=None)) for a in asked) >= timedelta(minutes=59)
     assert isinstance(sheet["G2"].value, int)  # upvotes
     assert {row[5] for row in sheet.iter_rows(min_row=2, values_only=True)} <= {
         "answered",
