@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
 import sys
@@ -137,6 +138,7 @@ def serve(host: str, port: int | None, async_mode: str | None) -> None:
     if not config.public_url:
         click.echo("Links in mails: COMPANION_PUBLIC_URL is not set; using the request's host")
     start_background_sender(app)
+    tune_garbage_collector()
     options = {}
     if config.async_mode == "eventlet":
         # eventlet.wsgi serves at most 1,024 connections by default; attendees stay connected.
@@ -144,6 +146,21 @@ def serve(host: str, port: int | None, async_mode: str | None) -> None:
     socketio.run(
         app, host=host, port=port, log_output=False, use_reloader=False, debug=False, **options
     )
+
+
+def tune_garbage_collector() -> None:
+    """Keep the cyclic garbage collector off the hot path of a long-running server.
+
+    With thousands of connections, CPython's default (a young collection every 700
+    allocations, older ones scanning every live object) ran inside votes and joins. Objects
+    made at start-up (modules, the app, the mapped classes) live as long as the process, so
+    they are frozen out of every scan; young collections come every 50,000 allocations. The
+    bench, 1,000 attendees, three pairs of runs: vote CPU 1.02–1.14 ms against 1.22–1.62,
+    join 2.85–3.24 ms against 3.10–3.65 (docs/capacity.md).
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
 
 
 def exposed_secret_warning(config: Config, host: str) -> str | None:

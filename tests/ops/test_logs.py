@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 import logging
+import subprocess
+import sys
 
 import pytest
 from flask_migrate import upgrade
@@ -87,3 +89,16 @@ def test_the_development_secret_is_announced_loudly_off_loopback():
         warning = exposed_secret_warning(config, host)
         assert warning and "COMPANION_SECRET_KEY" in warning, host
     assert exposed_secret_warning(Config(secret_key="a-real-long-random-secret"), "0.0.0.0") is None
+
+
+def test_a_server_freezes_its_start_up_objects_out_of_the_garbage_collector():
+    # In a child process: freezing is for the life of a process, not for the test suite's.
+    script = (
+        "import gc; from companion.cli import tune_garbage_collector; "
+        "before = gc.get_freeze_count(); tune_garbage_collector(); "
+        "print(gc.get_threshold(), before, gc.get_freeze_count() > 10_000)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split("\n")[0]
+    assert out == "(50000, 20, 20) 0 True"
