@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.test_polls_browser import poll_card, registration_link
 
@@ -148,11 +149,11 @@ def test_tabs_poll_alert_results_after_voting_and_the_end(server, make_client, p
     lower.wait_for()
     # The acknowledgement and the room's floor.updated come in either order: whichever is
     # second moves the focus to "Lower my hand" (the form that held it is now hidden).
-    phone.wait_for_function("document.activeElement.matches('[data-floor-withdraw]')")
+    expect(lower).to_be_focused()
     assert phone.input_value("#floor-kind") == "contribution"
     lower.click()
     phone.get_by_role("button", name="Lever la main").wait_for()
-    phone.wait_for_function("document.activeElement.matches('[data-floor-raise]')")
+    expect(phone.get_by_role("button", name="Lever la main")).to_be_focused()
     assert phone.errors == []
 
 
