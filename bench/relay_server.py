@@ -1,6 +1,7 @@
 """The bench's floor: a raw Flask-SocketIO relay that only rebroadcasts.
 
-Run as its own process, by path (``python bench/relay_server.py --port P``), so the
+Run as its own process, by path (``python bench/relay_server.py --port P --ping-interval 20
+--ping-timeout 60``, as the bench does with Companion's values), so the
 async library is chosen and the standard library patched before Flask loads, as in
 ``python -m companion serve``. It is configured like Companion's Socket.IO server (same async
 mode, keepalive, message queue and channel) and does nothing else: no database, no
@@ -17,8 +18,8 @@ def build_app(
     async_mode: str,
     message_queue: str | None,
     channel: str,
-    ping_interval: int = 20,
-    ping_timeout: int = 60,
+    ping_interval: int,
+    ping_timeout: int,
 ):
     """Build the relay: ``join`` enters a room, ``relay`` emits a payload to a room."""
     from flask import Flask, request
@@ -60,8 +61,9 @@ def main() -> None:
     parser.add_argument("--async-mode", choices=("eventlet", "gevent"), default="eventlet")
     parser.add_argument("--message-queue", default=None)
     parser.add_argument("--channel", default="companion-bench-relay")
-    parser.add_argument("--ping-interval", type=int, default=20)
-    parser.add_argument("--ping-timeout", type=int, default=60)
+    # No defaults of its own: the bench passes Companion's (companion.config.Config).
+    parser.add_argument("--ping-interval", type=int, required=True)
+    parser.add_argument("--ping-timeout", type=int, required=True)
     args = parser.parse_args()
     if args.async_mode == "eventlet":
         import warnings
