@@ -57,20 +57,22 @@ def list_staff() -> list[StaffUser]:
     return list(db.session.scalars(select(StaffUser).order_by(StaffUser.email)))
 
 
-def password_link(staff: StaffUser) -> str:
+def password_link(staff: StaffUser, token: str | None = None) -> str:
     """The set-password link of an invitation or a reset (it expires; setting a password spends it).
 
-    The one place the link is made: the invitation and reset mails use it too.
+    The one place the link is made: the invitation and reset mails use it too. ``token``: one
+    already minted for ``staff`` (a token carries its second: two minted apart may differ).
     """
-    return external_url("pages.password_page", token=password_token(staff))
+    return external_url("pages.password_page", token=token or password_token(staff))
 
 
 def invite_staff(
     email: str, role: str, name: str = "", *, actor, language: str = "fr"
-) -> StaffUser:
+) -> tuple[StaffUser, str]:
     """Create an account without a usable password, or invite a revoked one back.
 
     The invitation mail is queued in the same transaction (``staff_invited``, in ``language``).
+    Returns the account and the set-password token the mail carries, for the inviter to pass on.
 
     :raises Conflict: an active account has this address (it can reset its password).
     """
@@ -93,8 +95,9 @@ def invite_staff(
     staff.token_version = (staff.token_version or 0) + 1
     db.session.flush()
     revocation.revoke([("staff", staff.id)], disconnect=False)
-    staff_invited.send(staff, link=password_link(staff), language=language)
-    return staff
+    token = password_token(staff)
+    staff_invited.send(staff, link=password_link(staff, token), language=language)
+    return staff, token
 
 
 def change_role(staff: StaffUser, role: str, *, actor) -> StaffUser:

@@ -15,7 +15,6 @@ from ..core.permissions import FACILITATE, MODERATE
 from ..core.schemas import Schema
 from ..programme import service as programme
 from . import registrations, staff
-from .tokens import password_token
 
 TAG = "workspace"
 
@@ -127,13 +126,14 @@ def list_staff(actor, payload):
     responses={"status": 201},
 )
 def invite(actor, payload: InvitationIn):
-    account = staff.invite_staff(
+    account, token = staff.invite_staff(
         payload.email, payload.role, payload.name, actor=actor, language=str(get_locale() or "fr")
     )
+    # The very link the mail carries, not a second one minted a second later.
     return {
         "staff": staff.staff_dict(account),
-        "link": staff.password_link(account),
-        "token": password_token(account),
+        "link": staff.password_link(account, token),
+        "token": token,
     }, 201
 
 
