@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
 
 from .config import ROOT, Config
+from .core import origin
 from .extensions import babel, db, migrate, socketio
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ def import_domains() -> None:
         # A domain holds only the files it needs (routes.py, sockets.py ...).
         if (package / (name.replace(".", "/") + ".py")).exists():
             importlib.import_module(f"companion.{name}")
-    dispatcher.bind_events()
+    dispatcher.check_events()
 
 
 DOMAIN_MODULES = [
@@ -115,7 +116,7 @@ def create_app(config: Config | None = None) -> Flask:
     from .core.tokens import TokenSigner
     from .pages.routes import pages
     from .participants import tokens as participant_tokens
-    from .realtime import wirejson
+    from .realtime import dispatcher, wirejson
     from .realtime.coalesce import coalescer
     from .realtime.presence import presence
     from .security.headers import install_security_headers
@@ -160,6 +161,7 @@ def create_app(config: Config | None = None) -> Flask:
         # Sockets authenticate by token and never read the cookie session: no per-event copy.
         manage_session=False,
     )
+    dispatcher.bind_events(app)
     participant_tokens.init_app(app)
     app.extensions["companion_tokens"] = TokenSigner(
         config.secret_key,
@@ -243,7 +245,13 @@ def _fresh_locale() -> None:
 
 
 def select_locale() -> str:
-    """Choose French or English: ?lang=, then the cookie, then the browser; French by default."""
+    """Choose French or English: ?lang=, then the cookie, then the browser; French by default.
+
+    A socket event has no request: its connection's language was chosen so at connect.
+    """
+    if not has_request_context():
+        event_origin = origin.current()
+        return event_origin.language if event_origin is not None else "fr"
     asked = request.args.get("lang") or request.cookies.get("lang")
     if asked in LANGUAGES:
         return asked

@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from flask import has_app_context
 from sqlalchemy import create_engine, text
 
 from companion import create_app
@@ -250,7 +251,12 @@ class SocketClient:
         return self.raw.is_connected()
 
     def call(self, event: str, payload=None) -> dict:
-        return self.raw.emit(event, payload, callback=True)
+        answer = self.raw.emit(event, payload, callback=True)
+        # The event ran in its own application context and database session, as on a server:
+        # what the test's session loaded before may be stale now.
+        if has_app_context():
+            db.session.expire_all()
+        return answer
 
     def ok(self, event: str, payload=None) -> dict:
         answer = self.call(event, payload)

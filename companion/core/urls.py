@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from flask import current_app, has_request_context, request, url_for
 
+from . import origin
+
 
 def public_base() -> str:
     """Return the scheme, host and path prefix absolute links start with (no trailing slash)."""
@@ -18,6 +20,10 @@ def public_base() -> str:
     if has_request_context():
         # ProxyFix (COMPANION_PROXY_COUNT) has already put the forwarded scheme and host here.
         return request.host_url.rstrip("/") + request.script_root
+    event_origin = origin.current()
+    if event_origin is not None:
+        # A socket event: the address the connection's handshake reached (read then, as above).
+        return event_origin.base_url
     return f"http://127.0.0.1:{config.port}"
 
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..core import metrics
+from ..core.origin import Origin
 from ..core.tokens import TokenClaims
 
 
 @dataclass
 class Connection:
-    """One socket's verified token and the sessions it joined here."""
+    """One socket's verified token, where it came from, and the sessions it joined here."""
 
     claims: TokenClaims
+    origin: Origin
     sessions: set[int] = field(default_factory=set)
 
 
@@ -22,9 +24,9 @@ class ConnectionRegistry:
     def __init__(self) -> None:
         self._by_sid: dict[str, Connection] = {}
 
-    def add(self, sid: str, claims: TokenClaims) -> Connection:
-        conn = Connection(claims)
-        self._by_sid[sid] = conn
+    def add(self, claims: TokenClaims, origin: Origin) -> Connection:
+        conn = Connection(claims, origin)
+        self._by_sid[origin.sid] = conn
         return conn
 
     def __len__(self) -> int:

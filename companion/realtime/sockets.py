@@ -6,6 +6,8 @@ import logging
 import time
 
 from flask import current_app, request
+from flask_babel import get_locale
+from flask_babel import refresh as refresh_locale
 from flask_socketio import ConnectionRefusedError, join_room, leave_room
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -14,12 +16,14 @@ from ..core import identity
 from ..core.actors import Actor, actor_key
 from ..core.errors import DomainError, Invalid, NotFound, Unavailable
 from ..core.i18n import N_
+from ..core.origin import Origin
 from ..core.permissions import WATCH
 from ..core.schemas import Id, Schema
+from ..core.urls import public_base
 from ..extensions import db, socketio
 from .coalesce import coalescer
 from .connections import connections
-from .dispatcher import failure, observe, socket_event
+from .dispatcher import current_sid, failure, observe, socket_event
 from .hub import current_seq, visible_to
 from .presence import presence
 from .replay import replay_tails
@@ -45,7 +49,10 @@ def on_connect(auth=None):
         raise ConnectionRefusedError(
             Unavailable(N_("The database is unavailable; try again soon.")).to_dict()
         ) from None
-    connections.add(request.sid, claims)
+    # What the events will need of this handshake, read once: they run without its request.
+    # The language chosen afresh: the application context may be shared (a test's client).
+    refresh_locale()
+    connections.add(claims, Origin(request.sid, str(get_locale() or "fr"), public_base()))
     app = current_app._get_current_object()
     coalescer.start(app)
     revocations.start(app)
@@ -99,12 +106,12 @@ class LeaveIn(Schema):
 def join_session(actor: Actor, payload: JoinIn, target) -> dict:
     """Enter a session's rooms; answer a snapshot, or the broadcasts missed since ``since_seq``."""
     session = target
-    sid = request.sid
-    join_room(session_room(session.id), sid=sid)
+    sid = current_sid()
+    join_room(session_room(session.id), sid=sid, namespace="/")
     if actor.is_staff:
-        join_room(staff_room(session.id), sid=sid)
+        join_room(staff_room(session.id), sid=sid, namespace="/")
     elif actor.participant_id is not None:
-        join_room(participant_room(actor.id), sid=sid)
+        join_room(participant_room(actor.id), sid=sid, namespace="/")
     conn = connections.get(sid)
     if conn is not None and session.id not in conn.sessions:
         conn.sessions.add(session.id)
@@ -125,11 +132,11 @@ def join_session(actor: Actor, payload: JoinIn, target) -> dict:
 
 @socket_event("session.leave", LeaveIn, permission=WATCH, scope="session_id")
 def leave_session(actor: Actor, payload: LeaveIn) -> dict:
-    sid = request.sid
+    sid = current_sid()
     for room in (session_room(payload.session_id), staff_room(payload.session_id)):
-        leave_room(room, sid=sid)
+        leave_room(room, sid=sid, namespace="/")
     if actor.participant_id is not None:
-        leave_room(participant_room(actor.id), sid=sid)
+        leave_room(participant_room(actor.id), sid=sid, namespace="/")
     conn = connections.get(sid)
     if conn is not None and payload.session_id in conn.sessions:
         conn.sessions.discard(payload.session_id)

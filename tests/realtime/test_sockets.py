@@ -258,3 +258,46 @@ def test_the_keepalive_outlasts_a_burst_and_is_configurable(app):
     assert Config.from_env({"COMPANION_PING_TIMEOUT": "30"}).ping_timeout_s == 30
     with pytest.raises(ConfigError, match="COMPANION_PING_TIMEOUT"):
         Config.from_env({"COMPANION_PING_TIMEOUT": "2"})
+
+
+def test_an_event_runs_with_its_connections_origin_not_a_request(
+    monkeypatch, connect, first_session, moderator_token
+):
+    """Events skip the per-event request rebuild; what they need of the handshake is carried."""
+    import dataclasses
+
+    from flask import has_request_context
+
+    from companion.app import select_locale
+    from companion.core import origin
+    from companion.core.urls import public_base
+    from companion.realtime.connections import connections
+    from companion.realtime.dispatcher import EVENTS, current_sid
+
+    seen = []
+
+    def spy(actor, payload, target=None):
+        seen.append((has_request_context(), origin.current(), select_locale(), public_base()))
+        seen.append(current_sid())
+        return {}
+
+    monkeypatch.setitem(
+        EVENTS, "agenda.advance", dataclasses.replace(EVENTS["agenda.advance"], handler=spy)
+    )
+    english = connect(
+        moderator_token, headers={"Accept-Language": "en", "Host": "conf.example.org"}
+    )
+    assert english.ok("agenda.advance", {"session_id": first_session.id, "agenda_item_id": 1}) == {}
+    (in_request, event_origin, language, base), sid = seen
+    assert not in_request
+    assert event_origin.language == language == "en"
+    assert base == event_origin.base_url == "http://conf.example.org"
+    assert sid == event_origin.sid and connections.get(sid).origin == event_origin
+    # A refusal is worded in the connection's language, as a page's would be.
+    french = connect(moderator_token, headers={"Accept-Language": "fr"})
+    seen.clear()
+    assert french.ok("agenda.advance", {"session_id": first_session.id, "agenda_item_id": 1}) == {}
+    assert seen[0][2] == "fr" and seen[1] != sid
+    # Outside an event there is no socket id to ask for.
+    with pytest.raises(RuntimeError):
+        current_sid()
