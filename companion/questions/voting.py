@@ -50,11 +50,13 @@ def question_for_votes(question_id: int) -> Question:
 
 
 def _vote_insert(dialect: str):
+    """The upvote's insert, on the table (Core): the ORM's bulk path cost a sixth of an upvote."""
     module = postgresql if dialect == "postgresql" else sqlite
+    votes = QuestionVote.__table__
     return (
-        module.insert(QuestionVote)
+        module.insert(votes)
         .on_conflict_do_nothing(index_elements=["question_id", "participant_id"])
-        .returning(QuestionVote.id)
+        .returning(votes.c.id)
     )
 
 
