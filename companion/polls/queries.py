@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload
 
 from ..core import permissions
 from ..core.actors import Actor
@@ -20,7 +21,8 @@ LEADERBOARD_SIZE = 10
 
 
 def get_poll(poll_id: int) -> Poll:
-    poll = db.session.get(Poll, poll_id)
+    """The poll with its options, in one statement: a vote reads them, as most poll events do."""
+    poll = db.session.get(Poll, poll_id, options=[joinedload(Poll.options)])
     if poll is None:
         raise NotFound(N_("No such poll."))
     return poll

@@ -326,3 +326,24 @@ def test_a_ballot_inserted_meanwhile_by_another_transaction_is_changed_not_doubl
     assert batch[0].answer == {"ok": True, "data": {"recorded": True}}
     assert ballots_of(poll.id) == 1
     assert _tallies(poll.id) == {"ballots": 1, f"option:{b}": 1}
+
+
+def test_a_vote_batch_reads_its_poll_with_the_options_in_one_statement(
+    make_poll, people, first_session
+):
+    """The batch's fixed cost: the poll and its options are one statement, not one each."""
+    poll = make_poll("single")
+    poll_id, a = poll.id, poll.options[0].id
+    tokens = [people.join(first_session.id)["token"] for _ in range(3)]
+    batch = [_vote_event(poll, t, a, f"o{n}") for n, t in enumerate(tokens)]
+    db.session.commit()
+    db.session.expunge_all()  # as in a server's fresh transaction: nothing loaded yet
+    with _Statements() as statements:
+        GroupCommit().run_batch(batch)
+
+    assert [c.answer["ok"] for c in batch] == [True, True, True]
+    # PostgreSQL reads the poll's state once more, under a shared lock (voting._lock_poll).
+    reads = 2 if db.engine.dialect.name == "postgresql" else 1
+    assert statements.count("SELECT POLLS.ID,") == reads
+    assert statements.count("SELECT POLL_OPTIONS.") == 0
+    assert ballots_of(poll_id) == 3
