@@ -1,14 +1,21 @@
 """The live spine over Socket.IO: connect, join, seq, replay, the dispatcher's refusals."""
 
+import dataclasses
 import json
 import time
 
 import pytest
+from flask import has_request_context
 from flask_socketio import SocketIO  # noqa: F401  (the test client comes from it)
 from sqlalchemy import select
 
+from companion.app import select_locale
+from companion.core import origin
+from companion.core.urls import public_base
 from companion.extensions import db
 from companion.programme.models import LiveSession
+from companion.realtime.connections import connections
+from companion.realtime.dispatcher import EVENTS, current_sid
 from companion.realtime.models import SessionBroadcast
 
 
@@ -264,16 +271,6 @@ def test_an_event_runs_with_its_connections_origin_not_a_request(
     monkeypatch, connect, first_session, moderator_token
 ):
     """Events skip the per-event request rebuild; what they need of the handshake is carried."""
-    import dataclasses
-
-    from flask import has_request_context
-
-    from companion.app import select_locale
-    from companion.core import origin
-    from companion.core.urls import public_base
-    from companion.realtime.connections import connections
-    from companion.realtime.dispatcher import EVENTS, current_sid
-
     seen = []
 
     def spy(actor, payload, target=None):
@@ -293,7 +290,8 @@ def test_an_event_runs_with_its_connections_origin_not_a_request(
     assert event_origin.language == language == "en"
     assert base == event_origin.base_url == "http://conf.example.org"
     assert sid == event_origin.sid and connections.get(sid).origin == event_origin
-    # A refusal is worded in the connection's language, as a page's would be.
+    # Another connection's events carry its own language and socket id (refusals worded in
+    # that language: test_oversize_payload_names_the_limit).
     french = connect(moderator_token, headers={"Accept-Language": "fr"})
     seen.clear()
     assert french.ok("agenda.advance", {"session_id": first_session.id, "agenda_item_id": 1}) == {}
