@@ -379,6 +379,7 @@ class Worker:
         """Send one call per client at a random moment of [start_at, start_at + spread)."""
         sent: list[float] = []
         acks: list[float] = []
+        latencies: list[float] = []
         errors: Counter = Counter()
         answers: dict[int, Any] = {}
 
@@ -394,6 +395,7 @@ class Worker:
                 return
             if answer and answer.get("ok"):
                 acks.append(arrival)
+                latencies.append(arrival - t)
                 answers[client.index] = (t, answer.get("data"))
             else:
                 errors[f"{event}: {(answer or {}).get('error', {}).get('code')}"] += 1
@@ -404,6 +406,7 @@ class Worker:
             "last_sent": max(sent, default=None),
             "acks": len(acks),
             "last_ack": max(acks, default=None),
+            "latencies": latencies,
             "errors": dict(errors),
             "answers": answers,
         }

@@ -55,7 +55,9 @@ class Scenarios:
             self.f["votes_per_commit"] = round(acked / commits, 1) if commits else None
         self._errors("poll.vote", answers)
         self.f["poll_votes_acked"] = acked
-        missing = await self._settle_burst(answers, acked, "poll_burst_acked_s", "final_tally_s")
+        missing = await self._settle_burst(
+            answers, acked, "poll_burst_acked_s", "final_tally_s", "vote"
+        )
         log(
             f"poll: {acked} votes acked in {self.f['poll_burst_acked_s']}s, tally everywhere "
             f"{self.f.get('final_tally_s')}s after the last ack, {missing} never saw it"
@@ -141,7 +143,9 @@ class Scenarios:
         )
         self._errors("question.upvote", answers)
         acked = sum(a["acks"] for a in answers)
-        missing = await self._settle_burst(answers, acked, "upvote_acked_s", "upvote_final_s")
+        missing = await self._settle_burst(
+            answers, acked, "upvote_acked_s", "upvote_final_s", "upvote"
+        )
         log(
             f"upvote: {acked} acked in {self.f['upvote_acked_s']}s, exact count everywhere "
             f"{self.f.get('upvote_final_s')}s after the last ack, {missing} never saw it"
@@ -376,13 +380,21 @@ class Scenarios:
     # -- helpers --------------------------------------------------------------------------
 
     async def _settle_burst(
-        self, answers: list[dict], acked: int, acked_figure: str, final_figure: str
+        self, answers: list[dict], acked: int, acked_figure: str, final_figure: str, action: str
     ) -> int:
         """Time a burst: first sent → last acknowledged (``acked_figure``), then wait until every
         attendee holds the value the ``acked`` actions make, and time that after the last ack
-        (``final_figure``). Return how many attendees never saw it (counted as lost)."""
+        (``final_figure``). Return how many attendees never saw it (counted as lost).
+
+        The burst's sends are spread over ``burst_s``, which is therefore its floor: each
+        action's own send → ack latency (``<action>_ack_p50_ms``, ``_p99_ms``, ``_max_ms``) says
+        how much of the figure is the server's.
+        """
         first_sent = min(a["first_sent"] for a in answers if a["first_sent"])
         last_ack = max((a["last_ack"] for a in answers if a["last_ack"]), default=None)
+        latencies = [latency * 1000 for a in answers for latency in a["latencies"]]
+        for name, share in (("p50", 0.5), ("p99", 0.99), ("max", 1.0)):
+            self.f[f"{action}_ack_{name}_ms"] = _ms(percentile(latencies, share))
         waited = await self.gens.call(
             "wait", self.wait_timeout() + 10, within=self.wait_timeout(), expected=acked
         )
