@@ -34,6 +34,11 @@ FIGURES: tuple[tuple[str, str, str], ...] = (
         "raw relay: connect + enter a room (no auth, no replay; compare with reconnect_acked_s)",
     ),
     ("reconnect_failed", "", "rejoins refused or failed"),
+    (
+        "reconnect_moderator_ms",
+        "ms",
+        "the moderator's poll.create + poll.open, sent as the dropped connections close",
+    ),
     ("reconnect_cpu_ms_each", "ms", "server CPU per dropped connection + rejoin with replay"),
     ("cpu_us_per_delivery", "µs", "Companion server CPU per message delivered (question burst)"),
     ("baseline_cpu_us_per_delivery", "µs", "raw relay CPU per delivery, same clients and payload"),

@@ -217,6 +217,8 @@ class Scenarios:
         cpu0 = self.cpu(self.servers)
         dropped = await self.gens.call("drop", 30)
         dropped_at = min(d["dropped_at"] for d in dropped)
+        # The moderator acts while the server is still closing the dropped connections.
+        asked = time.time()
         created = await self.moderator.call(
             "poll.create",
             {
@@ -229,6 +231,7 @@ class Scenarios:
         )
         poll_id = created["poll"]["id"]
         await self.moderator.call("poll.open", {"poll_id": poll_id})
+        self.f["reconnect_moderator_ms"] = _ms((time.time() - asked) * 1000)
         await self.gens.call("track", 30, tracker="keys", kind="poll_state")
         answers = await self.gens.call(
             "connect",

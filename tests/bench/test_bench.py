@@ -42,6 +42,7 @@ FIGURES = (
     "rss_kb_per_connection",
     "reconnect_s",
     "reconnect_acked_s",
+    "reconnect_moderator_ms",
     "baseline_reconnect_s",
 )
 
