@@ -117,6 +117,7 @@ def create_app(config: Config | None = None) -> Flask:
     from .pages.routes import pages
     from .participants import tokens as participant_tokens
     from .realtime import dispatcher, roommanager, wirejson
+    from .realtime import sockets as realtime_sockets
     from .realtime.coalesce import coalescer
     from .realtime.presence import presence
     from .security.headers import install_security_headers
@@ -162,6 +163,7 @@ def create_app(config: Config | None = None) -> Flask:
         manage_session=False,
     )
     dispatcher.bind_events(app)
+    realtime_sockets.bind_disconnect()
     participant_tokens.init_app(app)
     app.extensions["companion_tokens"] = TokenSigner(
         config.secret_key,

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from companion.app import select_locale
 from companion.core import origin
 from companion.core.urls import public_base
-from companion.extensions import db
+from companion.extensions import db, socketio
 from companion.programme.models import LiveSession
 from companion.realtime.connections import connections
 from companion.realtime.dispatcher import EVENTS, current_sid
@@ -213,6 +213,29 @@ def test_presence_counts_attendees(app, connect, people, first_session):
     coalescer.flush()
     assert clients[0].received("presence.updated")[-1]["data"]["online"] == 2
     assert _session(first_session.id).peak_online == 3
+
+
+def test_a_disconnect_is_handled_without_rebuilding_the_handshakes_request(
+    monkeypatch, connect, people, first_session
+):
+    from companion.realtime.presence import presence
+
+    seen = []
+    left = presence.left
+
+    def spy(*args, **kwargs):
+        seen.append(has_request_context())
+        left(*args, **kwargs)
+
+    monkeypatch.setattr(presence, "left", spy)
+    attendee = connect(people.join(first_session.id)["token"])
+    attendee.ok("session.join", {"session_id": first_session.id})
+    sid = socketio.server.manager.sid_from_eio_sid(attendee.raw.eio_sid, "/")
+    assert connections.get(sid) is not None
+    attendee.disconnect()
+    assert seen == [False]  # counted out of the session, outside any request
+    assert connections.get(sid) is None
+    assert presence.local_counts(first_session.id) == (0, 0)
 
 
 def test_presence_is_not_rebroadcast_unchanged(app, connect, people, first_session):
