@@ -116,7 +116,7 @@ def create_app(config: Config | None = None) -> Flask:
     from .core.tokens import TokenSigner
     from .pages.routes import pages
     from .participants import tokens as participant_tokens
-    from .realtime import dispatcher, roommanager, wirejson
+    from .realtime import dispatcher, managers, wirejson
     from .realtime import sockets as realtime_sockets
     from .realtime.coalesce import coalescer
     from .realtime.presence import presence
@@ -150,8 +150,8 @@ def create_app(config: Config | None = None) -> Flask:
     socketio.init_app(
         app,
         async_mode=config.async_mode,
-        # Indexed rooms: a disconnect does not scan every room of the process (roommanager.py).
-        client_manager=roommanager.client_manager(config.message_queue, config.queue_channel),
+        # Rooms indexed per connection, broadcasts published together (realtime/managers.py).
+        client_manager=managers.client_manager(config.message_queue, config.queue_channel),
         cors_allowed_origins=config.allowed_origins,
         max_http_buffer_size=config.max_payload_bytes * 4,
         ping_interval=config.ping_interval_s,

@@ -255,13 +255,16 @@ def _emit_after_commit(session: OrmSession) -> None:
     callbacks = session.info.pop(_CALLBACKS, None) or []
     dirty = dict.fromkeys(session.info.pop(_DIRTY, None) or ())
     _drop_journals(session)
-    for event, data, rooms in pending:
-        for room in rooms:
-            try:
-                socketio.emit(event, data, to=room)
-                metrics.BROADCASTS.labels(event).inc()
-            except Exception:  # a broadcast failure must not undo a committed change
-                log.exception("could not emit %s to %s", event, room)
+    # One Redis round trip for the transaction's broadcasts, and one wake-up of each
+    # socket's writer for all of them (realtime/managers.py).
+    with socketio.server.manager.publishing_together():
+        for event, data, rooms in pending:
+            for room in rooms:
+                try:
+                    socketio.emit(event, data, to=room)
+                    metrics.BROADCASTS.labels(event).inc()
+                except Exception:  # a broadcast failure must not undo a committed change
+                    log.exception("could not emit %s to %s", event, room)
     for callback in callbacks:
         try:
             callback()

@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import itertools
+import json
+import os
+import time
+import uuid
 
 import pytest
+import redis
 import socketio
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from companion.config import Config, ConfigError
 from companion.extensions import socketio as flask_socketio
-from companion.realtime.roommanager import (
+from companion.realtime.managers import (
     IndexedManager,
     IndexedRedisManager,
     client_manager,
 )
 from companion.realtime.rooms import participant_room, session_room
 
+REDIS_URL = os.environ.get("COMPANION_TEST_REDIS", "redis://127.0.0.1:6379/15")
 NAMESPACES = ("/", "/other")
 CLIENTS = range(4)
 ROOMS = ("a", "b", "c")
@@ -171,3 +177,50 @@ def test_several_processes_get_the_indexed_redis_manager_and_only_redis():
     assert type(client_manager(None, "test")) is IndexedManager
     with pytest.raises(ConfigError, match="COMPANION_MESSAGE_QUEUE"):
         Config.from_env({"COMPANION_MESSAGE_QUEUE": "amqp://localhost"})
+
+
+@pytest.fixture
+def listening():
+    """A channel of the real Redis, and what another process would hear on it."""
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.RedisError:
+        pytest.skip("no Redis on " + REDIS_URL)
+    channel = f"test-managers-{uuid.uuid4().hex[:8]}"
+    pubsub = client.pubsub(ignore_subscribe_messages=True)
+    pubsub.subscribe(channel)
+
+    def heard(expected: int, within: float = 2.0) -> list[str]:
+        events, deadline = [], time.monotonic() + within
+        while len(events) < expected and time.monotonic() < deadline:
+            message = pubsub.get_message(timeout=0.1)
+            if message is not None:
+                events.append(json.loads(message["data"])["event"])
+        return events
+
+    yield channel, heard
+    pubsub.close()
+    client.close()
+
+
+def test_broadcasts_published_together_reach_the_other_processes_at_once_in_order(listening):
+    channel, heard = listening
+    manager = IndexedRedisManager(REDIS_URL, channel=channel)
+    socketio.Server(client_manager=manager)
+    direct = []
+    manager._redis_connect()
+    publish = manager.redis.publish
+    manager.redis.publish = lambda *args: direct.append(args) or publish(*args)
+
+    with manager.publishing_together():
+        for event in ("question.updated", "poll.updated", "floor.updated"):
+            manager.emit(event, {"seq": 1}, namespace="/", room=session_room(1))
+        with manager.publishing_together():  # a nested use joins the outer one
+            manager.emit("agenda.updated", {"seq": 2}, namespace="/", room=session_room(1))
+        assert heard(1, within=0.3) == []  # held until the outermost block ends
+    assert heard(4) == ["question.updated", "poll.updated", "floor.updated", "agenda.updated"]
+    assert direct == []  # one pipeline, not a round trip each
+
+    manager.emit("session.updated", {"seq": 3}, namespace="/", room=session_room(1))
+    assert heard(1) == ["session.updated"] and len(direct) == 1  # outside: at once, as before

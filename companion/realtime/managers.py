@@ -1,0 +1,143 @@
+"""Socket.IO client managers: python-socketio's, with two costs of a crowd taken out.
+
+- **Each connection's rooms are indexed.** python-socketio finds the rooms of a leaving
+  connection by scanning every room of the process (``BaseManager.basic_disconnect``), and every
+  connection has a room of its own, every participant one more: a disconnect cost
+  O(connections), a mass disconnect O(connections²), and no other event ran meanwhile. In a
+  reconnect storm of 5,000 attendees that scan was a third of the server's CPU, and a
+  moderator's command waited 7.5 s behind it.
+- **A transaction's broadcasts cross Redis together** (several processes). Each emit is
+  delivered to this process's clients at once, then published with a round trip of its own,
+  during which the sockets' writers ran and each sent that one message; the next emit woke
+  every writer again. Held for :meth:`IndexedRedisManager.publishing_together`, a group
+  commit's broadcasts reach the local queues back to back and the other processes in one
+  pipeline, so each writer sends them in one wake-up: a question burst on two processes cost
+  11 µs per delivery, 6.7 µs since (the raw relay: 5.4).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+from collections.abc import Iterator
+
+import socketio
+
+log = logging.getLogger(__name__)
+
+
+class RoomIndex:
+    """Mixed in before a python-socketio manager: the per-connection index of its rooms.
+
+    Every change of membership goes through ``basic_enter_room`` and ``basic_leave_room``
+    (pre-connect, join, leave, close, disconnect, and the message queue's orders from other
+    processes), so the index follows the rooms exactly.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        #: (namespace, sid) → the rooms it is in, None (the connected clients) included.
+        self.rooms_of: dict[tuple[str, str], set] = {}
+
+    def basic_enter_room(self, sid, namespace, room, eio_sid=None):
+        result = super().basic_enter_room(sid, namespace, room, eio_sid=eio_sid)
+        self.rooms_of.setdefault((namespace, sid), set()).add(room)  # only once entered
+        return result
+
+    def basic_leave_room(self, sid, namespace, room):
+        super().basic_leave_room(sid, namespace, room)
+        rooms = self.rooms_of.get((namespace, sid))
+        if rooms is not None:
+            rooms.discard(room)
+            if not rooms:
+                del self.rooms_of[(namespace, sid)]
+
+    def basic_disconnect(self, sid, namespace, **kwargs):
+        """python-socketio 5.18's, with the scan of every room replaced by the index."""
+        if namespace not in self.rooms:
+            return
+        for room in list(self.rooms_of.get((namespace, sid), ())):
+            self.basic_leave_room(sid, namespace, room)
+        self.callbacks.pop(sid, None)
+        for pending in (self.pending_connect, self.pending_disconnect):
+            sids = pending.get(namespace)
+            if sids is not None and sid in sids:
+                sids.remove(sid)
+                if not sids:
+                    del pending[namespace]
+
+    def get_rooms(self, sid, namespace):
+        return [room for room in self.rooms_of.get((namespace, sid), ()) if room is not None]
+
+
+class IndexedManager(RoomIndex, socketio.Manager):
+    """One process: the default manager, indexed."""
+
+    @contextlib.contextmanager
+    def publishing_together(self) -> Iterator[None]:
+        """Nothing to hold: there is no other process to tell."""
+        yield
+
+
+class IndexedRedisManager(RoomIndex, socketio.RedisManager):
+    """Several processes joined by Redis: python-socketio's Redis manager, indexed."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._held = threading.local()  # per green thread once the standard library is patched
+
+    @contextlib.contextmanager
+    def publishing_together(self) -> Iterator[None]:
+        """Hold this green thread's publications to the other processes, then send them at once.
+
+        Local clients still get each emit at once; order is kept. Nested uses join the outer.
+        """
+        if getattr(self._held, "messages", None) is not None:
+            yield
+            return
+        self._held.messages = []
+        try:
+            yield
+        finally:
+            messages, self._held.messages = self._held.messages, None
+            self._publish_together(messages)
+
+    def _publish(self, data):
+        held = getattr(self._held, "messages", None)
+        if held is None:
+            return super()._publish(data)
+        held.append(data)
+        return None
+
+    def _publish_together(self, messages: list[dict]) -> None:
+        """One pipeline, no transaction; like python-socketio's ``_publish``: two attempts,
+        then the loss is logged (the change is committed; clients resync by seq)."""
+        if len(messages) <= 1:
+            for message in messages:
+                super()._publish(message)
+            return
+        for attempt in (1, 2):
+            try:
+                if not self.connected:
+                    self._redis_connect()
+                pipeline = self.redis.pipeline(transaction=False)
+                for message in messages:
+                    pipeline.publish(self.channel, self.json.dumps(message))
+                pipeline.execute()
+                return
+            except Exception as exc:
+                self.connected = False
+                if attempt == 2:
+                    log.error(
+                        "could not publish %d broadcasts to Redis: %s",
+                        len(messages),
+                        exc.__class__.__name__,
+                    )
+
+
+def client_manager(message_queue: str | None, channel: str) -> socketio.Manager:
+    """The manager for this process: over the Redis ``message_queue`` if there is one."""
+    if message_queue:
+        return IndexedRedisManager(message_queue, channel=channel)
+    return IndexedManager()
