@@ -127,7 +127,8 @@ class Config:
         if self.public_url and not self.public_url.startswith(("http://", "https://")):
             raise ConfigError("COMPANION_PUBLIC_URL must start with http:// or https://")
         if self.message_queue and not self.message_queue.startswith(("redis://", "rediss://")):
-            # Presence, rate limits and revocations share it with Socket.IO: Redis only.
+            # Presence, rate limits (limits' Redis storage) and revocations share it with
+            # Socket.IO: a Redis URL that each of them reads.
             raise ConfigError("COMPANION_MESSAGE_QUEUE must be a Redis URL (redis:// or rediss://)")
         if self.smtp_url and not self.smtp_url.startswith(
             ("smtp://", "smtps://", "smtp+starttls://")
