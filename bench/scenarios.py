@@ -389,12 +389,17 @@ class Scenarios:
         attendee holds the value the ``acked`` actions make, and time that after the last ack
         (``final_figure``). Return how many attendees never saw it (counted as lost).
 
-        The burst's sends are spread over ``burst_s``, which is therefore its floor: each
-        action's own send → ack latency (``<action>_ack_p50_ms``, ``_p99_ms``, ``_max_ms``) says
-        how much of the figure is the server's.
+        The burst's sends are spread over ``burst_s``, which is therefore its floor: the span
+        of the sends as made (``<action>_sent_span_s``) and each action's own send → ack latency
+        (``<action>_ack_p50_ms``, ``_p99_ms``, ``_max_ms``) say how much of the figure is the
+        generators' and how much the server's.
         """
         first_sent = min(a["first_sent"] for a in answers if a["first_sent"])
         last_ack = max((a["last_ack"] for a in answers if a["last_ack"]), default=None)
+        last_sent = max((a["last_sent"] for a in answers if a["last_sent"]), default=None)
+        if last_sent:
+            # The generators' share: the sends themselves may outlast burst_s when they lag.
+            self.f[f"{action}_sent_span_s"] = round(last_sent - first_sent, 3)
         latencies = [latency * 1000 for a in answers for latency in a["latencies"]]
         for name, share in (("p50", 0.5), ("p99", 0.99), ("max", 1.0)):
             self.f[f"{action}_ack_{name}_ms"] = _ms(percentile(latencies, share))
