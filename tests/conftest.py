@@ -29,8 +29,22 @@ PG_URL_OVERRIDE = os.environ.get("COMPANION_TEST_POSTGRES_URL")
 DATABASES = [
     d for d in os.environ.get("COMPANION_TEST_DATABASES", "sqlite,postgresql").split(",") if d
 ]
+# The Redis the suite's message-queue tests share (database 15: flushed freely).
+REDIS_URL = os.environ.get("COMPANION_TEST_REDIS", "redis://127.0.0.1:6379/15")
 DEMO_PROGRAMME = ROOT / "data" / "programme-innovation-sociale-2020.yaml"
 SECRET = "test-secret-key-that-is-long-enough"
+
+
+def redis_or_skip():
+    """A client of the suite's Redis, or the test skipped when none answers."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.RedisError:
+        pytest.skip("no Redis on " + REDIS_URL)
+    return client
 
 
 def make_config(database_url: str, **overrides) -> Config:

@@ -20,11 +20,11 @@ from bench.loadgen import KeySet, Values, resync_kind
 from bench.wsclient import TEXT, SioClient, mask_frame
 from companion.cli import main
 from companion.config import ROOT
+from tests.conftest import REDIS_URL
 
 PG_ADMIN_URL = os.environ.get(
     "COMPANION_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
-REDIS_URL = os.environ.get("COMPANION_TEST_REDIS", "redis://127.0.0.1:6379/15")
 FIGURES = (
     "join_s",
     "poll_burst_acked_s",

@@ -26,14 +26,13 @@ from bench.servers import (
     run_command,
     without_companion_settings,
 )
-from tests.conftest import SECRET
+from tests.conftest import REDIS_URL, SECRET
 
 DEMO_MODERATOR = ("moderateur@demo.companion", "demo-moderateur")
 DEMO_FACILITATOR = ("animateur@demo.companion", "demo-animateur")
 PG_ADMIN_URL = os.environ.get(
     "COMPANION_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
-REDIS_URL = os.environ.get("COMPANION_TEST_REDIS", "redis://127.0.0.1:6379/15")
 CHROMIUM = os.environ.get("COMPANION_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",

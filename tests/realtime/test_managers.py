@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import time
 import uuid
 
 import pytest
-import redis
 import socketio
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -22,8 +20,8 @@ from companion.realtime.managers import (
     client_manager,
 )
 from companion.realtime.rooms import participant_room, session_room
+from tests.conftest import REDIS_URL, redis_or_skip
 
-REDIS_URL = os.environ.get("COMPANION_TEST_REDIS", "redis://127.0.0.1:6379/15")
 NAMESPACES = ("/", "/other")
 CLIENTS = range(4)
 ROOMS = ("a", "b", "c")
@@ -182,11 +180,7 @@ def test_several_processes_get_the_indexed_redis_manager_and_only_redis():
 @pytest.fixture
 def listening():
     """A channel of the real Redis, and what another process would hear on it."""
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-    try:
-        client.ping()
-    except redis.RedisError:
-        pytest.skip("no Redis on " + REDIS_URL)
+    client = redis_or_skip()
     channel = f"test-managers-{uuid.uuid4().hex[:8]}"
     pubsub = client.pubsub(ignore_subscribe_messages=True)
     pubsub.subscribe(channel)

@@ -3,33 +3,26 @@
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
 import uuid
 
 import pytest
-import redis
 from flask import Flask
 
 from companion.core.actor_cache import ActorCache
 from companion.core.actors import Actor
 from companion.core.tokens import TokenClaims
 from companion.realtime.revocation import RevocationListener, channel
-from tests.conftest import make_config
+from tests.conftest import REDIS_URL, make_config, redis_or_skip
 
-REDIS_URL = os.environ.get("COMPANION_TEST_REDIS", "redis://127.0.0.1:6379/15")
 CLAIMS = TokenClaims("staff", 1, 0)
 ACTOR = Actor(kind="staff", id=1, name="Sam", role="moderator")
 
 
 @pytest.fixture
 def shared():
-    publisher = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-    try:
-        publisher.ping()
-    except redis.RedisError:
-        pytest.skip("no Redis on " + REDIS_URL)
+    publisher = redis_or_skip()
     app = Flask("revocation-test")
     app.config["COMPANION"] = make_config(
         "sqlite://", message_queue=REDIS_URL, queue_channel=f"test-{uuid.uuid4().hex[:8]}"
