@@ -73,6 +73,12 @@ def configure_logging(fmt: str = "text", level: int = logging.INFO, stream=None)
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
+    # Neither format shows them, and each record would look them up: under eventlet the
+    # current thread is a wrapper made anew for each handler's greenlet (the logging docs'
+    # "Optimization" section).
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
     # Engine.IO/Socket.IO and the WSGI server have their own chatter; keep warnings only.
     for noisy in ("engineio", "socketio", "werkzeug", "eventlet.wsgi"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
