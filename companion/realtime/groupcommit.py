@@ -11,11 +11,14 @@ next batch, led by the same greenlet. A batch whose commit fails answers every c
 
 A contribution refused must leave nothing behind. Almost every refusal comes before the
 first write (a closed poll, an answer that does not fit, a wrong role), so a batch first runs
-*optimistically*: no savepoint, and the resend receipts inserted all at once just before the
-commit. A refusal that wrote nothing only has its journal entries cut back. Anything else
-(a refusal after a write, an unexpected error, a receipt key already taken) rolls the whole
-batch back and runs it again *carefully*, each contribution inside its own savepoint, rolled
-back alone if it fails. On PostgreSQL that saves three round trips per contribution.
+*optimistically*: no savepoint, no receipts read ahead (resends are rare), and the resend
+receipts inserted all at once just before the commit. A refusal that wrote nothing only has its
+journal entries cut back (a refused resend is answered its receipt, if it has one). Anything
+else (a refusal after a write, an unexpected error, a receipt key already taken: a resend whose
+first send committed) rolls the whole batch back and runs it again *carefully*, its receipts
+read ahead in one query, each contribution inside its own savepoint, rolled back alone if it
+fails. On PostgreSQL that saves three round trips per contribution, and on any database the
+receipts' query of every batch.
 
 This is the leader/follower form of group commit (PostgreSQL's own ``commit_delay`` works the
 same way): no extra task, nothing to start or stop, and under the threading test client a lone
@@ -202,7 +205,9 @@ def _write(batch: list[Contribution], run_one: Callable, *, batched: bool) -> No
     :param batched: the writes that can wait for the commit wait (:func:`hub.batching`).
     """
     _begin()
-    receipts = _receipts_of(batch)
+    # Optimistically, a resend's receipt is found by its insert failing (the batch then runs
+    # carefully) or, refused, by _run_optimistically: one query saved per batch.
+    receipts = {} if batched else _receipts_of(batch)
     with hub.batched() if batched else contextlib.nullcontext():
         for contribution in batch:
             run_one(contribution, receipts)
@@ -248,6 +253,8 @@ def _receipts_of(batch: list[Contribution]) -> dict[tuple[str, str], dict]:
 def _run_optimistically(contribution: Contribution, receipts: dict) -> None:
     """Run one contribution with no savepoint; a refusal that wrote nothing is taken back here.
 
+    ``receipts`` is empty: none are read ahead in this run.
+
     :raises _Careful: it failed otherwise; only a savepoint per contribution can undo it.
     """
     db.session.flush()  # the earlier contributions' changes, so that only this one's are pending
@@ -260,7 +267,12 @@ def _run_optimistically(contribution: Contribution, receipts: dict) -> None:
         if _writes_so_far() != writes or session.new or session.dirty or session.deleted:
             raise _Careful from error
         hub.rewind(mark)
-        contribution.error = error
+        # A resend refused now (its poll closed since, say) answers what its first send was.
+        previous = _receipts_of([contribution]).get(contribution.receipt_key)
+        if previous is None:
+            contribution.error = error
+        else:
+            contribution.answer = previous
     except Exception as exc:
         raise _Careful from exc
 

@@ -19,7 +19,7 @@ from companion.core.errors import Invalid
 from companion.core.identity import actor_from_token
 from companion.extensions import db
 from companion.polls import voting
-from companion.polls.models import Ballot, Poll, PollTally
+from companion.polls.models import Ballot, Poll, PollState, PollTally
 from companion.questions import asking
 from companion.questions.models import Question
 from companion.questions.schemas import SubmitIn
@@ -210,6 +210,7 @@ def test_a_batch_that_runs_clean_takes_no_savepoint_and_one_receipt_insert(
     assert batch[1].error.code == "closed"
     assert statements.count("SAVEPOINT") == 0 and _careful_runs() == careful
     assert statements.count("INSERT INTO CLIENT_RECEIPTS") == 1  # the batch's three, at once
+    assert statements.count("SELECT CLIENT_RECEIPTS") == 0  # none read ahead
     assert ballots_of(poll.id) == 3 and ballots_of(closed.id) == 0
     receipts = db.session.scalars(select(ClientReceipt.client_id).order_by(ClientReceipt.client_id))
     assert list(receipts) == ["c0", "c1", "c2"]
@@ -240,6 +241,66 @@ def test_a_receipt_taken_meanwhile_reruns_the_batch_carefully(make_poll, people,
     assert batch[0].alone and batch[0].error is None  # answered alone: the receipt's answer
     assert batch[1].answer == {"ok": True, "data": {"recorded": True}}
     assert ballots_of(poll.id) == 1  # the other's vote; the raced one stays the first send's
+
+
+def _resendable(poll, token: str, option_id: int, client_id: str) -> Contribution:
+    """A poll.vote with its receipt key, as the dispatcher queues one that carries a client_id."""
+    contribution = _vote_event(poll, token, option_id, client_id)
+    actor = identity.actor_for(identity.signer().verify(token))
+    contribution.receipt_key = (actor.key, client_id)
+    contribution.run = lambda receipts: _execute(
+        EVENTS["poll.vote"],
+        {"poll_id": poll.id, "client_id": client_id, "answer": {"option_id": option_id}},
+        identity.signer().verify(token),
+        (),
+        lambda actor, cid: receipts.get((actor.key, cid)),
+    )
+    return contribution
+
+
+def test_a_resend_of_a_committed_vote_is_answered_its_receipt_by_the_careful_run(
+    make_poll, people, first_session
+):
+    """Not read ahead: the resend's receipt insert fails, and the careful run reads them."""
+    poll = make_poll("single")
+    a, b = (option.id for option in poll.options[:2])
+    voter, other = (people.join(first_session.id)["token"] for _ in range(2))
+    GroupCommit().run_batch([_resendable(poll, voter, a, "first")])
+    careful = _careful_runs()
+
+    # The same client_id again, with another answer: the first send's answer stands.
+    batch = [_resendable(poll, voter, b, "first"), _resendable(poll, other, b, "fresh")]
+    with _Statements() as statements:
+        GroupCommit().run_batch(batch)
+
+    assert _careful_runs() == careful + 1
+    assert statements.count("SELECT CLIENT_RECEIPTS") == 1  # the careful run's, for both
+    recorded = {"ok": True, "data": {"recorded": True}}
+    assert [c.answer for c in batch] == [recorded, recorded]
+    assert not batch[0].alone and batch[0].error is None
+    assert _tallies(poll.id) == {"ballots": 2, f"option:{a}": 1, f"option:{b}": 1}
+
+
+def test_a_refused_resend_is_answered_its_receipt_without_a_careful_run(
+    make_poll, people, first_session
+):
+    """The poll closed between the first send and its resend: the resend learns it counted."""
+    poll = make_poll("single")
+    a = poll.options[0].id
+    voter = people.join(first_session.id)["token"]
+    GroupCommit().run_batch([_resendable(poll, voter, a, "before-close")])
+    db.session.get(Poll, poll.id).state = PollState.CLOSED
+    db.session.commit()
+    careful = _careful_runs()
+
+    resend = _resendable(poll, voter, a, "before-close")
+    late = _resendable(poll, people.join(first_session.id)["token"], a, "late")
+    GroupCommit().run_batch([resend, late])
+
+    assert _careful_runs() == careful
+    assert resend.answer == {"ok": True, "data": {"recorded": True}} and resend.error is None
+    assert late.answer is None and late.error.code == "closed"
+    assert ballots_of(poll.id) == 1
 
 
 def test_a_resend_beside_its_first_send_goes_careful_at_once(make_poll, people, first_session):
