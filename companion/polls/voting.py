@@ -93,49 +93,47 @@ class _Vote:
 
 
 def _write_ballots() -> None:
-    """Write the transaction's ballots: one read, one insert, an update per changed answer.
+    """Write the transaction's ballots: one insert, one read of the rest, an update per change.
 
     The last vote of a participant in the transaction is the ballot; the deltas it notes for
-    :func:`_fold_tallies` move the counters from the stored ballot (if any) to it. A ballot
-    inserted meanwhile by another transaction (the same voter on another process) makes the
-    insert skip it; it is read again, locked, and changed like any other.
+    :func:`_fold_tallies` move the counters from the stored ballot (if any) to it. The insert
+    comes first, skipping the voters who have a ballot (stored, or inserted meanwhile by
+    another transaction: the same voter on another process): in a burst almost every vote is a
+    voter's first, and needs no read. Those skipped are then read, locked, and changed.
     """
     noted = db.session.info.pop(_VOTES, None)
     if not noted:
         return
     last = {(vote.poll.id, vote.participant_id): vote for vote in noted}
     keys = sorted(last)  # rows locked in one order by every transaction
-    existing = _ballots_of(keys)
-    fresh = [last[key] for key in keys if key not in existing]
-    if fresh:
-        inserted = {
-            (poll_id, participant_id)
-            for poll_id, participant_id in db.session.execute(
-                _statement("ballots"),
-                [
-                    {
-                        "poll_id": vote.poll.id,
-                        "participant_id": vote.participant_id,
-                        "answer": vote.stored,
-                        "correct": vote.correct,
-                        "approved": False,
-                        "created_at": vote.at,
-                        "updated_at": vote.at,
-                    }
-                    for vote in fresh
-                ],
-            )
-        }
-        for vote in fresh:
-            if (vote.poll.id, vote.participant_id) in inserted:
-                deltas = Counter(vote.keys)
-                deltas[TOTAL_KEY] += 1
-                hub.journal(_DELTAS).append((vote.poll.id, deltas))
-        raced = [key for key in keys if key not in existing and key not in inserted]
-        existing.update(_ballots_of(raced))
+    inserted = {
+        (poll_id, participant_id)
+        for poll_id, participant_id in db.session.execute(
+            _statement("ballots"),
+            [
+                {
+                    "poll_id": vote.poll.id,
+                    "participant_id": vote.participant_id,
+                    "answer": vote.stored,
+                    "correct": vote.correct,
+                    "approved": False,
+                    "created_at": vote.at,
+                    "updated_at": vote.at,
+                }
+                for vote in (last[key] for key in keys)
+            ],
+        )
+    }
     for key in keys:
-        ballot, vote = existing.get(key), last[key]
-        if ballot is None or ballot.answer == vote.stored:
+        if key in inserted:
+            vote = last[key]
+            deltas = Counter(vote.keys)
+            deltas[TOTAL_KEY] += 1
+            hub.journal(_DELTAS).append((vote.poll.id, deltas))
+    existing = _ballots_of([key for key in keys if key not in inserted])
+    for key, ballot in existing.items():
+        vote = last[key]
+        if ballot.answer == vote.stored:
             continue
         deltas = Counter(vote.keys)
         deltas.subtract(_tally_keys(vote.poll, ballot.answer))

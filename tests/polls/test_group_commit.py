@@ -211,6 +211,7 @@ def test_a_batch_that_runs_clean_takes_no_savepoint_and_one_receipt_insert(
     assert statements.count("SAVEPOINT") == 0 and _careful_runs() == careful
     assert statements.count("INSERT INTO CLIENT_RECEIPTS") == 1  # the batch's three, at once
     assert statements.count("SELECT CLIENT_RECEIPTS") == 0  # none read ahead
+    assert statements.count("SELECT BALLOTS") == 0  # first votes: inserted, nothing read
     assert ballots_of(poll.id) == 3 and ballots_of(closed.id) == 0
     receipts = db.session.scalars(select(ClientReceipt.client_id).order_by(ClientReceipt.client_id))
     assert list(receipts) == ["c0", "c1", "c2"]
@@ -345,6 +346,7 @@ def test_a_batch_writes_its_ballots_in_one_insert_the_last_vote_of_each_voter_co
     assert all(c.answer == {"ok": True, "data": {"recorded": True}} for c in batch)
     assert statements.count("INSERT INTO BALLOTS") == 1  # the two new voters' ballots at once
     assert statements.count("UPDATE BALLOTS") == 1  # the third voter's change
+    assert statements.count("SELECT BALLOTS") == 1  # the ballot the insert skipped, read locked
     assert ballots_of(poll.id) == 3
     assert _tallies(poll.id) == {"ballots": 3, f"option:{b}": 2, f"option:{c}": 1}
     answers = db.session.execute(
