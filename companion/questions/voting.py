@@ -27,7 +27,7 @@ from ..programme.models import SessionStatus
 from ..realtime import hub
 from .broadcasting import mark_votes_dirty
 from .models import Question, QuestionState, QuestionVote
-from .queries import locked_question
+from .queries import get_question, locked_question
 
 _DELTAS = "companion_question_vote_deltas"
 _LOCKED = "companion_questions_locked_for_votes"
@@ -42,11 +42,27 @@ def question_for_votes(question_id: int) -> Question:
     for question in locked:
         if question.id == question_id:
             return question
-    question = locked_question(question_id)
+    question = _current_and_locked(question_id)
     # The object itself, not its id: the session holds objects weakly, and a reload from the
     # row would lose the upvotes counted so far in this transaction.
     locked.append(question)
     return question
+
+
+def _current_and_locked(question_id: int) -> Question:
+    """The question as it stands, its row locked until the commit.
+
+    On PostgreSQL it is read again, ``FOR UPDATE``. A SQLite transaction that has begun holds
+    the database's write lock (a group commit takes it first: ``BEGIN IMMEDIATE``), so the
+    question its scope check read in it is current, and stays so to the commit: no second read.
+    """
+    connection = db.session.connection()
+    if (
+        connection.dialect.name == "sqlite"
+        and connection.connection.dbapi_connection.in_transaction
+    ):
+        return get_question(question_id)
+    return locked_question(question_id)
 
 
 def _vote_insert(dialect: str):
