@@ -22,10 +22,11 @@ LEADERBOARD_SIZE = 10
 
 
 @cache
-def _with_options() -> list:
-    # Built once: building the loader option costs more than the identity-map hit of most
-    # calls (every vote of a group commit's batch after the first).
-    return [joinedload(Poll.options)]
+def _with_options() -> tuple:
+    # Built once (a tuple: shared by every call, nothing may append to it): building the
+    # loader option costs more than the identity-map hit of most calls (every vote of a group
+    # commit's batch after the first).
+    return (joinedload(Poll.options),)
 
 
 def get_poll(poll_id: int) -> Poll:
