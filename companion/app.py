@@ -116,7 +116,7 @@ def create_app(config: Config | None = None) -> Flask:
     from .core.tokens import TokenSigner
     from .pages.routes import pages
     from .participants import tokens as participant_tokens
-    from .realtime import dispatcher, managers, wirejson
+    from .realtime import dispatcher, hub, managers, wirejson
     from .realtime import sockets as realtime_sockets
     from .realtime.coalesce import coalescer
     from .realtime.presence import presence
@@ -151,7 +151,9 @@ def create_app(config: Config | None = None) -> Flask:
         app,
         async_mode=config.async_mode,
         # Rooms indexed per connection, broadcasts published together (realtime/managers.py).
-        client_manager=managers.client_manager(config.message_queue, config.queue_channel),
+        client_manager=managers.client_manager(
+            config.message_queue, config.queue_channel, sliced_events=hub.FIGURE_EVENTS
+        ),
         cors_allowed_origins=config.allowed_origins,
         max_http_buffer_size=config.max_payload_bytes * 4,
         ping_interval=config.ping_interval_s,

@@ -3,6 +3,11 @@
 Votes and upvotes only mark their poll or question dirty; one background task per process
 turns the marks into one broadcast per interval, so the cost follows the number of attendees,
 never the number of votes times attendees.
+
+A flush reads first and sends after: the refreshes its flushers publish wait in an outbox until
+their reads' transaction has ended, because a refresh to a large room is delivered in slices
+that let other green threads run (realtime/managers.py), and on SQLite the process has one
+connection, which the votes then need.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ class Coalescer:
         self._flushers: dict[str, Flusher] = {}
         self._periodic: list[tuple[float, Callable[[], None]]] = []
         self._dirty: dict[str, set] = {}
+        self._outbox: list[tuple[str, dict, str]] = []
         # When the oldest change still waiting for its broadcast was marked (monotonic).
         self._oldest: float | None = None
         self._lock = threading.Lock()
@@ -57,6 +63,11 @@ class Coalescer:
             if self._oldest is None:
                 self._oldest = time.monotonic()
 
+    def send(self, event: str, data: dict, room: str) -> None:
+        """Queue a refresh for ``room``: sent at the end of the flush, once its reads are over."""
+        with self._lock:
+            self._outbox.append((event, data, room))
+
     def marked(self, kind: str) -> set:
         """The keys of ``kind`` waiting for the next flush."""
         with self._lock:
@@ -72,6 +83,7 @@ class Coalescer:
         with self._lock:
             self._dirty = {}
             self._oldest = None
+            self._outbox = []
 
     def start(self, app: Flask) -> None:
         """Start the flushing task once per process (idempotent)."""
@@ -94,6 +106,7 @@ class Coalescer:
                 continue
             try:
                 flusher(keys)
+                db.session.commit()  # the reads are over: the connection goes back to the pool
             except (OperationalError, DBAPIError) as exc:
                 # The database is away (restart, failover): keep the marks, try next tick.
                 log.warning("coalesced flush of %s postponed: %s", kind, exc.__class__.__name__)
@@ -103,6 +116,17 @@ class Coalescer:
                 log.exception("coalesced flush of %s failed; will retry", kind)
                 db.session.rollback()
                 self.mark_many(kind, keys)
+        self._send_outbox()
+
+    def _send_outbox(self) -> None:
+        with self._lock:
+            outbox, self._outbox = self._outbox, []
+        for event, data, room in outbox:
+            try:
+                socketio.emit(event, data, to=room)
+                metrics.BROADCASTS.labels(event).inc()
+            except Exception:  # a refresh lost is sent again at the next change
+                log.exception("could not send %s to %s", event, room)
 
     def _run(self, app: Flask) -> None:
         interval = app.config["COMPANION"].coalesce_interval_s

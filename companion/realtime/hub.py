@@ -42,6 +42,9 @@ _DIRTY = "companion_dirty_marks"
 _UNSTAMPED = "companion_unstamped_broadcasts"
 _HELD = "companion_held_objects"
 _BATCHING = "companion_batching"
+#: The coalesced refreshes of figures: stamped with the current seq, never logged, applied by
+#: clients in whatever order they come (delivered in slices: realtime/managers.py).
+FIGURE_EVENTS = frozenset({"poll.results", "presence.updated", "question.votes"})
 #: ``fold()`` callbacks run just before every top-level commit (see :func:`before_commit`).
 _FOLDS: list[Callable[[], None]] = []
 
@@ -97,12 +100,15 @@ def publish(
 
 
 def publish_figures(session_id: int, event: str, payload: dict[str, Any], *, staff_only=False):
-    """Emit a coalesced refresh of figures now, stamped with the current seq, not logged."""
+    """Send a coalesced refresh of figures, stamped with the current seq, not logged.
+
+    For the coalescer's flushers: it is sent at the end of the flush under way, once the
+    flush's reads are over (realtime/coalesce.py).
+    """
+    if event not in FIGURE_EVENTS:
+        raise ValueError(f"{event!r} is not one of the figure events")
     data = {"seq": current_seq(session_id), **payload}
-    rooms = [staff_room(session_id)] if staff_only else [session_room(session_id)]
-    for room in rooms:
-        socketio.emit(event, data, to=room)
-        metrics.BROADCASTS.labels(event).inc()
+    coalescer.send(event, data, staff_room(session_id) if staff_only else session_room(session_id))
 
 
 def notify_participant(session_id: int, participant_id: int, event: str, payload: dict[str, Any]):

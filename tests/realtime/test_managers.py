@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import threading
 import time
 import uuid
 
@@ -14,9 +15,11 @@ from hypothesis import strategies as st
 
 from companion.config import Config, ConfigError
 from companion.extensions import socketio as flask_socketio
+from companion.realtime.hub import FIGURE_EVENTS
 from companion.realtime.managers import (
     IndexedManager,
     IndexedRedisManager,
+    SlicedDelivery,
     client_manager,
 )
 from companion.realtime.rooms import participant_room, session_room
@@ -218,3 +221,121 @@ def test_broadcasts_published_together_reach_the_other_processes_at_once_in_orde
 
     manager.emit("session.updated", {"seq": 3}, namespace="/", room=session_room(1))
     assert heard(1) == ["session.updated"] and len(direct) == 1  # outside: at once, as before
+
+
+class Recording(socketio.Server):
+    """A real server that keeps the packets it would write, and when it gave the others a turn."""
+
+    def __init__(self, manager: socketio.Manager) -> None:
+        super().__init__(client_manager=manager)
+        self.sent: list[tuple[str, str]] = []  # (eio sid, encoded Socket.IO packet)
+        self.turns: list[int] = []  # how many packets were sent when it yielded
+        self.turn_taken = None  # called at each turn, in the delivering thread
+
+    def _send_eio_packet(self, eio_sid, eio_pkt):
+        self.sent.append((eio_sid, eio_pkt.data))
+
+    def sleep(self, seconds=0):
+        self.turns.append(len(self.sent))
+        if self.turn_taken is not None:
+            self.turn_taken()
+
+
+def _room_of(manager: socketio.Manager, count: int, room: str = session_room(1)) -> list[str]:
+    """``count`` connected clients in ``room``: their eio sids."""
+    eio_sids = []
+    for client in range(count):
+        sid = manager.pre_connect(f"eio{client}", "/")
+        manager.connect(sid, "/")
+        manager.enter_room(sid, "/", room)
+        eio_sids.append(f"eio{client}")
+    return eio_sids
+
+
+def test_a_figure_refresh_reaches_a_large_room_a_slice_at_a_time_each_socket_once():
+    manager = client_manager(None, "test", sliced_events=FIGURE_EVENTS)
+    server = Recording(manager)
+    everyone = _room_of(manager, 2 * SlicedDelivery.slice_size + 7)
+
+    manager.emit("poll.results", {"seq": 4, "total": 9}, namespace="/", room=session_room(1))
+
+    size = SlicedDelivery.slice_size
+    assert server.turns == [size, 2 * size]  # the others ran between slices, not after each
+    assert sorted(eio_sid for eio_sid, _ in server.sent) == sorted(everyone)
+    assert {packet for _, packet in server.sent} == {'2["poll.results",{"seq":4,"total":9}]'}
+
+
+def test_ordered_broadcasts_and_small_rooms_go_out_in_one_go():
+    manager = client_manager(None, "test", sliced_events=FIGURE_EVENTS)
+    server = Recording(manager)
+    everyone = _room_of(manager, 3 * SlicedDelivery.slice_size)
+    for eio_sid in everyone[:5]:  # five of the same clients in a small room
+        manager.enter_room(manager.sid_from_eio_sid(eio_sid, "/"), "/", session_room(2))
+
+    manager.emit("question.updated", {"seq": 5}, namespace="/", room=session_room(1))
+    manager.emit("poll.results", {"seq": 5}, namespace="/", room=session_room(2))
+
+    assert server.turns == []  # a seq-ordered event must reach every socket before the next
+    assert len(server.sent) == len(everyone) + 5
+
+
+def test_two_refreshes_reach_every_socket_in_the_order_they_started():
+    """A second sliced delivery waits for the first: no socket gets the older one last."""
+    manager = client_manager(None, "test", sliced_events=FIGURE_EVENTS)
+    server = Recording(manager)
+    _room_of(manager, 2 * SlicedDelivery.slice_size)
+    first_paused, second_started = threading.Event(), threading.Event()
+
+    def pause_once():
+        server.turn_taken = None
+        first_paused.set()
+        assert second_started.wait(5)
+        time.sleep(0.1)  # the second delivery, if it did not wait, would send now
+
+    server.turn_taken = pause_once
+    first = threading.Thread(
+        target=manager.emit, args=("poll.results", {"total": 1}, "/", session_room(1))
+    )
+    first.start()
+    assert first_paused.wait(5)
+
+    def second_delivery():
+        second_started.set()
+        manager.emit("poll.results", {"total": 2}, "/", session_room(1))
+
+    second = threading.Thread(target=second_delivery)
+    second.start()
+    first.join(5)
+    second.join(5)
+
+    last_heard: dict[str, str] = {}
+    for eio_sid, packet in server.sent:
+        last_heard[eio_sid] = packet
+    assert len(server.sent) == 4 * SlicedDelivery.slice_size
+    assert set(last_heard.values()) == {'2["poll.results",{"total":2}]'}
+
+
+def test_with_redis_a_refresh_is_published_once_and_delivered_here_in_slices(listening):
+    channel, heard = listening
+    manager = client_manager(REDIS_URL, channel, sliced_events=FIGURE_EVENTS)
+    server = Recording(manager)
+    everyone = _room_of(manager, SlicedDelivery.slice_size + 1)
+
+    manager.emit("poll.results", {"seq": 1}, namespace="/", room=session_room(1))
+    assert heard(2, within=0.5) == ["poll.results"]  # one publication for the other processes
+    assert server.turns == [SlicedDelivery.slice_size]
+    # Another process's refresh, as the message queue's listener hands it over: sliced too.
+    manager._handle_emit(
+        {
+            "method": "emit",
+            "event": "presence.updated",
+            "data": [{"seq": 1, "online": 3}],
+            "namespace": "/",
+            "room": session_room(1),
+            "skip_sid": None,
+            "callback": None,
+            "host_id": "another-process",
+        }
+    )
+    assert server.turns == [SlicedDelivery.slice_size, 2 * SlicedDelivery.slice_size + 1]
+    assert len(server.sent) == 2 * len(everyone)

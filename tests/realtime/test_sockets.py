@@ -14,6 +14,7 @@ from companion.core import origin
 from companion.core.urls import public_base
 from companion.extensions import db, socketio
 from companion.programme.models import LiveSession
+from companion.realtime import hub
 from companion.realtime.connections import connections
 from companion.realtime.dispatcher import EVENTS, current_sid
 from companion.realtime.models import SessionBroadcast
@@ -213,6 +214,37 @@ def test_presence_counts_attendees(app, connect, people, first_session):
     coalescer.flush()
     assert clients[0].received("presence.updated")[-1]["data"]["online"] == 2
     assert _session(first_session.id).peak_online == 3
+
+
+def test_a_figure_refresh_is_sent_once_the_flushs_reads_are_over(
+    app, monkeypatch, connect, people, first_session
+):
+    """A refresh to a large room yields between slices: the flush must not hold SQLite's one
+    connection meanwhile, or the votes arriving then would wait for it."""
+    from companion.realtime.coalesce import coalescer
+    from companion.realtime.hub import FIGURE_EVENTS
+    from companion.realtime.presence import presence
+
+    watcher = connect(people.join(first_session.id)["token"])
+    watcher.ok("session.join", {"session_id": first_session.id})
+    coalescer.flush()
+    watcher.received("presence.updated")
+    manager, seen = socketio.server.manager, []
+    emit = manager.emit
+
+    def spy(event, *args, **kwargs):
+        if event in FIGURE_EVENTS:
+            seen.append((event, db.session().in_transaction()))
+        return emit(event, *args, **kwargs)
+
+    monkeypatch.setattr(manager, "emit", spy)
+    presence.joined(first_session.id, "participant:another", is_staff=False)
+    coalescer.flush()  # reads the peak, writes it, reads the seq, then sends
+
+    assert seen == [("presence.updated", False)]
+    assert watcher.received("presence.updated")[-1]["data"]["online"] == 2
+    with pytest.raises(ValueError, match="figure"):  # an ordered event is never sent so
+        hub.publish_figures(first_session.id, "question.updated", {})
 
 
 def test_a_disconnect_is_handled_without_rebuilding_the_handshakes_request(
