@@ -222,7 +222,6 @@ def test_a_figure_refresh_is_sent_once_the_flushs_reads_are_over(
     """A refresh to a large room yields between slices: the flush must not hold SQLite's one
     connection meanwhile, or the votes arriving then would wait for it."""
     from companion.realtime.coalesce import coalescer
-    from companion.realtime.hub import FIGURE_EVENTS
     from companion.realtime.presence import presence
 
     watcher = connect(people.join(first_session.id)["token"])
@@ -233,7 +232,7 @@ def test_a_figure_refresh_is_sent_once_the_flushs_reads_are_over(
     emit = manager.emit
 
     def spy(event, *args, **kwargs):
-        if event in FIGURE_EVENTS:
+        if event in hub.FIGURE_EVENTS:
             seen.append((event, db.session().in_transaction()))
         return emit(event, *args, **kwargs)
 
