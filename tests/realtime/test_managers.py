@@ -339,3 +339,26 @@ def test_with_redis_a_refresh_is_published_once_and_delivered_here_in_slices(lis
     )
     assert server.turns == [SlicedDelivery.slice_size, 2 * SlicedDelivery.slice_size + 1]
     assert len(server.sent) == 2 * len(everyone)
+
+
+def test_with_redis_a_refresh_is_published_before_this_process_delivers_it(listening):
+    """The local delivery is sliced and lasts; the other processes need not wait for it."""
+    channel, heard = listening
+    manager = client_manager(REDIS_URL, channel, sliced_events=FIGURE_EVENTS)
+    server = Recording(manager)
+    everyone = _room_of(manager, SlicedDelivery.slice_size + 1)
+    manager._redis_connect()
+    publish = manager.redis.publish
+    sent_when_published = []
+    manager.redis.publish = lambda *args: (
+        sent_when_published.append(len(server.sent)) or publish(*args)
+    )
+
+    manager.emit("question.votes", {"seq": 2, "votes": {}}, namespace="/", room=session_room(1))
+    assert sent_when_published == [0]  # published first,
+    assert len(server.sent) == len(everyone)  # then delivered here, in slices
+    assert server.turns == [SlicedDelivery.slice_size]
+    # An ordered broadcast keeps python-socketio's order: delivered here, then published.
+    manager.emit("question.updated", {"seq": 3}, namespace="/", room=session_room(1))
+    assert sent_when_published == [0, 2 * len(everyone)]
+    assert heard(2) == ["question.votes", "question.updated"]
