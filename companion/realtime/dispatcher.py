@@ -37,6 +37,9 @@ from .models import ClientReceipt
 
 log = logging.getLogger(__name__)
 
+#: The answer to an event that failed for a reason the server did not expect.
+UNEXPECTED = N_("Something went wrong on the server; try again.")
+
 Handler = Callable[..., dict]
 
 
@@ -121,8 +124,14 @@ def _make_entry(app: Flask, name: str):
         with app.app_context():
             if conn is not None:
                 origin.enter(conn.origin)
-            # Looked up at each call, so a test may stand a spy in for a handler.
-            answer = dispatch(EVENTS[name], data, sid, extra)
+            try:
+                # Looked up at each call, so a test may stand a spy in for a handler.
+                answer = dispatch(EVENTS[name], data, sid, extra)
+            except Exception:
+                # Escaping, it would leave the client waiting for an answer that never comes.
+                # The application context's end rolls back what it left.
+                log.exception("unexpected error in %s", name)
+                answer = failure(Unavailable(UNEXPECTED))
             observe(name, data, answer, time.perf_counter() - started)
         return answer
 
@@ -289,7 +298,7 @@ def _refusal(spec: SocketEvent, data: Any, sid: str, exc: BaseException) -> dict
         log.warning("database unavailable during %s", spec.name)
         return failure(Unavailable(N_("The database is unavailable; try again in a moment.")))
     log.error("unexpected error in %s", spec.name, exc_info=exc)
-    return failure(Unavailable(N_("Something went wrong on the server; try again.")))
+    return failure(Unavailable(UNEXPECTED))
 
 
 def _claims(sid: str):

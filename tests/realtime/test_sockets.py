@@ -353,3 +353,28 @@ def test_an_event_runs_with_its_connections_origin_not_a_request(
     # Outside an event there is no socket id to ask for.
     with pytest.raises(RuntimeError):
         current_sid()
+
+
+def test_an_error_escaping_the_dispatcher_is_answered_and_the_connection_kept(
+    monkeypatch, caplog, connect, first_session, moderator_token
+):
+    """An error no handler expected still gets the client an answer, in its language."""
+    from companion.realtime import dispatcher
+
+    def broken(*_args):
+        raise RuntimeError("a bug")
+
+    client = connect(moderator_token, headers={"Accept-Language": "fr"})
+    with monkeypatch.context() as patched:
+        patched.setattr(dispatcher, "dispatch", broken)
+        answer = client.call("session.join", {"session_id": first_session.id})
+    assert answer == {
+        "ok": False,
+        "error": {
+            "code": "unavailable",
+            "message": "Une erreur est survenue sur le serveur ; réessayez.",
+        },
+    }
+    assert "unexpected error in session.join" in caplog.text and "a bug" in caplog.text
+    assert client.connected
+    assert client.ok("session.join", {"session_id": first_session.id})["snapshot"]
