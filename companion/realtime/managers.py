@@ -141,6 +141,7 @@ class IndexedRedisManager(RoomIndex, socketio.RedisManager, SlicedDelivery):
         self._held = threading.local()  # per green thread once the standard library is patched
 
     def emit(self, event, data, namespace=None, room=None, skip_sid=None, callback=None, **kw):
+        """python-socketio's, except that a figure refresh is published, then delivered here."""
         if (
             event not in self.sliced_events
             or kw.get("ignore_queue")
