@@ -28,6 +28,18 @@ log = logging.getLogger(__name__)
 Flusher = Callable[[set], None]
 
 
+def emit_counted(event: str, data: dict, room: str) -> None:
+    """Emit one broadcast to ``room`` and count it; a failure is logged, never raised.
+
+    What a broadcast tells is committed already: failing to send it must not undo anything.
+    """
+    try:
+        socketio.emit(event, data, to=room)
+        metrics.BROADCASTS.labels(event).inc()
+    except Exception:
+        log.exception("could not emit %s to %s", event, room)
+
+
 class Coalescer:
     """Dirty marks per kind, flushed by registered callbacks on a timer."""
 
@@ -122,11 +134,7 @@ class Coalescer:
         with self._lock:
             outbox, self._outbox = self._outbox, []
         for event, data, room in outbox:
-            try:
-                socketio.emit(event, data, to=room)
-                metrics.BROADCASTS.labels(event).inc()
-            except Exception:  # a refresh lost is sent again at the next change
-                log.exception("could not send %s to %s", event, room)
+            emit_counted(event, data, room)  # a refresh lost is sent again at the next change
 
     def _run(self, app: Flask) -> None:
         interval = app.config["COMPANION"].coalesce_interval_s

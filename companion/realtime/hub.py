@@ -28,10 +28,9 @@ from sqlalchemy import Table, insert, select, update
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session as OrmSession
 
-from ..core import metrics
 from ..core.timeutil import utcnow
 from ..extensions import db, socketio
-from .coalesce import coalescer
+from .coalesce import coalescer, emit_counted
 from .models import AUDIENCE_ALL, AUDIENCE_STAFF, SessionBroadcast
 from .rooms import participant_room, session_room, staff_room
 
@@ -266,11 +265,7 @@ def _emit_after_commit(session: OrmSession) -> None:
     with socketio.server.manager.publishing_together():
         for event, data, rooms in pending:
             for room in rooms:
-                try:
-                    socketio.emit(event, data, to=room)
-                    metrics.BROADCASTS.labels(event).inc()
-                except Exception:  # a broadcast failure must not undo a committed change
-                    log.exception("could not emit %s to %s", event, room)
+                emit_counted(event, data, room)
     for callback in callbacks:
         try:
             callback()
