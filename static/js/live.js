@@ -9,6 +9,10 @@ const FIGURE_EVENTS = new Set(["poll.results", "presence.updated", "question.vot
 // Private notices carry the seq of their moment without raising it, and are never replayed.
 const NOTICE_EVENTS = new Set(["floor.next_up", "question.banned", "session.removed"]);
 const ACK_TIMEOUT_MS = 10000;
+// A contribution the server answered `unavailable` (a database hiccup) while the connection
+// stayed up is sent again after these pauses, with the same client_id; then the page gives up
+// and shows the server's message, the text still in its form.
+const RETRY_DELAYS_MS = [1000, 2000, 4000, 8000, 10000, 10000];
 
 /**
  * What a page hands its panels (startPanels): the role decides which view each panel shows.
@@ -40,7 +44,9 @@ export class LiveClient {
     this.socket = null;
     this.outboxKey = `outbox:${sessionId}:${token.slice(-16)}`;
     // Contributions waiting for their ack survive a reload of the page.
-    /** @type {Map<string, {name: string, payload: Record<string, any>, inFlight?: boolean}>} */
+    /** @typedef {{name: string, payload: Record<string, any>, inFlight?: boolean,
+     *   failures?: number, retry?: ReturnType<typeof setTimeout>}} OutboxEntry */
+    /** @type {Map<string, OutboxEntry>} */
     this.outbox = new Map(Object.entries(store.get(this.outboxKey) || {}));
     /** @type {Map<string, {resolve: (data: any) => void, reject: (error: any) => void}>} */
     this.waiters = new Map();
@@ -188,16 +194,29 @@ export class LiveClient {
   async _deliver(clientId) {
     const entry = this.outbox.get(clientId);
     if (!entry || entry.inFlight) return;
+    clearTimeout(entry.retry);
     entry.inFlight = true;
+    let answer;
     try {
-      const data = await this.send(entry.name, entry.payload);
-      this._settle(clientId, "resolve", data);
-    } catch (error) {
-      entry.inFlight = false;
-      // Not acknowledged: keep it and resend with the same client_id once reconnected.
-      if (error.code === "unavailable") return;
-      this._settle(clientId, "reject", error);
+      answer = await this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck(entry.name, entry.payload);
+    } catch (timedOut) {
+      answer = null;
     }
+    entry.inFlight = false;
+    if (answer && answer.ok) {
+      this._settle(clientId, "resolve", answer.data);
+    } else if (answer && answer.error.code !== "unavailable") {
+      this._settle(clientId, "reject", answer.error);
+    } else if (answer && (entry.failures = (entry.failures || 0) + 1) > RETRY_DELAYS_MS.length) {
+      this._settle(clientId, "reject", answer.error);
+    } else if (this.socket.connected) {
+      // Not acknowledged while still connected: a reconnect would resend it, but none is
+      // coming; send it again with the same client_id (never stored twice).
+      // An ack that timed out (no answer) is tried again after the first pause, as often as needed.
+      const pause = answer ? RETRY_DELAYS_MS[entry.failures - 1] : RETRY_DELAYS_MS[0];
+      entry.retry = setTimeout(() => this._deliver(clientId), pause * (0.8 + 0.4 * Math.random()));
+    }
+    // Otherwise disconnected: kept, and resent by _flushOutbox once joined again.
   }
 
   /**
@@ -217,6 +236,7 @@ export class LiveClient {
   _flushOutbox() {
     for (const [clientId, entry] of this.outbox) {
       entry.inFlight = false;
+      entry.failures = 0;
       this._deliver(clientId);
     }
   }
