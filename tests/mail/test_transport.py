@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ssl
+
 import pytest
+import trustme
 from aiosmtpd.smtp import AuthResult
 
 from companion.config import Config, ConfigError, parse_reminders
@@ -78,3 +81,83 @@ def test_mail_configuration_from_the_environment():
             Config.from_env(bad)
     with pytest.raises(ConfigError, match="COMPANION_REMINDERS"):
         parse_reminders("24x")
+
+
+# -- TLS, against aiosmtpd with a certificate from a throw-away authority (trustme) ------------
+
+
+@pytest.fixture
+def authority(tmp_path, monkeypatch):
+    """A certificate authority the client trusts (through SSL_CERT_FILE, as an operator would
+    for a private relay), and a server context holding its certificate for 127.0.0.1."""
+    ca = trustme.CA()
+    trusted = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(trusted))
+    monkeypatch.setenv("SSL_CERT_FILE", str(trusted))
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(server_context)
+    return server_context
+
+
+def _checking_login(seen: list):
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        seen.append(auth_data.login)
+        return AuthResult(success=auth_data.password == b"s3cret")
+
+    return authenticator
+
+
+@pytest.mark.parametrize("url", ["smtp+starttls", "smtp"])
+def test_starttls_then_login_then_delivery(authority, url):
+    """STARTTLS, required or offered: the password only goes over TLS (aiosmtpd refuses AUTH
+    before it), and the message arrives."""
+    seen: list = []
+    server = SmtpServer(
+        tls_context=authority, require_starttls=True, authenticator=_checking_login(seen)
+    ).start()
+    try:
+        SmtpTransport(f"{url}://companion:s3cret@127.0.0.1:{server.port}").send(
+            "a@example.org", "b@example.org", MESSAGE
+        )
+        assert [m["Subject"] for m in server.inbox.to("b@example.org")] == ["hi"]
+        assert seen == [b"companion"]
+    finally:
+        server.stop()
+
+
+def test_smtps_delivers_over_tls(authority):
+    seen: list = []
+    # TLS from the first byte: aiosmtpd's SMTP layer does not see it, so it must be told that
+    # AUTH is fine here.
+    server = SmtpServer(
+        ssl_context=authority, auth_require_tls=False, authenticator=_checking_login(seen)
+    ).start()
+    try:
+        SmtpTransport(f"smtps://companion:s3cret@127.0.0.1:{server.port}").send(
+            "a@example.org", "b@example.org", MESSAGE
+        )
+        assert len(server.inbox.to("b@example.org")) == 1
+        assert seen == [b"companion"]
+    finally:
+        server.stop()
+
+
+def test_a_certificate_nobody_vouches_for_stops_the_mail_before_the_password(
+    authority, monkeypatch
+):
+    """No downgrade to plain text: an unverifiable server gets neither password nor message,
+    and the failure is temporary (the outbox keeps the mail until the operator fixes it)."""
+    monkeypatch.delenv("SSL_CERT_FILE")  # the system's authorities only: they know not this one
+    seen: list = []
+    server = SmtpServer(
+        tls_context=authority, require_starttls=True, authenticator=_checking_login(seen)
+    ).start()
+    try:
+        with pytest.raises(TemporaryFailure, match="CERTIFICATE_VERIFY_FAILED"):
+            SmtpTransport(f"smtp://companion:s3cret@127.0.0.1:{server.port}").send(
+                "a@example.org", "b@example.org", MESSAGE
+            )
+        assert seen == []
+        assert server.inbox.messages == []
+    finally:
+        server.stop()
