@@ -186,8 +186,13 @@ export class LiveClient {
     this.outbox.set(clientId, entry);
     this._saveOutbox();
     const done = new Promise((resolve, reject) => this.waiters.set(clientId, { resolve, reject }));
-    if (this.socket && this.socket.connected && this.status === "connected") this._deliver(clientId);
+    if (this._joined()) this._deliver(clientId);
     return done;
+  }
+
+  /** Connected and joined: what is sent now is answered in this session. */
+  _joined() {
+    return Boolean(this.socket && this.socket.connected && this.status === "connected");
   }
 
   /** @param {string} clientId */
@@ -214,9 +219,11 @@ export class LiveClient {
       // coming; send it again with the same client_id (never stored twice).
       // An ack that timed out (no answer) is tried again after the first pause, as often as needed.
       const pause = answer ? RETRY_DELAYS_MS[entry.failures - 1] : RETRY_DELAYS_MS[0];
-      entry.retry = setTimeout(() => this._deliver(clientId), pause * (0.8 + 0.4 * Math.random()));
+      entry.retry = setTimeout(() => this._joined() && this._deliver(clientId),
+                               pause * (0.8 + 0.4 * Math.random()));
     }
-    // Otherwise disconnected: kept, and resent by _flushOutbox once joined again.
+    // Otherwise disconnected (now or when the pause ends): kept, and resent by _flushOutbox
+    // once joined again, not buffered by Socket.IO ahead of the join.
   }
 
   /**
