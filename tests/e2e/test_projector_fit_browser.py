@@ -103,9 +103,14 @@ SETTLED = """() => new Promise((done) => {
 })"""
 
 
+def _frames(page) -> None:
+    """Let two frames pass: the fit and the cloud's layout run on the next one."""
+    page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
 def _legible(page, height: int, where: str) -> None:
     """No text on screen under the floor; the page does not scroll; no panel is cut off."""
-    page.wait_for_timeout(150)  # the fit runs on the next frame
+    _frames(page)
     assert page.evaluate("document.documentElement.scrollHeight") <= height, where
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
     small = [t for t in page.evaluate(VISIBLE_TEXT) if t["size"] < FLOOR * height - 0.05]
@@ -304,6 +309,7 @@ def test_poll_bars_share_one_track_and_equal_counts_draw_equal_words(server, bro
                 page.wait_for_function(
                     "() => document.querySelector('.poll-stage .poll-cloud')?.dataset.shown === '6'"
                 )
+                _frames(page)
                 drawn = page.evaluate(CLOUD_DRAWN, ".poll-stage")
                 _check_cloud(drawn, f"{mode} {where}")
                 assert sorted(w["word"] for w in drawn["words"]) == sorted(WORDS[0] + WORDS[1])
