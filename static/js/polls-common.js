@@ -155,58 +155,169 @@ export function histogram(poll) {
 }
 
 const CLOUD_COLOURS = ["c0", "c1", "c2", "c3", "c4", "c5"];
+const REF = 100; // words are measured once at this font size (px), then scaled
+
+/** "+ 12 more words": what a cloud says about the words it has no room for. */
+export function moreWords(n) {
+  return n === 1 ? t("poll_cloud_more_1") : t("poll_cloud_more_n", { n: fmt(n) });
+}
 
 /**
- * Lay words out as a cloud: the biggest in the middle, the others on an outward spiral,
- * each at the first place where it overlaps nothing. Sizes grow with the square root of counts.
+ * Lay words out as a cloud: the most given in the middle, the others on an outward spiral, each
+ * at the first place where it overlaps nothing. A word's size follows its count alone (the square
+ * root of its share of the top count), so equal counts draw equal sizes. When the words do not
+ * all fit, they all shrink together, never below minFont; past that the cloud keeps the most given
+ * words and says how many more there are ("+ 12 more words"): no word leaves silently.
+ * minFont and maxFont are pixels, or functions giving them (the projector's follow the screen).
+ * @param {HTMLElement} box
+ * @param {Array<{word: string, count: number}>} words
+ * @returns {{shown: number, more: number}}
  */
 export function drawCloud(box, words, { minFont = 14, maxFont = 56 } = {}) {
   box.replaceChildren();
-  const list = words.slice(0, 60);
-  const width = box.clientWidth || 320;
-  const height = box.clientHeight || 220;
-  if (!list.length) return;
-  const top = list[0].count;
-  const bottom = list[list.length - 1].count;
-  const placed = [];
-  const overlaps = (r) => placed.some((p) => r.x < p.x + p.w && r.x + r.w > p.x
-    && r.y < p.y + p.h && r.y + r.h > p.y);
-  const tryPlace = (w, h) => {
-    for (let step = 0; step < 1500; step += 1) {
-      const angle = step * 0.3;
-      const radius = 2.2 * angle;
-      // An ellipse as wide as the box is: screens are wider than tall.
-      const x = width / 2 + radius * Math.cos(angle) * (width / height) - w / 2;
-      const y = height / 2 + radius * Math.sin(angle) - h / 2;
-      const rect = { x, y, w, h };
-      if (x < 0 || y < 0 || x + w > width || y + h > height || overlaps(rect)) continue;
-      return rect;
+  delete box.dataset.shown;
+  delete box.dataset.more;
+  const width = box.clientWidth;
+  const height = box.clientHeight;
+  if (!words.length || !width || !height) return { shown: 0, more: 0 };
+  const low = typeof minFont === "function" ? minFont() : minFont;
+  const high = Math.max(low, typeof maxFont === "function" ? maxFont() : maxFont);
+  const list = [...words].sort((a, b) => b.count - a.count); // stable: the server's order for ties
+  const top = Math.max(1, list[0].count);
+  const base = list.map((w) => low + (high - low) * Math.sqrt(Math.max(0, w.count) / top));
+
+  // Measure every word once at REF px; a size s is then REF-scaled (plus a safety margin).
+  const spans = list.map((word, index) => el("span", {
+    class: `cloud-word ${CLOUD_COLOURS[index % CLOUD_COLOURS.length]}`,
+    dataset: { count: String(word.count) } }, word.word));
+  for (const span of spans) span.style.fontSize = `${REF}px`;
+  box.append(...spans);
+  const natural = spans.map((span) => span.getBoundingClientRect());
+  // Styled here: the cloud's stylesheet rules are shared with other pages' owners.
+  const note = el("span", { class: "cloud-more" });
+  Object.assign(note.style, { position: "absolute", right: "0", bottom: "0", fontSize: `${low}px`,
+    lineHeight: "1.2", fontWeight: "600", whiteSpace: "nowrap", opacity: "0.85" });
+  box.append(note);
+  const wrapStyle = (span, on) => Object.assign(span.style, on
+    ? { whiteSpace: "normal", overflowWrap: "anywhere", maxWidth: `${width}px` }
+    : { whiteSpace: "", overflowWrap: "", maxWidth: "" });
+
+  /** The box a word takes at `size` px: on one line, or wrapped to the cloud's width. */
+  const wrapped = new Map();
+  const extent = (i, size) => {
+    const w = (natural[i].width * size) / REF;
+    const h = (natural[i].height * size) / REF;
+    if (w + 4 <= width) return { w: Math.min(width, w * 1.02 + 4), h: h * 1.1, wrap: false };
+    // Longer than the cloud is wide (a long phrase on a phone): it wraps instead of shrinking.
+    const key = `${i}:${size}`;
+    if (!wrapped.has(key)) {
+      const span = spans[i];
+      wrapStyle(span, true);
+      span.style.fontSize = `${size}px`;
+      const r = span.getBoundingClientRect();
+      wrapped.set(key, { w: Math.min(width, r.width + 2), h: r.height * 1.05, wrap: true });
+      wrapStyle(span, false);
+      span.style.fontSize = `${REF}px`;
+    }
+    return wrapped.get(key);
+  };
+
+  // An Archimedean spiral, stretched to the box's shape (screens are wider than tall), walked in
+  // steps of a few pixels; it stops past the box's corners.
+  const aspect = width / height;
+  const reach = Math.hypot(width / aspect, height) / 2 + 2;
+  const spot = (w, h, placed) => {
+    const free = (r) => !placed.some((p) => r.x < p.x + p.w && r.x + r.w > p.x
+      && r.y < p.y + p.h && r.y + r.h > p.y);
+    for (let angle = 0, radius = 0; radius <= reach;) {
+      const cos = Math.cos(angle);
+      const sin = Math.sin(angle);
+      const rect = { x: width / 2 + radius * cos * aspect - w / 2, y: height / 2 + radius * sin - h / 2, w, h };
+      if (rect.x >= 0 && rect.y >= 0 && rect.x + w <= width && rect.y + h <= height && free(rect)) return rect;
+      const speed = Math.max(1, radius * Math.hypot(aspect * sin, cos));
+      angle += Math.min(0.5, 6 / speed);
+      radius = 2 * angle;
     }
     return null;
   };
-  list.forEach((word, index) => {
-    const share = top === bottom ? 1 : (word.count - bottom) / (top - bottom);
-    let size = minFont + (maxFont - minFont) * Math.sqrt(share);
-    const span = el("span", { class: `cloud-word ${CLOUD_COLOURS[index % CLOUD_COLOURS.length]}` },
-      word.word);
-    box.append(span);
-    // Shrink a word that does not fit (a long word on a phone), a few times at most.
-    for (let attempt = 0; attempt < 4; attempt += 1) {
-      span.style.fontSize = `${Math.round(size)}px`;
-      const w = span.offsetWidth + 4;
-      const h = span.offsetHeight;
-      if (w > width) { size = Math.max(10, (size * width) / w - 1); continue; }
-      const rect = tryPlace(w, h);
-      if (rect) {
-        placed.push(rect);
-        span.style.left = `${Math.round(rect.x)}px`;
-        span.style.top = `${Math.round(rect.y)}px`;
-        return;
-      }
-      size = Math.max(10, size * 0.75);
+
+  /** Place the first n words at scale k (and the note when some are left out), or null. */
+  const layout = (n, k) => {
+    const placed = [];
+    if (n < list.length) {
+      note.textContent = moreWords(list.length - n);
+      const r = note.getBoundingClientRect();
+      placed.push({ x: width - r.width - 4, y: height - r.height - 2, w: r.width + 4, h: r.height + 2 });
     }
-    span.remove(); // no room left: the long tail stays in the list for screen readers
+    const rects = [];
+    for (let i = 0; i < n; i += 1) {
+      const size = base[i] * k;
+      const { w, h, wrap } = extent(i, size);
+      const rect = h <= height ? spot(w, h, placed) : null;
+      if (!rect) return null;
+      placed.push(rect);
+      rects.push({ ...rect, size, wrap });
+    }
+    return rects;
+  };
+  const floor = (n) => Math.min(1, low / base[n - 1]); // the n-th word at minFont
+
+  let n = list.length;
+  let k = 1;
+  let rects = layout(n, k);
+  if (!rects) {
+    // The most words that fit at the smallest legible size…
+    let lo = 0;
+    let hi = list.length;
+    let best = null;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      const found = layout(mid, floor(mid));
+      if (found) { lo = mid; best = found; } else hi = mid - 1;
+    }
+    n = Math.max(1, lo);
+    k = floor(n);
+    rects = best || layout(n, k);
+    // …then as large as they fit.
+    let small = k;
+    let large = 1;
+    for (let step = 0; step < 7 && rects; step += 1) {
+      const mid = (small + large) / 2;
+      const found = layout(n, mid);
+      if (found) { small = mid; rects = found; } else large = mid;
+    }
+  }
+  if (!rects) {
+    // Not even one word fits (a box a few pixels tall): the first word, in the corner.
+    const { w, h, wrap } = extent(0, base[0] * floor(1));
+    rects = [{ x: 0, y: 0, w, h, size: base[0] * floor(1), wrap }];
+    n = 1;
+  }
+  n = rects.length;
+  if (n < list.length) note.textContent = moreWords(list.length - n);
+  else note.remove();
+  // The spiral fills the box unevenly: centre the words as a whole, unless that would cover the note.
+  const left = Math.min(...rects.map((r) => r.x));
+  const right = Math.max(...rects.map((r) => r.x + r.w));
+  const upper = Math.min(...rects.map((r) => r.y));
+  const lower = Math.max(...rects.map((r) => r.y + r.h));
+  const dx = (width - left - right) / 2;
+  const dy = (height - upper - lower) / 2;
+  const noted = rects.length < list.length ? note.getBoundingClientRect() : null;
+  const clear = !noted || rects.every((r) => r.x + dx + r.w <= width - noted.width - 4
+    || r.y + dy + r.h <= height - noted.height - 2);
+  if (clear) for (const r of rects) { r.x += dx; r.y += dy; }
+  spans.forEach((span, i) => {
+    if (i >= rects.length) { span.remove(); return; }
+    const r = rects[i];
+    span.style.fontSize = `${r.size.toFixed(2)}px`;
+    span.style.left = `${r.x.toFixed(1)}px`;
+    span.style.top = `${r.y.toFixed(1)}px`;
+    if (r.wrap) wrapStyle(span, true);
   });
+  box.dataset.shown = String(n);
+  box.dataset.more = String(list.length - n);
+  return { shown: n, more: list.length - n };
 }
 
 /** The cloud, plus the same words as a list for screen readers. */
@@ -218,8 +329,17 @@ export function cloud(poll, options = {}) {
   const wrap = el("div", { class: "poll-cloud-wrap", role: "group",
     "aria-label": t("poll_cloud_label", { n: fmt(words.length) }) }, box, list);
   if (!words.length) wrap.append(el("p", { class: "hint" }, t("poll_no_words")));
-  // Lay out once the box is in the document and has a size.
-  requestAnimationFrame(() => drawCloud(box, words, options));
+  // Lay out once the box is in the document and has a size, and again whenever that size
+  // changes (a phone turned, a projector's window resized, the panel around it refitted).
+  let laidFor = "";
+  const watch = new ResizeObserver(() => {
+    if (!box.isConnected) { watch.disconnect(); return; }
+    const size = `${box.clientWidth}x${box.clientHeight}`;
+    if (size === laidFor) return;
+    laidFor = size;
+    drawCloud(box, words, options);
+  });
+  watch.observe(box);
   return wrap;
 }
 
@@ -243,7 +363,9 @@ export function resultsView(poll, { big = false } = {}) {
     case "histogram":
       return histogram(poll);
     case "words":
-      return cloud(poll, big ? { minFont: 22, maxFont: 96 } : {});
+      // On the projector, sized on the screen's height: the smallest word stays readable.
+      return cloud(poll, big ? { minFont: () => Math.max(20, 0.03 * innerHeight),
+        maxFont: () => 0.13 * innerHeight } : {});
     case "texts": {
       const answers = poll.results.answers || [];
       return el("div", { class: "poll-open-results" },
