@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 import socketio
+from sqlalchemy import create_engine, text
 
 from bench.servers import (
     Database,
@@ -176,6 +177,18 @@ def demo_sqlite(tmp_path) -> str:
 @pytest.fixture
 def server(demo_sqlite, tmp_path):
     """One Companion process on SQLite, the embedded default."""
+    proc = ServerProcess(base_env(demo_sqlite), tmp_path / "server.log").start()
+    yield proc
+    proc.stop()
+
+
+@pytest.fixture
+def code_join_server(demo_sqlite, tmp_path):
+    """The demo with joining by code allowed (the join panel shows only then)."""
+    engine = create_engine(demo_sqlite)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE events SET code_join_allowed = 1"))
+    engine.dispose()
     proc = ServerProcess(base_env(demo_sqlite), tmp_path / "server.log").start()
     yield proc
     proc.stop()
