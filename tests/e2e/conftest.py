@@ -252,13 +252,16 @@ def browser():
 
 @pytest.fixture
 def new_page(browser):
-    """Open pages in fresh browser contexts; ``phone=True`` gives a 360 px wide screen."""
+    """Open pages in fresh browser contexts; ``phone=True`` gives a 360 px wide screen,
+    ``viewport`` another size."""
     contexts = []
 
-    def _new(locale: str = "fr-FR", phone: bool = False):
+    def _new(locale: str = "fr-FR", phone: bool = False, viewport: dict | None = None):
         options = {"locale": locale}
         if phone:
             options.update(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+        elif viewport:
+            options.update(viewport=viewport)
         context = browser.new_context(**options)
         context.set_default_timeout(10_000)
         contexts.append(context)
