@@ -5,7 +5,7 @@ import { el } from "./api.js";
 import { errorMessage, isError, showError as showErrorIn } from "./errors.js";
 import { announce, t } from "./i18n.js";
 import { LiveClient, bindStatus, startPanels } from "./live.js";
-import { bindSessionShell } from "./shell.js";
+import { bindSessionShell, onSession } from "./shell.js";
 import { forgetStaff, staffToken } from "./staff.js";
 import { Store } from "./store.js";
 import { bindToast, toast } from "./toast.js";
@@ -53,6 +53,12 @@ function main() {
   bindSessionShell(client, root);
   client.on("refused", () => forgetStaff(root));
 
+  // Summaries are for facilitators only: a moderator is not sent to a page that refuses them.
+  const dashboardLink = root.querySelector("[data-dashboard-link]");
+  const showDashboardLink = (role) => { dashboardLink.hidden = role !== "facilitator"; };
+  showDashboardLink(staff.role);
+  client.on("snapshot", (snap) => { if (snap.you) showDashboardLink(snap.you.role); });
+
   // Every change shows it was made: the panels announce theirs; these say it here.
   const CONFIRM = {
     "floor.pause": "done_floor_pause", "floor.resume": "done_floor_resume",
@@ -87,6 +93,8 @@ function main() {
   // ------------------------------------------------------------ agenda, with undo
   let agenda = [];
   let currentId = null;
+  let ended = false;
+  const agendaEnded = root.querySelector("[data-agenda-ended]");
   const titleOf = (id) => (agenda.find((i) => i.id === id) || {}).title || t("between_items");
   const advance = async (itemId) => {
     const before = currentId;
@@ -131,22 +139,31 @@ function main() {
     if (done) announce(t("session_reopened"));
   });
 
-  const syncButtons = (session) => {
+  // An ended session's agenda no longer moves (the server refuses): its controls say so.
+  const syncAgenda = () => {
+    const index = agenda.findIndex((i) => i.id === currentId);
+    nextButton.disabled = ended || index >= agenda.length - 1;
+    for (const button of root.querySelectorAll("[data-advance]")) {
+      button.disabled = ended;
+      if (ended) button.setAttribute("aria-describedby", agendaEnded.id);
+      else button.removeAttribute("aria-describedby");
+    }
+    agendaEnded.hidden = !ended;
+  };
+  client.on("snapshot", (snap) => { agenda = snap.agenda || []; });
+  onSession(client, (session) => {
+    ended = session.status === "ended";
     startButton.disabled = session.status === "live";
-    startButton.hidden = session.status === "ended";
-    reopenButton.hidden = session.status !== "ended";
+    startButton.hidden = ended;
+    reopenButton.hidden = !ended;
     endButton.disabled = session.status !== "live";
     currentId = session.current_agenda_item_id;
-    const index = agenda.findIndex((i) => i.id === currentId);
-    nextButton.disabled = session.status === "ended" || index >= agenda.length - 1;
-  };
-  client.on("snapshot", (snap) => { agenda = snap.agenda || []; syncButtons(snap.session); });
-  client.on("session.updated", (data) => syncButtons(data.session));
+    syncAgenda();
+  });
   client.on("agenda.updated", (data) => {
     if (data.agenda) agenda = data.agenda;
     currentId = data.agenda_item_id;
-    const index = agenda.findIndex((i) => i.id === currentId);
-    nextButton.disabled = index >= agenda.length - 1;
+    syncAgenda();
   });
 
   bindProjectorControl(client, run);

@@ -4,7 +4,7 @@
 import { api, el } from "./api.js";
 import { showError as showErrorIn } from "./errors.js";
 import { announce, lang, t } from "./i18n.js";
-import { forgetStaff, staffToken } from "./staff.js";
+import { forgetStaff, rememberRole, staffToken } from "./staff.js";
 import { bindActions, loadRetention } from "./dashboard-actions.js";
 import { kindOf } from "./poll-kinds.js";
 
@@ -23,10 +23,30 @@ function showError(error) {
   showErrorIn(errorBox, /** @type {import("./errors.js").ApiError | null} */ (error));
 }
 
-/** @param {import("./errors.js").ApiError} error */
+/**
+ * Show what `role` may use: everything to a facilitator; to anyone else, why the summaries are
+ * not theirs and what is left to them (each session's console).
+ * @param {string | null | undefined} role
+ */
+function showRole(role) {
+  const facilitator = role === "facilitator";
+  for (const node of root.querySelectorAll("[data-facilitator-only]")) node.hidden = !facilitator;
+  root.querySelector("[data-dash-not-facilitator]").hidden = facilitator;
+  if (!facilitator) showError({ message: t("forbidden") });
+  return facilitator;
+}
+
+/**
+ * Show `error` where it is seen: the page's error box, brought into view. A refusal (the role
+ * changed since the login) takes the facilitator's controls away with their reason.
+ * @param {import("./errors.js").ApiError} error
+ */
 function handleError(error) {
   if (error.status === 401) { forgetStaff(root); return; }
-  showError(error.status === 403 ? { message: t("forbidden") } : error);
+  if (error.status === 403) showRole(null);
+  else showError(error);
+  errorBox.scrollIntoView({ block: "nearest" });
+  errorBox.focus({ preventScroll: true });
 }
 
 /** The plural form of `key` that fits `n` in the page's language (Intl.PluralRules). */
@@ -257,15 +277,27 @@ function bindPreviews() {
   }
 }
 
-function main() {
+async function main() {
   const staff = staffToken(root);
   if (!staff) return;
   token = staff.token;
   bindDownloads();
   bindPreviews();
   bindActions({ root, slug, token, lang: docLang, onError: handleError, showError });
-  loadSynthesis();
-  loadRetention();
+  // The role of the login first, then the server's word on it (it may have changed since).
+  const load = () => { loadSynthesis(); loadRetention(); };
+  let role = staff.role;
+  if (showRole(role)) load();
+  try {
+    const me = await api("/auth/me", { token });
+    if (me.role === role) return;
+    role = me.role;
+    rememberRole(staff, role);
+    showError(null);
+    if (showRole(role)) load();
+  } catch (error) {
+    handleError(error);
+  }
 }
 
 main();

@@ -3,8 +3,9 @@
 // drag and drop), give the floor to a programme speaker, and the agenda's clock.
 import { el } from "./api.js";
 import { announce, t } from "./i18n.js";
-import { byData, clockText, kindLabel } from "./floor-common.js";
+import { byData, clockText, elapsedAt, kindLabel } from "./floor-common.js";
 import { fillList } from "./panel.js";
+import { onSession } from "./shell.js";
 
 /** @implements {import("./floor.js").FloorView} */
 export class FloorConsole {
@@ -18,12 +19,18 @@ export class FloorConsole {
     this.dragging = null;
     /** @type {number | null} */
     this.focusId = null;
+    // Once the session has ended, the floor is not given any more and its clocks stop.
+    this.ended = false;
   }
 
   bind() {
     const { sessionId } = this.panel.ctx;
     const run = this.panel.ctx.run || ((name, payload) => this.panel.client.send(name, payload));
     this.run = run;
+    onSession(this.panel.client, (session) => {
+      this.ended = session.status === "ended";
+      if (this.panel.state.value) { this.render(); this.tick(); }
+    });
     for (const button of this.section.querySelectorAll("[data-floor-action]")) {
       button.addEventListener("click", () => run(button.dataset.floorAction, { session_id: sessionId }));
     }
@@ -104,9 +111,18 @@ export class FloorConsole {
     action("floor.resume").hidden = !(current && current.paused);
     action("floor.pause").disabled = !current;
     action("floor.end").disabled = !current;
-    action("floor.next").disabled = !queue.length && !planned.length;
+    action("floor.next").disabled = this.ended || (!queue.length && !planned.length);
     action("floor.close_list").hidden = !listOpen;
     action("floor.open_list").hidden = listOpen;
+    // Hands cannot be raised in an ended session: reopening the list would do nothing.
+    action("floor.open_list").disabled = this.ended;
+    const endedNote = byData(this.section, "ended");
+    endedNote.hidden = !this.ended;
+    const describedBy = this.ended ? endedNote.id : null;
+    for (const name of ["floor.next", "floor.open_list"]) {
+      if (describedBy) action(name).setAttribute("aria-describedby", describedBy);
+      else action(name).removeAttribute("aria-describedby");
+    }
     byData(this.section, "fairness").checked = Boolean(fairness);
     byData(this.section, "count").textContent = queue.length ? `(${queue.length})` : "";
 
@@ -127,8 +143,9 @@ export class FloorConsole {
       entry.has_spoken ? el("span", { class: "floor-badge floor-spoke" }, t("fl_spoke")) : null,
       el("span", { class: "floor-entry-actions" },
         el("button", {
-          type: "button", class: "button small", text: t("fl_give"),
+          type: "button", class: "button small", text: t("fl_give"), disabled: this.ended,
           "aria-label": t("fl_move_label", { action: t("fl_give"), name: entry.name }),
+          "aria-describedby": describedBy,
           onclick: () => this.run("floor.give", { session_id: sessionId, request_id: entry.request_id }),
         }),
         el("button", {
@@ -162,21 +179,28 @@ export class FloorConsole {
       speaker.organisation ? el("span", { class: "floor-org" }, speaker.organisation) : null,
       el("span", { class: "hint" }, clockText(speaker.allotted_s)),
       el("button", {
-        type: "button", class: "button small", text: t("fl_give"),
+        type: "button", class: "button small", text: t("fl_give"), disabled: this.ended,
         "aria-label": t("fl_move_label", { action: t("fl_give"), name: speaker.name }),
+        "aria-describedby": describedBy,
         onclick: () => this.run("floor.give", { session_id: sessionId, speaker_id: speaker.speaker_id }),
       })), { empty: byData(this.section, "planned-empty") });
   }
 
-  /** The agenda's clock: the item's time left, the slot's, ahead of or behind the plan. */
+  /** The speech's allotted and elapsed time; the agenda's clock: the item's time left, the
+   * slot's, ahead of or behind the plan. */
   tick() {
-    const { clock } = this.panel.floor;
+    const { clock, current } = this.panel.floor;
     const left = byData(this.section, "slot-left");
     const itemLeft = byData(this.section, "item-left");
     const behind = byData(this.section, "behind");
     const now = this.panel.serverNow();
-    if (!clock || !clock.slot_ends_at) {
-      left.textContent = t("fl_not_started");
+    byData(this.section, "allotted").textContent = current
+      ? t("fl_allotted", { time: clockText(current.allotted_s), elapsed: clockText(elapsedAt(current, now)) })
+      : "";
+    if (this.ended || !clock || !clock.slot_ends_at) {
+      // Ended: the clocks stop; nothing runs over any more.
+      left.textContent = this.ended ? t("ended") : t("fl_not_started");
+      for (const node of [left, itemLeft, behind]) node.dataset.state = "idle";
       itemLeft.textContent = "—";
       behind.textContent = "—";
       return;

@@ -5,7 +5,7 @@
 // page with a wrong clock, a late join or a reconnect show the right remaining time.
 import { announce, t } from "./i18n.js";
 import { FloorAttendee } from "./floor-attendee.js";
-import { byData, clockText, elapsedAt, kindLabel, timerView } from "./floor-common.js";
+import { byData, kindLabel, timerView } from "./floor-common.js";
 import { FloorConsole } from "./floor-console.js";
 import { startPanel } from "./panel.js";
 import { Value } from "./store.js";
@@ -126,13 +126,6 @@ export class FloorPanel {
       state.textContent = current.paused
         ? t("fl_paused")
         : view.state === "overrun" ? t("fl_overrun") : view.state === "warning" ? t("fl_warning") : "";
-      const allotted = byData(panel, "allotted");
-      if (allotted) {
-        allotted.textContent = t("fl_allotted", {
-          time: clockText(current.allotted_s),
-          elapsed: clockText(elapsedAt(current, this.serverNow())),
-        });
-      }
     }
     this.view?.tick?.();
   }

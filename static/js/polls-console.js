@@ -6,6 +6,7 @@ import { showError } from "./errors.js";
 import { announce, t } from "./i18n.js";
 import { kindOf, needs } from "./poll-kinds.js";
 import { answersLabel, fmt, kindLabel, resultsView, stateLabel } from "./polls-common.js";
+import { onSession } from "./shell.js";
 
 /** @typedef {import("./polls-common.js").Poll} Poll */
 
@@ -26,9 +27,12 @@ export function startConsole(client, ctx, book) {
   const submitButton = form.querySelector("[data-composer-submit]");
   const cancelButton = form.querySelector("[data-composer-cancel]");
   const board = panel.querySelector("[data-poll-leaderboard]");
+  const endedNote = panel.querySelector("[data-polls-ended]");
   const cards = new Map(); // poll id -> {node, results, count, answers}
   let agenda = [];
   let editing = null;
+  // An ended session opens no poll (the server refuses): drafts wait for a reopen.
+  let ended = false;
 
   const run = (name, payload) => ctx.run(name, payload);
 
@@ -177,13 +181,14 @@ export function startConsole(client, ctx, book) {
         }
       } }, label);
     const buttons = [];
+    const opening = { disabled: ended, "aria-describedby": ended ? endedNote.id : null };
     if (poll.state === "draft") {
-      buttons.push(button(t("poll_open"), "poll.open", { class: "primary" }));
+      buttons.push(button(t("poll_open"), "poll.open", { class: "primary", ...opening }));
       buttons.push(el("button", { type: "button", dataset: { action: "edit" }, onclick: () => fillComposer(poll) }, t("poll_edit")));
     } else if (poll.state === "open") {
       buttons.push(button(t("poll_close"), "poll.close", { class: "primary" }));
     } else {
-      buttons.push(button(t("poll_reopen"), "poll.open"));
+      buttons.push(button(t("poll_reopen"), "poll.open", opening));
     }
     if (poll.state !== "draft" && !poll.results_public) buttons.push(button(t("poll_reveal"), "poll.reveal"));
     buttons.push(button(t("poll_delete"), "poll.delete", { class: "danger" }));
@@ -262,6 +267,7 @@ export function startConsole(client, ctx, book) {
   function render() {
     const polls = ordered();
     empty.hidden = polls.length > 0;
+    endedNote.hidden = !(ended && polls.some((p) => p.state !== "open"));
     const keep = new Set(polls.map((p) => p.id));
     for (const [id, card] of cards) {
       if (!keep.has(id)) { card.node.remove(); cards.delete(id); }
@@ -317,6 +323,12 @@ export function startConsole(client, ctx, book) {
     book.reset(snap.polls);
     render();
     showLeaderboard(snap.quiz);
+  });
+  onSession(client, (session) => {
+    const now = session.status === "ended";
+    if (now === ended) return;
+    ended = now;
+    render();
   });
   client.on("poll.updated", (data) => {
     const { poll, previous } = book.update(data.poll);

@@ -49,6 +49,9 @@ export function startConsole(client, ctx, section) {
   const tabs = [...section.querySelectorAll("[data-qa-tab]")];
   const run = ctx.run || ((name, payload) => client.send(name, payload).catch((e) => { announce(e.message); return null; }));
   let tab = "pending";
+  // Until the moderator picks a tab, the panel never stays on an empty tab while another holds
+  // questions: it opens on Live when pre-moderation is off, on Pending when it is on.
+  let picked = false;
   let selectedId = null;
   let selectedIndex = 0;
   let editor = null; // {id, kind}: an inline form is open; re-renders wait for it to close
@@ -206,12 +209,38 @@ export function startConsole(client, ctx, section) {
         el("p", { class: "qa-actions" }, buttons)));
   };
 
+  /** The tab to be on when the moderator has not picked one. */
+  const preferredTab = (counts) => {
+    const first = store.settings.premoderation ? ["pending", "live"] : ["live", "pending"];
+    return [...first, "answered", "archived"].find((key) => counts[key] > 0) || first[0];
+  };
+
+  const showTab = (key, { focus = false } = {}) => {
+    tab = key;
+    for (const button of tabs) {
+      const on = button.dataset.qaTab === key;
+      button.setAttribute("aria-selected", on ? "true" : "false");
+      button.tabIndex = on ? 0 : -1;
+      if (on && focus) button.focus();
+    }
+    panel.setAttribute("aria-labelledby", `qa-tab-${key}`);
+    selectedId = null;
+    selectedIndex = 0;
+  };
+
   function render() {
     if (editor) return;
+    /** @type {Record<string, number>} */
+    const counts = {};
     for (const button of tabs) {
       const key = button.dataset.qaTab;
-      const n = store.values().filter(IN_TAB[key]).length;
-      button.querySelector("[data-qa-tab-count]").textContent = String(n);
+      counts[key] = store.values().filter(IN_TAB[key]).length;
+      button.querySelector("[data-qa-tab-count]").textContent = String(counts[key]);
+    }
+    // Chosen once the snapshot told the questions and the settings.
+    if (!picked && client.snapshot && !counts[tab]) {
+      const want = preferredTab(counts);
+      if (want !== tab) showTab(want);
     }
     const hadFocus = list.contains(document.activeElement) || document.activeElement === document.body;
     const focusKey = list.contains(document.activeElement) ? document.activeElement.dataset.focusKey : null;
@@ -228,30 +257,13 @@ export function startConsole(client, ctx, section) {
     }
   }
 
+  /** The moderator picks a tab: it stays theirs. */
   const switchTab = (key, { focus = false } = {}) => {
-    tab = key;
-    for (const button of tabs) {
-      const on = button.dataset.qaTab === key;
-      button.setAttribute("aria-selected", on ? "true" : "false");
-      button.tabIndex = on ? 0 : -1;
-      if (on && focus) button.focus();
-    }
-    panel.setAttribute("aria-labelledby", `qa-tab-${key}`);
-    selectedId = null;
-    selectedIndex = 0;
+    picked = true;
+    showTab(key, { focus });
     editor = null;
     render();
   };
-
-  // What is live first: with nothing waiting for moderation, the console opens on live questions.
-  let opened = false;
-  client.on("snapshot", () => {
-    if (opened) return;
-    opened = true;
-    const items = store.values();
-    if (tab === "pending" && !items.some((q) => q.state === "pending")
-        && items.some((q) => q.state === "approved")) switchTab("live");
-  });
 
   for (const button of tabs) {
     button.addEventListener("click", () => switchTab(button.dataset.qaTab));

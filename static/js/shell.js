@@ -4,6 +4,17 @@ import { renderAgendaLists, showWebconference } from "./agenda-view.js";
 import { announce, t } from "./i18n.js";
 
 /**
+ * Call `handler(session)` with the session as the snapshot has it, then on each session.updated
+ * (a start, an end, a reopen), also when replayed after a reconnect.
+ * @param {import("./live.js").LiveClient} client
+ * @param {(session: {status: string, current_agenda_item_id?: number | null, [key: string]: any}) => void} handler
+ */
+export function onSession(client, handler) {
+  client.on("snapshot", (snap) => handler(snap.session));
+  client.on("session.updated", (data) => handler(data.session));
+}
+
+/**
  * Keep the page's session status, presence count and current agenda item up to date.
  * @param {import("./live.js").LiveClient} client
  * @param {HTMLElement} root
@@ -39,15 +50,12 @@ export function bindSessionShell(client, root) {
   client.on("snapshot", (snap) => {
     agenda = snap.agenda;
     renderAgendaLists(root, agenda);
-    showWebconference(root, snap.session);
-    showStatus(snap.session);
-    showCurrent(snap.session.current_agenda_item_id, { quiet: true });
     showPresence(snap.presence);
   });
-  client.on("session.updated", (data) => {
-    showWebconference(root, data.session);
-    showStatus(data.session);
-    showCurrent(data.session.current_agenda_item_id, { quiet: true });
+  onSession(client, (session) => {
+    showWebconference(root, session);
+    showStatus(session);
+    showCurrent(session.current_agenda_item_id, { quiet: true });
   });
   client.on("agenda.updated", (data) => {
     if (!data.agenda) return showCurrent(data.agenda_item_id);

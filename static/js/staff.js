@@ -16,6 +16,15 @@ export function staffToken(root) {
   return staff;
 }
 
+/**
+ * Remember the role the server now gives this login (a facilitator may change it after the login).
+ * @param {{token: string, role: string, name?: string}} staff  the stored login
+ * @param {string} role
+ */
+export function rememberRole(staff, role) {
+  store.set("staff", { ...staff, role });
+}
+
 /** Forget the login (refused or expired) and go to log in again. */
 export function forgetStaff(/** @type {HTMLElement} */ root) {
   store.remove("staff");

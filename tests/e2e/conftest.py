@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 import socketio
+from sqlalchemy import create_engine, text
 
 from bench.servers import (
     Database,
@@ -181,6 +182,18 @@ def server(demo_sqlite, tmp_path):
     proc.stop()
 
 
+@pytest.fixture
+def code_join_server(demo_sqlite, tmp_path):
+    """The demo with joining by code allowed (the join panel shows only then)."""
+    engine = create_engine(demo_sqlite)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE events SET code_join_allowed = 1"))
+    engine.dispose()
+    proc = ServerProcess(base_env(demo_sqlite), tmp_path / "server.log").start()
+    yield proc
+    proc.stop()
+
+
 def fresh_postgres_database(name: str) -> str:
     """Drop and create database ``name``; return its SQLAlchemy URL."""
     database = Database(PG_ADMIN_URL, Path(tempfile.gettempdir()), name=name)
@@ -239,13 +252,16 @@ def browser():
 
 @pytest.fixture
 def new_page(browser):
-    """Open pages in fresh browser contexts; ``phone=True`` gives a 360 px wide screen."""
+    """Open pages in fresh browser contexts; ``phone=True`` gives a 360 px wide screen,
+    ``viewport`` another size."""
     contexts = []
 
-    def _new(locale: str = "fr-FR", phone: bool = False):
+    def _new(locale: str = "fr-FR", phone: bool = False, viewport: dict | None = None):
         options = {"locale": locale}
         if phone:
             options.update(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+        elif viewport:
+            options.update(viewport=viewport)
         context = browser.new_context(**options)
         context.set_default_timeout(10_000)
         contexts.append(context)

@@ -9,9 +9,8 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 from pyzbar.pyzbar import decode
-from sqlalchemy import create_engine, text
 
-from .conftest import DEMO_FACILITATOR, ServerProcess, base_env, staff_login_in_browser
+from .conftest import DEMO_FACILITATOR, staff_login_in_browser
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 # A folder to keep the screenshots in (docs/screenshots/console.png, projector.png and
@@ -41,18 +40,6 @@ def _connected(page):
 
 def _doc_height(page) -> int:
     return page.evaluate("document.documentElement.scrollHeight")
-
-
-@pytest.fixture
-def code_join_server(demo_sqlite, tmp_path):
-    """The demo with joining by code allowed (the join panel shows only then)."""
-    engine = create_engine(demo_sqlite)
-    with engine.begin() as connection:
-        connection.execute(text("UPDATE events SET code_join_allowed = 1"))
-    engine.dispose()
-    proc = ServerProcess(base_env(demo_sqlite), tmp_path / "server.log").start()
-    yield proc
-    proc.stop()
 
 
 def test_the_console_fits_a_laptop_and_its_moves_are_confirmed_or_undoable(

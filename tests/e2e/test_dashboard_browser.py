@@ -58,6 +58,13 @@ def test_the_facilitator_sees_figures_previews_and_downloads(server, make_client
     assert page.errors == []
 
 
+# Everything the API keeps for facilitators (summaries, synthesis, retention, purge, mailing).
+FACILITATOR_CONTROLS = (
+    "[data-download], [data-preview], [data-mail-open], [data-retention-form] button, "
+    "[data-purge-open], [data-figures]"
+)
+
+
 def test_a_moderator_is_told_the_dashboard_is_for_facilitators(server, new_page):
     page = new_page(locale="fr-FR")
     path = f"/dashboard/{server.programme()['slug']}"
@@ -65,6 +72,50 @@ def test_a_moderator_is_told_the_dashboard_is_for_facilitators(server, new_page)
     error = page.locator("[data-dash-error]")
     error.wait_for()
     assert "Seule l'équipe d'animation" in error.inner_text()
+    # Only what a moderator may use is offered: each session's console, nothing that would fail.
+    expect(page.locator("[data-dash-not-facilitator]")).to_be_visible()
+    expect(page.locator(".dash-session a.button", has_text="Console")).to_have_count(4)
+    for control in page.locator(FACILITATOR_CONTROLS).all():
+        expect(control).to_be_hidden()
+    assert page.errors == []
+
+
+def test_a_stale_facilitator_login_loses_the_controls_with_their_reason(server, new_page):
+    programme = server.programme()
+    path = f"/dashboard/{programme['slug']}"
+    # The browser remembers a facilitator; the server now says moderator.
+    page = new_page(locale="fr-FR")
+    staff_login_in_browser(page, server, who=DEMO_MODERATOR, next_path=path)
+    page.evaluate(
+        """() => { const s = JSON.parse(localStorage.getItem('companion:staff'));
+                   s.role = 'facilitator'; localStorage.setItem('companion:staff', JSON.stringify(s)); }"""
+    )
+    page.reload()
+    expect(page.locator("[data-dash-error]")).to_contain_text("Seule l'équipe d'animation")
+    for control in page.locator(FACILITATOR_CONTROLS).all():
+        expect(control).to_be_hidden()
+    stored = page.evaluate("() => JSON.parse(localStorage.getItem('companion:staff')).role")
+    assert stored == "moderator"
+
+    # A facilitator refused on the way (the role taken away meanwhile) is told, where they look.
+    page = new_page(locale="fr-FR")
+    staff_login_in_browser(page, server, who=DEMO_FACILITATOR, next_path=path)
+    last = page.locator(f"[data-session-id='{programme['sessions'][-1]['id']}']")
+    last.locator("[data-figures] .dash-figure").first.wait_for()
+    page.route(
+        "**/summary.json*",
+        lambda route: route.fulfill(
+            status=403,
+            content_type="application/json",
+            body=json.dumps({"error": {"code": "forbidden", "message": "Refusé."}}),
+        ),
+    )
+    last.locator("[data-download='session'][data-format='json']").click()
+    error = page.locator("[data-dash-error]")
+    expect(error).to_contain_text("Seule l'équipe d'animation")
+    expect(error).to_be_in_viewport()
+    for control in page.locator(FACILITATOR_CONTROLS).all():
+        expect(control).to_be_hidden()
     assert page.errors == []
 
 
