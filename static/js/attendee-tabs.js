@@ -20,12 +20,15 @@ export function bindAttendeeTabs(client, root) {
   const alertBox = root.querySelector("[data-poll-alert-box]");
   const alertQuestion = root.querySelector("[data-poll-alert-question]");
   const endedCard = root.querySelector("[data-ended]");
+  const nowLive = root.querySelector("[data-now-live]");
+  const nowEnded = root.querySelector("[data-now-ended]");
   let active = "now";
   let chosen = false; // the person picked a tab: the page no longer picks one for them
   let alertPollId = null;
   const openPolls = new Map(); // id -> poll, the open ones this page knows
   const seenQuestions = new Set();
   let lastSpeaker = null;
+  const isEnded = () => root.classList.contains("is-ended");
 
   const showBadge = (key) => {
     const badge = buttons.get(key).querySelector("[data-tab-badge]");
@@ -62,6 +65,12 @@ export function bindAttendeeTabs(client, root) {
     }
     unread.set(key, 0);
     showBadge(key);
+    // On a phone the Polls tab lists the open polls first: there, the alert above them would
+    // only repeat what shows. Those polls count as seen; a poll opened later alerts again.
+    if (key === "polls" && PHONE.matches) {
+      for (const poll of openPolls.values()) dismissed.add(poll.id);
+      showAlert();
+    }
   };
 
   for (const [key, button] of buttons) {
@@ -86,7 +95,7 @@ export function bindAttendeeTabs(client, root) {
   const showAlert = () => {
     const waiting = unanswered().filter((p) => !dismissed.has(p.id));
     const poll = waiting.find((p) => p.id === alertPollId) || waiting[waiting.length - 1];
-    if (!poll || root.classList.contains("is-ended")) {
+    if (!poll || isEnded()) {
       alertBox.hidden = true;
       alertPollId = null;
       return;
@@ -115,12 +124,23 @@ export function bindAttendeeTabs(client, root) {
     else if (poll) openPolls.delete(poll.id);
   };
 
-  // ---- the ended state: contributions stop, the page says so
+  // ---- the ended state: contributions stop, the page says so, and nothing is "now" any more
+  /** The agenda keeps its items, none of them marked as under way (shell.js marks one). */
+  const unmarkCurrent = () => {
+    if (!isEnded()) return;
+    for (const li of root.querySelectorAll("[data-agenda-item].is-current")) {
+      li.classList.remove("is-current");
+      li.removeAttribute("aria-current");
+    }
+  };
   const showSession = (session) => {
     const ended = session.status === "ended";
     root.classList.toggle("is-ended", ended);
     endedCard.hidden = !ended;
+    nowLive.hidden = ended;
+    nowEnded.hidden = !ended;
     if (ended) alertBox.hidden = true;
+    unmarkCurrent();
   };
 
   client.on("snapshot", (snap) => {
@@ -135,12 +155,16 @@ export function bindAttendeeTabs(client, root) {
     showAlert();
   });
   client.on("session.updated", (data) => showSession(data.session));
-  client.on("agenda.updated", () => bump("now"));
+  client.on("agenda.updated", () => {
+    unmarkCurrent();
+    if (!isEnded()) bump("now");
+  });
   client.on("poll.updated", (data) => {
     const poll = data.poll;
     const wasOpen = openPolls.has(poll.id);
     trackPoll(poll);
     if (poll.state === "open" && !wasOpen) {
+      dismissed.delete(poll.id); // opened again: news again
       bump("polls");
       alertPollId = poll.id; // the newest opening is the one the alert names
     } else if (poll.state === "closed" && wasOpen) {

@@ -1,6 +1,7 @@
 // @ts-check
 // The attendee's session page: join with the personal link, then go live.
 import { api, store } from "./api.js";
+import { errorMessage, isError } from "./errors.js";
 import { t } from "./i18n.js";
 import { bindAttendeeTabs } from "./attendee-tabs.js";
 import { LiveClient, bindStatus, startPanels } from "./live.js";
@@ -15,8 +16,7 @@ async function participantToken() {
   const params = new URLSearchParams(location.search);
   const linkToken = params.get("t");
   if (linkToken) {
-    // Keep the personal link for the event's other sessions, then drop it from the address bar.
-    store.set(`registration:${slug}`, linkToken);
+    // Drop the personal link from the address bar (it is kept below once it proved good).
     params.delete("t");
     const query = params.toString();
     history.replaceState(null, "", location.pathname + (query ? `?${query}` : ""));
@@ -28,17 +28,38 @@ async function participantToken() {
   const joined = await api(`/sessions/${sessionId}/join`, {
     method: "POST", body: { registration_token: registration },
   });
+  // Keep the personal link for the event's other sessions: a cut-short one never replaces a good one.
+  if (linkToken) store.set(`registration:${slug}`, linkToken);
   store.set(tokenKey, joined.token);
   return joined.token;
 }
 
-/** Show the join invitation instead of the live panels, with why when known. */
-function needJoin(/** @type {string | undefined} */ message) {
+/**
+ * Whether ``error`` says the personal link itself is at fault: cut short, mistyped, or replaced
+ * since (a validator's "at least 10 characters", a bad signature, a revoked registration).
+ * @param {import("./errors.js").ApiError | string | undefined} error
+ */
+function brokenLink(error) {
+  return isError(error, "invalid") || isError(error, "unauthorized");
+}
+
+/**
+ * Show the join invitation instead of the live panels, with why when known. A broken personal
+ * link is told in plain words, with where to get a new one; other refusals (not registered for
+ * this session, removed by a moderator, the server out of reach) keep the server's own message.
+ * @param {import("./errors.js").ApiError | string} [why]
+ */
+function needJoin(why) {
   document.getElementById("live-panels").hidden = true;
   document.querySelector("[data-tabs]").hidden = true;
   const box = document.getElementById("needs-join");
   box.hidden = false;
-  if (message) box.querySelector("[data-join-message]").textContent = message;
+  const message = box.querySelector("[data-join-message]");
+  const broken = box.querySelector("[data-join-broken]");
+  const isBroken = brokenLink(why);
+  broken.hidden = !isBroken;
+  message.hidden = isBroken;
+  if (why && !isBroken) message.textContent = errorMessage(why);
   for (const node of document.querySelectorAll("[data-conn-status]")) node.textContent = "";
 }
 
@@ -47,7 +68,7 @@ async function main() {
   try {
     token = await participantToken();
   } catch (error) {
-    needJoin(error.message);
+    needJoin(error);
     return;
   }
   if (!token) {
@@ -61,7 +82,7 @@ async function main() {
   bindAttendeeTabs(client, root);
   client.on("refused", (error) => {
     store.remove(tokenKey);
-    needJoin(error && error.message ? error.message : t("refused"));
+    needJoin(error && error.code ? error : t("refused"));
   });
   client.on("session.removed", () => {
     store.remove(tokenKey);

@@ -84,7 +84,8 @@ export function startAttendee(client, ctx, book) {
         ` ${kindLabel(poll.kind)} · `,
         poll.anonymous ? t("poll_anonymous") : el("strong", {}, t("poll_named"))),
       el("h3", { class: "poll-question", id: qid }, poll.question));
-    const card = { node, key: shapeKey(poll), status, results, count };
+    // sendButton: the submit button of a form ballot (words, text, checkboxes, ranking).
+    const card = { node, key: shapeKey(poll), status, results, count, sendButton: null };
     if (poll.state === "open") {
       node.append(ballotForm(poll, qid, card), status);
       if (poll.my_answer) setStatus(card, "recorded");
@@ -138,6 +139,8 @@ export function startAttendee(client, ctx, book) {
       if (current) current.my_answer = answer;
       poll.my_answer = answer;
       if (pressed) pressed();
+      // A form's button now offers to change the answer just sent.
+      if (card.sendButton) card.sendButton.textContent = t("poll_change");
       // The card's status is a live region (role=status): screen readers hear the outcome.
       setStatus(card, "recorded");
       showResults(current || poll);
@@ -203,9 +206,10 @@ export function startAttendee(client, ctx, book) {
    */
   function formShell(poll, qid, card, fields, collect) {
     const error = el("p", { class: "form-error", role: "alert", hidden: true });
+    card.sendButton = el("button", { type: "submit", class: "primary poll-send" },
+      t(poll.my_answer ? "poll_change" : "poll_send"));
     const form = el("form", { class: "poll-form", "aria-labelledby": qid, novalidate: true },
-      fields, error,
-      el("button", { type: "submit", class: "primary poll-send" }, t(poll.my_answer ? "poll_change" : "poll_send")));
+      fields, error, card.sendButton);
     form.addEventListener("submit", (ev) => {
       ev.preventDefault();
       const answer = collect();

@@ -17,6 +17,9 @@ import { Questions, bindStore, details, metaLine, replyBlock, voteLabel } from "
 export function startAttendee(client, ctx, section) {
   const store = new Questions();
   bindStore(client, store);
+  // Once the session has ended nothing takes an upvote and nothing is on screen. The page's
+  // root says so: served that way, then kept by attendee-tabs.js, whose handlers run first.
+  const ended = () => ctx.root.classList.contains("is-ended");
   const form = section.querySelector("[data-qa-form]");
   const textarea = form.querySelector("textarea");
   const count = form.querySelector("[data-qa-count]");
@@ -64,8 +67,10 @@ export function startAttendee(client, ctx, section) {
     }
   };
 
-  const row = (q) => {
-    const canVote = q.state === "approved";
+  const row = (/** @type {Question} */ asked) => {
+    // After the end the projector's pin means nothing to the room any more.
+    const q = ended() && asked.pinned ? { ...asked, pinned: false } : asked;
+    const canVote = q.state === "approved" && !ended();
     const voteButton = canVote
       ? el("button", {
           type: "button", class: "qa-vote", "aria-pressed": q.voted ? "true" : "false",
@@ -94,7 +99,7 @@ export function startAttendee(client, ctx, section) {
     const visible = store.values().filter((q) =>
       q.mine || (q.state === "approved" || q.state === "answered"));
     const shown = visible.filter((q) => show === "all" || q.mine);
-    const pinned = shown.filter((q) => q.pinned && q.state === "approved");
+    const pinned = ended() ? [] : shown.filter((q) => q.pinned && q.state === "approved");
     const rest = store.sorted(shown.filter((q) => !pinned.includes(q)), sort.value);
     keepingFocus(list, () => fillList(list, [...pinned, ...rest], row, { empty }), "questionId");
     empty.textContent = show === "mine" ? t("q_none_here") : empty.dataset.text;
@@ -104,6 +109,7 @@ export function startAttendee(client, ctx, section) {
   store.subscribe(render);
   client.on("snapshot", fillSelects);
   client.on("question.banned", (data) => setBanned(Boolean(data.banned)));
+  client.on("session.updated", render);
   sort.addEventListener("change", render);
   for (const chip of section.querySelectorAll("[data-qa-show]")) {
     chip.addEventListener("click", () => {

@@ -24,3 +24,7 @@ for (const form of document.querySelectorAll(".recover-form")) {
     }
   });
 }
+
+// A link to the "lost link" box (/events/<slug>#lost-link, from a broken personal link): open it.
+const wanted = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+if (wanted instanceof HTMLDetailsElement && wanted.classList.contains("recover")) wanted.open = true;

@@ -65,8 +65,11 @@ form.addEventListener("submit", async (event) => {
       const link = result.join_links[input.value];
       list.append(el("li", {}, el("a", { href: link, text: t("join_session", { title: input.dataset.title }) })));
     }
-    form.hidden = true;
     const done = document.getElementById("register-done");
+    const many = list.children.length > 1;
+    for (const node of done.querySelectorAll("[data-links-one]")) node.hidden = many;
+    for (const node of done.querySelectorAll("[data-links-many]")) node.hidden = !many;
+    form.hidden = true;
     done.hidden = false;
     done.focus();
   } catch (error) {
