@@ -64,7 +64,7 @@ def test_a_moderator_is_told_the_dashboard_is_for_facilitators(server, new_page)
     staff_login_in_browser(page, server, who=DEMO_MODERATOR, next_path=path)
     error = page.locator("[data-dash-error]")
     error.wait_for()
-    assert "Seule l'équipe d'animation" in error.inner_text()
+    assert "Seule l’équipe d’animation" in error.inner_text()
     assert page.errors == []
 
 
@@ -136,10 +136,10 @@ def test_after_a_session_the_facilitator_downloads_every_format_and_acts(
     card.locator("[data-mail-open]").click()
     box = card.locator("[data-mail-box]")
     box.locator("pre").wait_for()
-    assert "Synthèse de « " in box.inner_text() and "Bonjour" in box.inner_text()
+    assert "Compte rendu de « " in box.inner_text() and "Bonjour" in box.inner_text()
     shot(page, "dashboard-mail-laptop")
     box.get_by_role("button", name="Envoyer maintenant").click()
-    expect(box.locator(".dash-done")).to_contain_text("La synthèse part vers les inscrit·es.")
+    expect(box.locator(".dash-done")).to_contain_text("Le compte rendu part vers les inscrit·es.")
     expect(box.locator(".dash-record li").first).to_contain_text("par Animateur démo à 4 personnes")
 
     # Retention: a delay saved, then the purge confirmed by typing the event's short name.
