@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 
 import pytest
 from babel.messages.extract import extract_from_dir
@@ -94,3 +95,41 @@ def test_a_validators_problem_with_values_comes_in_the_asked_language(app, langu
         assert problem.endswith("'Mars/Olympus'") and problem.startswith(
             "fuseau horaire inconnu" if language == "fr" else "unknown timezone"
         )
+
+
+def _french_entries() -> list[tuple[str, str]]:
+    """(msgid, msgstr) of every French translation, each plural form apart."""
+    found = []
+    for po in ROOT.glob("companion/**/translations/fr/LC_MESSAGES/messages.po"):
+        with po.open("rb") as handle:
+            for message in read_po(handle):
+                if not message.id:
+                    continue
+                msgid = message.id if isinstance(message.id, str) else message.id[0]
+                strings = message.string if isinstance(message.string, tuple) else [message.string]
+                found += [(msgid, text) for text in strings if text]
+    return found
+
+
+def test_french_writes_its_apostrophes_one_way():
+    """’ everywhere: "prêts à l’emploi" beside "prêts à l'emploi" read as two hands."""
+    assert [text for _msgid, text in _french_entries() if "'" in text] == []
+
+
+def test_french_names_a_speaker_the_same_way_everywhere():
+    """intervenant·e, intervenant·es: never "intervenant" on one page and "·e" on the next."""
+    bare = re.compile(r"\b[Ii]ntervenants?\b(?!·)")
+    assert [text for _msgid, text in _french_entries() if bare.search(text)] == []
+
+
+def test_french_calls_a_session_summary_a_compte_rendu_and_the_event_synthesis_a_synthese():
+    summary = re.compile(r"\bsummary\b", re.I)
+    synthesis = re.compile(r"\bsynthesis\b", re.I)
+    mixed = [
+        (msgid, text)
+        for msgid, text in _french_entries()
+        if (summary.search(msgid) and "synthèse" in text.lower())
+        or (synthesis.search(msgid) and "compte rendu" in text.lower())
+        or (re.search(r"\bsummaries\b", msgid, re.I) and "synthèses" in text.lower())
+    ]
+    assert mixed == []

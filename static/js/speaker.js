@@ -3,7 +3,7 @@
 // questions of the room about their agenda items. It watches only: a speaker token may join
 // the session and nothing else.
 import { el, store } from "./api.js";
-import { announce, t } from "./i18n.js";
+import { announce, lang, t } from "./i18n.js";
 import { LiveClient, bindStatus } from "./live.js";
 import { timerView } from "./floor-common.js";
 import { Questions } from "./questions-common.js";
@@ -13,6 +13,13 @@ const root = document.getElementById("speaker");
 const sessionId = Number(root.dataset.sessionId);
 const $ = (name) => root.querySelector(`[data-speaker-${name}]`);
 const PUBLIC = new Set(["approved", "answered"]);
+const plural = new Intl.PluralRules(lang);
+
+/** The form of `key` (its one/other strings) that fits `n` in the page's language. */
+function tn(/** @type {string} */ key, /** @type {number} */ n) {
+  const forms = t(key);
+  return (forms[plural.select(n)] || forms.other).replaceAll("%(n)s", String(n));
+}
 
 /** The token from the link's fragment (#t=...), kept for later visits, or the one kept. */
 function speakerToken() {
@@ -45,6 +52,8 @@ class SpeakerView {
     // The room's questions, merged as the Q&A panel merges them (the highest votes_version wins).
     this.questions = new Questions();
     this.hadFloor = false;
+    // What the timer card says while someone else (or nobody) has the floor.
+    this.waiting = "";
   }
 
   start() {
@@ -104,10 +113,14 @@ class SpeakerView {
     const timer = $("timer");
     const state = $("timer-state");
     const current = this.floor.current;
-    if (!current || !this.me || current.speaker_id !== this.me.id) {
-      timer.textContent = "--:--";
+    const mine = Boolean(current && this.me && current.speaker_id === this.me.id);
+    // No clock until the floor is theirs: a big "--:--" under someone else's name read as theirs.
+    timer.hidden = !mine;
+    state.dataset.state = mine ? "" : "idle";
+    if (!mine) {
+      timer.textContent = "";
       timer.dataset.state = "idle";
-      state.textContent = "";
+      state.textContent = this.waiting;
       return;
     }
     const view = timerView(current, Date.now() + this.offset);
@@ -138,6 +151,9 @@ class SpeakerView {
   /** When the speaker's own next item comes, from the plan and the current item's clock. */
   renderTurn(index) {
     const mine = this.myItemIds();
+    // The speaker's own item now or still to come, whose planned time the timer card shows.
+    const own = this.agenda.slice(Math.max(index, 0)).find((item) => mine.has(item.id));
+    this.waiting = own ? t("sp_wait_planned", { n: own.planned_minutes }) : t("sp_wait");
     const turn = $("turn");
     turn.hidden = !mine.size;
     if (!mine.size) return;
@@ -178,7 +194,7 @@ class SpeakerView {
     el("p", { class: "speaker-q-text" }, q.text),
     el("p", { class: "speaker-q-meta" },
       el("span", { class: "speaker-q-votes" },
-        t(q.upvotes === 1 ? "sp_votes" : "sp_votes_many", { n: q.upvotes })),
+        tn("sp_votes", q.upvotes)),
       q.author ? el("span", {}, q.author) : null,
       q.speaker_id === this.me.id ? el("span", { class: "speaker-badge" }, t("sp_for_you")) : null,
       q.pinned ? el("span", { class: "speaker-badge is-pinned" }, t("sp_pinned")) : null,

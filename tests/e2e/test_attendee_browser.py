@@ -178,7 +178,7 @@ def test_registration_errors_show_at_their_field_in_french(server, phone):
     phone.click("#register-form button[type=submit]")
     email_error = phone.locator("#err-email")
     email_error.wait_for()
-    assert email_error.inner_text() == "Cette adresse électronique n'est pas valide."
+    assert email_error.inner_text() == "Cette adresse électronique n’est pas valide."
     assert phone.locator("#err-name").inner_text() == "Ce champ est obligatoire."
     for field in ("#reg-name", "#reg-email"):
         assert phone.get_attribute(field, "aria-invalid") == "true"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 
 import pytest
 from PIL import Image
@@ -289,10 +290,15 @@ def test_the_speaker_view_shows_their_timer_what_comes_next_and_their_questions(
         expect(questions.first).to_contain_text("associé les habitants")
         assert page.locator("[data-current-item]").inner_text() == item["title"]
         expect(page.locator("[data-speaker-turn]")).to_have_text("C’est votre point.")
-        expect(page.locator("[data-speaker-timer]")).to_have_text("--:--")
+        # No clock before the floor is theirs: what is planned for them instead.
+        expect(page.locator("[data-speaker-timer]")).to_be_hidden()
+        expect(page.locator("[data-speaker-timer-state]")).to_have_text(
+            f"Pas encore à vous. Prévu pour vous : {item['planned_minutes']} min."
+        )
         moderator.ok("floor.give", {"session_id": sid, "speaker_id": speaker["id"]})
         expect(page.locator("[data-speaker-who]")).to_have_text("Vous avez la parole")
-        expect(page.locator("[data-speaker-timer]")).not_to_have_text("--:--")
+        expect(page.locator("[data-speaker-timer]")).to_be_visible()
+        expect(page.locator("[data-speaker-timer]")).to_have_text(re.compile(r"^\+?\d+(:\d\d)+$"))
         assert page.locator("[data-speaker-timer]").get_attribute("data-state") in (
             "running",
             "warning",

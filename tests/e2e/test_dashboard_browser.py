@@ -71,7 +71,7 @@ def test_a_moderator_is_told_the_dashboard_is_for_facilitators(server, new_page)
     staff_login_in_browser(page, server, who=DEMO_MODERATOR, next_path=path)
     error = page.locator("[data-dash-error]")
     error.wait_for()
-    assert "Seule l'équipe d'animation" in error.inner_text()
+    assert "Seule l’équipe d’animation" in error.inner_text()
     # Only what a moderator may use is offered: each session's console, nothing that would fail.
     expect(page.locator("[data-dash-not-facilitator]")).to_be_visible()
     expect(page.locator(".dash-session a.button", has_text="Console")).to_have_count(4)
@@ -91,7 +91,7 @@ def test_a_stale_facilitator_login_loses_the_controls_with_their_reason(server, 
                    s.role = 'facilitator'; localStorage.setItem('companion:staff', JSON.stringify(s)); }"""
     )
     page.reload()
-    expect(page.locator("[data-dash-error]")).to_contain_text("Seule l'équipe d'animation")
+    expect(page.locator("[data-dash-error]")).to_contain_text("Seule l’équipe d’animation")
     for control in page.locator(FACILITATOR_CONTROLS).all():
         expect(control).to_be_hidden()
     stored = page.evaluate("() => JSON.parse(localStorage.getItem('companion:staff')).role")
@@ -112,7 +112,7 @@ def test_a_stale_facilitator_login_loses_the_controls_with_their_reason(server, 
     )
     last.locator("[data-download='session'][data-format='json']").click()
     error = page.locator("[data-dash-error]")
-    expect(error).to_contain_text("Seule l'équipe d'animation")
+    expect(error).to_contain_text("Seule l’équipe d’animation")
     expect(error).to_be_in_viewport()
     for control in page.locator(FACILITATOR_CONTROLS).all():
         expect(control).to_be_hidden()
@@ -187,10 +187,10 @@ def test_after_a_session_the_facilitator_downloads_every_format_and_acts(
     card.locator("[data-mail-open]").click()
     box = card.locator("[data-mail-box]")
     box.locator("pre").wait_for()
-    assert "Synthèse de « " in box.inner_text() and "Bonjour" in box.inner_text()
+    assert "Compte rendu de « " in box.inner_text() and "Bonjour" in box.inner_text()
     shot(page, "dashboard-mail-laptop")
     box.get_by_role("button", name="Envoyer maintenant").click()
-    expect(box.locator(".dash-done")).to_contain_text("La synthèse part vers les inscrit·es.")
+    expect(box.locator(".dash-done")).to_contain_text("Le compte rendu part vers les inscrit·es.")
     expect(box.locator(".dash-record li").first).to_contain_text("par Animateur démo à 4 personnes")
 
     # Retention: a delay saved, then the purge confirmed by typing the event's short name.

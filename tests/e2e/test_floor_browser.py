@@ -146,7 +146,7 @@ def test_a_full_handover_sequence_with_timers(server, new_page, make_client):
 
     console.click('[data-floor-action="floor.end"]')
     expect(console.locator("[data-floor-name]")).to_have_text("Nobody has the floor.")
-    expect(lea.locator("[data-floor-name]")).to_have_text("Personne n'a la parole.")
+    expect(lea.locator("[data-floor-name]")).to_have_text("Personne n’a la parole.")
     expect(lea.locator("[data-floor-nextup]")).to_be_visible()
     expect(console.locator("[data-floor-timer]")).to_have_text("--:--")
 

@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.browser]
         (
             "fr-FR",
             {
-                "register": "S'inscrire",
+                "register": "S’inscrire",
                 "done": "Vous êtes inscrit·e",
                 "connected": "Connecté",
                 "live": "En direct",

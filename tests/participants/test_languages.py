@@ -32,7 +32,7 @@ def test_validation_errors_are_french_and_name_each_field(http, event):
     problems = {d["field"]: d["problem"] for d in error["details"]}
     assert problems == {
         "name": "Ce champ est obligatoire.",
-        "email": "Cette adresse électronique n'est pas valide.",
+        "email": "Cette adresse électronique n’est pas valide.",
     }
     assert _count() == before
 
@@ -91,12 +91,12 @@ def test_http_errors_of_the_framework_follow_the_language_too(http):
     assert fr.status_code == 404
     assert fr.get_json()["error"] == {
         "code": "not_found",
-        "message": "Rien ici : vérifiez l'adresse.",
+        "message": "Rien ici : vérifiez l’adresse.",
     }
     en = http.delete("/api/v1/events", headers={"Accept-Language": "en"})
     assert en.status_code == 405
     assert en.get_json()["error"]["message"] == "DELETE is not allowed on /api/v1/events."
     page = http.get("/nowhere?lang=fr")
-    assert page.status_code == 404 and "Rien ici : vérifiez l&#39;adresse." in page.get_data(
+    assert page.status_code == 404 and "Rien ici : vérifiez l’adresse." in page.get_data(
         as_text=True
     )

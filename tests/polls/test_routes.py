@@ -12,7 +12,7 @@ from .conftest import fingerprint
 @pytest.mark.parametrize(
     ("lang", "title", "question"),
     [
-        ("fr", "Où en êtes-vous ?", "Où en êtes-vous avec l'expérimentation ?"),
+        ("fr", "Où en êtes-vous ?", "Où en êtes-vous avec l’expérimentation ?"),
         ("en", "Where do you stand?", "Where do you stand with experimentation?"),
     ],
 )

@@ -221,7 +221,7 @@ def test_markdown_export_escapes_names_once(http, connect, people, first_session
         f"/api/v1/sessions/{first_session.id}/summary.md?lang=fr", headers=facilitator
     ).get_data(as_text=True)
     assert "Anne O'Neil \\& Co" in text
-    assert "Motion d'ordre" in text
+    assert "Motion d’ordre" in text
     assert "&#39;" not in text and "&amp;" not in text
 
 

@@ -229,3 +229,28 @@ def scripted(event, people, connect, moderator_token) -> Scripted:
     coalescer.flush()
     db.session.expire_all()
     return script
+
+
+@pytest.fixture
+def one_item(event, people, connect, moderator_token):
+    """The first session, run with a single agenda item: its programme speaker spoke, one
+    registered person came; then it ended."""
+    coalescer.flush()
+    session = event.sessions[0]
+    sid = session.id
+    registration = people.register([sid], name="Léa Dupont")
+    joined = people.http.post(
+        f"/api/v1/sessions/{sid}/join", json={"registration_token": registration["token"]}
+    ).get_json()
+    connect(joined["token"]).ok("session.join", {"session_id": sid})
+    moderator = connect(moderator_token)
+    moderator.ok("session.join", {"session_id": sid})
+    moderator.ok("session.start", {"session_id": sid})
+    item = session.agenda[0]
+    moderator.ok("agenda.advance", {"session_id": sid, "agenda_item_id": item.id})
+    moderator.ok("floor.give", {"session_id": sid, "speaker_id": item.speakers[0].id})
+    moderator.ok("floor.end", {"session_id": sid})
+    moderator.ok("session.end", {"session_id": sid})
+    coalescer.flush()
+    db.session.expire_all()
+    return session

@@ -30,11 +30,11 @@ def test_the_dashboard_lists_the_sessions_and_loads_its_script(http, event):
 
 def test_the_dashboard_speaks_french_by_default(http, event):
     page = http.get(f"/dashboard/{event.slug}").data.decode()
-    assert "<h1>" in page and "Tableau de bord de l'animation" in page
+    assert "<h1>" in page and "Tableau de bord de l’animation" in page
     # The script's strings come translated too, in the page's JSON data block.
     blocks = re.findall(r'<script type="application/json" class="i18n">(.*?)</script>', page, re.S)
     strings = {k: v for block in blocks for k, v in json.loads(block).items()}
-    assert strings["forbidden"].startswith("Seule l'équipe d'animation")
+    assert strings["forbidden"].startswith("Seule l’équipe d’animation")
     assert strings["preview"] == "Aperçu"
 
 

@@ -56,7 +56,7 @@ def test_the_synthesis_pdf_reads_as_a_document_to_hand_out(scripted, people, con
     assert count >= 2
     assert "Thèmes récurrents" in text or "Thèmes qui reviennent" in text, text[:400]
     assert "expérimentation" in text and "tiers-lieux" in text
-    assert "De l'inscription à la contribution, session par session" in text
+    assert "De l’inscription à la contribution, session par session" in text
     assert "1 sessions" not in text and "1 réponses" not in text  # plurals by the catalogue
 
     count, text = pages(export_event(event, "pdf", lang="en").read(), "synthesis-en")

@@ -75,6 +75,35 @@ def theme_sources(sources: dict) -> str:
     )
 
 
+def agenda_line(agenda: dict) -> str:
+    """The agenda as planned and as run, in a sentence whose plural follows the items run."""
+    return ngettext(
+        "Planned: %(planned)s. Run: %(actual)s over %(num)d item; items that overran: %(over)s.",
+        "Planned: %(planned)s. Run: %(actual)s over %(num)d items; items that overran: %(over)s.",
+        agenda["items_run"],
+        planned=duration(agenda["planned_s"]),
+        actual=duration(agenda["actual_s"]),
+        over=agenda["overruns"],
+    )
+
+
+def attendance_line(attendance: dict) -> str:
+    """Who took part in the event, each count with its plural right."""
+    return _(
+        "%(people)s took part: %(registrations)s and %(unlinked)s (these cannot be linked "
+        "across sessions).",
+        people=ngettext("%(num)d person", "%(num)d people", attendance["people"]),
+        registrations=ngettext(
+            "%(num)d registration", "%(num)d registrations", attendance["registrations"]
+        ),
+        unlinked=ngettext(
+            "%(num)d join without registration",
+            "%(num)d joins without registration",
+            attendance["joined_without_registration"],
+        ),
+    )
+
+
 def funnel_rows(funnel: list[dict], labels: dict[str, str]) -> list[tuple[str, int]]:
     return [(labels[step["step"]], step["count"]) for step in funnel]
 
@@ -105,6 +134,8 @@ def _context(doc: dict, lang: str) -> dict:
         "funnel_chart": charts.funnel_bars,
         "funnel_rows": funnel_rows,
         "theme_sources": theme_sources,
+        "agenda_line": agenda_line,
+        "attendance_line": attendance_line,
         "sessions_label": sessions_label,
         "mean_chart": charts.mean_chart,
         "limit": LIST_LIMIT,
