@@ -133,3 +133,30 @@ def test_french_calls_a_session_summary_a_compte_rendu_and_the_event_synthesis_a
         or (re.search(r"\bsummaries\b", msgid, re.I) and "synthèses" in text.lower())
     ]
     assert mixed == []
+
+
+def test_each_catalogue_defines_each_message_once():
+    """Babel keeps one of two entries of the same msgid without a word (gettext's msgfmt
+    refuses the file): the other translation is silently lost."""
+    for po in ROOT.glob("companion/**/translations/fr/LC_MESSAGES/messages.po"):
+        seen: dict[tuple[str, str], int] = {}
+        duplicates = []
+        for entry in po.read_text(encoding="utf-8").split("\n\n"):
+            lines = [line for line in entry.splitlines() if not line.startswith("#")]
+            key, field = {"msgctxt": "", "msgid": ""}, None
+            for line in lines:
+                name = line.split(" ", 1)[0]
+                if name in key:
+                    field = name
+                    line = line[len(name) + 1 :]
+                elif not line.startswith('"'):
+                    field = None
+                    continue
+                if field:
+                    key[field] += line.strip().strip('"')
+            if key["msgid"]:
+                identity = (key["msgctxt"], key["msgid"])
+                if identity in seen:
+                    duplicates.append(f"{po.relative_to(ROOT)}: {key['msgid']!r}")
+                seen[identity] = 1
+        assert duplicates == []
