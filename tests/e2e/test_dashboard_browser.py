@@ -8,7 +8,12 @@ import os
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import DEMO_FACILITATOR, DEMO_MODERATOR, staff_login_in_browser
+from tests.e2e.conftest import (
+    DEMO_FACILITATOR,
+    DEMO_MODERATOR,
+    run_command,
+    staff_login_in_browser,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -98,18 +103,20 @@ def test_a_stale_facilitator_login_loses_the_controls_with_their_reason(server, 
     assert stored == "moderator"
 
     # A facilitator refused on the way (the role taken away meanwhile) is told, where they look.
+    second = ("seconde.animatrice@demo.companion", "une-phrase-de-passe-longue")
+    run_command(
+        server.env, "create-staff", "--email", second[0], "--password", second[1],
+        "--role", "facilitator",
+    )  # fmt: skip
     page = new_page(locale="fr-FR")
-    staff_login_in_browser(page, server, who=DEMO_FACILITATOR, next_path=path)
+    staff_login_in_browser(page, server, who=second, next_path=path)
     last = page.locator(f"[data-session-id='{programme['sessions'][-1]['id']}']")
     last.locator("[data-figures] .dash-figure").first.wait_for()
-    page.route(
-        "**/summary.json*",
-        lambda route: route.fulfill(
-            status=403,
-            content_type="application/json",
-            body=json.dumps({"error": {"code": "forbidden", "message": "Refusé."}}),
-        ),
-    )
+    admin = server.login(DEMO_FACILITATOR)
+    staff = server.api("/staff", token=admin).json()["staff"]
+    member = next(m for m in staff if m["email"] == second[0])
+    demoted = server.api(f"/staff/{member['id']}", "PATCH", {"role": "moderator"}, token=admin)
+    assert demoted.status_code == 200, demoted.text
     last.locator("[data-download='session'][data-format='json']").click()
     error = page.locator("[data-dash-error]")
     expect(error).to_contain_text("Seule l’équipe d’animation")
