@@ -349,7 +349,7 @@ def test_a_refusal_that_is_not_the_links_fault_keeps_its_own_words(server, phone
     message = phone.locator("[data-join-message]")
     message.wait_for()
     expect(message).to_have_text(
-        "Vous n'êtes pas inscrit·e à cette session. Inscrivez-vous d'abord, puis rejoignez-la."
+        "Vous n’êtes pas inscrit·e à cette session. Inscrivez-vous d’abord, puis rejoignez-la."
     )
     assert not phone.locator("[data-join-broken]").is_visible()
     assert phone.errors == []
@@ -413,7 +413,7 @@ def test_after_the_end_nothing_is_now_nothing_on_screen_nothing_to_upvote(
     phone.goto(registration_link(server, sid, "Lea"))
     assert phone.locator("#attendee").get_attribute("class") == "is-ended"
     phone.wait_for_function(CONNECTED)
-    ended_page_shows_nothing_live(phone, "La session est terminée", "Maintenant", "À l'écran")
+    ended_page_shows_nothing_live(phone, "La session est terminée", "Maintenant", "À l’écran")
     phone.locator("#tab-questions").click()
     assert phone.locator("[data-qa-list] .qa-item").is_visible()
     assert phone.locator("[data-qa-list] button").count() == 0
