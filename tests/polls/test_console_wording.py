@@ -23,3 +23,13 @@ def test_the_ready_made_polls_box_names_itself_once(http, first_session, lang, t
     assert box.count(title) == 1
     assert f'<p class="hint" id="poll-templates-hint">{hint}</p>' in box
     assert 'aria-labelledby="poll-templates-title"' in box
+
+
+@pytest.mark.parametrize(("lang", "label"), [("fr", "Code d’accès :"), ("en", "Join code:")])
+def test_the_join_code_label_keeps_the_languages_punctuation(http, first_session, lang, label):
+    from companion.extensions import db
+
+    first_session.event.code_join_allowed = True
+    db.session.commit()
+    html = http.get(f"/console/{first_session.id}?lang={lang}").get_data(as_text=True)
+    assert f'{label} <strong class="join-code">{first_session.join_code}</strong>' in html
