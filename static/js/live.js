@@ -121,10 +121,8 @@ export class LiveClient {
   async _join() {
     const payload = { session_id: this.sessionId };
     if (this.seq !== null) payload.since_seq = this.seq;
-    let answer;
-    try {
-      answer = await this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck("session.join", payload);
-    } catch (err) {
+    const answer = await this._ask("session.join", payload);
+    if (!answer) {
       this._setStatus("reconnecting");
       setTimeout(() => this.socket.connected && this._join(), 2000);
       return;
@@ -160,17 +158,24 @@ export class LiveClient {
    * @returns {Promise<any>}
    */
   async send(name, payload) {
-    if (!this.socket || !this.socket.connected) {
-      throw { code: "unavailable", message: t("reconnecting") };
-    }
-    let answer;
-    try {
-      answer = await this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck(name, payload);
-    } catch (err) {
-      throw { code: "unavailable", message: t("reconnecting") };
-    }
+    const answer = this.socket && this.socket.connected ? await this._ask(name, payload) : null;
+    if (!answer) throw { code: "unavailable", message: t("reconnecting") };
     if (!answer.ok) throw answer.error;
     return answer.data;
+  }
+
+  /**
+   * Emit and wait for the server's answer; null when none came within ACK_TIMEOUT_MS or the
+   * connection dropped meanwhile.
+   * @param {string} name
+   * @param {Record<string, any>} payload
+   */
+  async _ask(name, payload) {
+    try {
+      return await this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck(name, payload);
+    } catch (noAnswer) {
+      return null;
+    }
   }
 
   /**
@@ -201,12 +206,7 @@ export class LiveClient {
     if (!entry || entry.inFlight) return;
     clearTimeout(entry.retry);
     entry.inFlight = true;
-    let answer;
-    try {
-      answer = await this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck(entry.name, entry.payload);
-    } catch (timedOut) {
-      answer = null;
-    }
+    const answer = await this._ask(entry.name, entry.payload);
     entry.inFlight = false;
     if (answer && answer.ok) {
       this._settle(clientId, "resolve", answer.data);
