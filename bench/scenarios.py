@@ -344,6 +344,10 @@ class Scenarios:
         self.f["baseline_lost"] = sum(w["missing"] for w in waited)
         self.f["baseline_fanout_p50_ms"] = _ms(percentile(latencies, 0.5))
         self.f["baseline_fanout_p99_ms"] = _ms(percentile(latencies, 0.99))
+        if self.f.get("fanout_p50_ms") and self.f["baseline_fanout_p50_ms"]:
+            self.f["fanout_vs_relay"] = round(
+                self.f["fanout_p50_ms"] / self.f["baseline_fanout_p50_ms"], 2
+            )
         if deliveries:
             baseline = cpu * 1e6 / deliveries
             self.f["baseline_cpu_us_per_delivery"] = round(baseline, 1)

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from bench import report, runner
 from bench.loadgen import KeySet, Values, resync_kind
+from bench.runner import Options
 from bench.wsclient import TEXT, SioClient, mask_frame
 from companion.cli import main
 from companion.config import ROOT
@@ -281,4 +282,24 @@ def test_targets_are_judged_from_the_figures():
         "poll_burst_acked_s": False,
         "final_tally_s": True,
         "cpu_ratio": True,
+    }
+
+
+def test_a_run_is_held_to_the_targets_of_its_shape():
+    """Issue 15's targets apply to the runs they were set for; issue 7's to every other."""
+    one = report.targets_for(Options(attendees=1000))
+    assert one["poll_burst_acked_s"] == ("<=", 1.0) and one["vote_cpu_ms_each"] == ("<=", 0.8)
+    assert one["cpu_ratio"] == ("<=", 1.15) and one["lost"] == ("==", 0)
+    scale_out = report.targets_for(
+        Options(attendees=2000, processes=2, database="postgresql://postgres@127.0.0.1/postgres")
+    )
+    assert scale_out["poll_burst_acked_s"] == ("<=", 3.0)
+    assert scale_out["fanout_vs_relay"] == ("<=", 2.0) and scale_out["refused"] == ("==", 0)
+    assert "vote_cpu_ms_each" not in scale_out
+    assert report.targets_for(Options(attendees=200)) == report.BASE_TARGETS
+    figures = {"poll_burst_acked_s": 1.01, "vote_cpu_ms_each": 0.7, "upvote_acked_s": 1.0}
+    assert report.targets_met(figures, one) == {
+        "poll_burst_acked_s": False,
+        "vote_cpu_ms_each": True,
+        "upvote_acked_s": True,
     }
