@@ -297,6 +297,7 @@ def test_a_run_is_held_to_the_targets_of_its_shape():
     assert scale_out["fanout_vs_relay"] == ("<=", 2.0) and scale_out["refused"] == ("==", 0)
     assert "vote_cpu_ms_each" not in scale_out
     assert report.targets_for(Options(attendees=200)) == report.BASE_TARGETS
+    assert report.targets_for(Options(attendees=5000)) == report.BASE_TARGETS  # nothing lost
     figures = {"poll_burst_acked_s": 1.01, "vote_cpu_ms_each": 0.7, "upvote_acked_s": 1.0}
     assert report.targets_met(figures, one) == {
         "poll_burst_acked_s": False,
