@@ -65,6 +65,7 @@ class Contribution:
     answer: dict | None = None
     error: BaseException | None = None
     alone: bool = False  # to run again in a transaction of its own (a resend's race)
+    leads: bool = False  # handed the queue: it must lead, it may no longer withdraw
 
 
 class GroupCommit:
@@ -88,10 +89,7 @@ class GroupCommit:
             self._queue.append(contribution)
             lead = not self._leading
             self._leading = True
-        if lead:
-            if tick > 0:
-                socketio.sleep(tick)  # let the rest of the burst arrive
-        else:
+        if not lead:
             contribution.done.wait(wait_s)
             if contribution.finished:
                 return
@@ -99,15 +97,23 @@ class GroupCommit:
                 if self._withdraw(contribution):
                     contribution.error = TimeoutError("the group commit did not get to it")
                     return
-                contribution.done.wait()  # taken meanwhile: its batch is under way
+                contribution.done.wait()  # taken, or handed the queue, meanwhile
                 if contribution.finished:
                     return
-        self._lead(contribution, max_batch)
+            tick = 0  # handed the queue: what gathered meanwhile is the batch
+        self._lead(contribution, max_batch, tick)
 
-    def _lead(self, own: Contribution, max_batch: int) -> None:
-        """Run batches until ``own`` is done, then hand the queue over to its head."""
+    def _lead(self, own: Contribution, max_batch: int, tick: float) -> None:
+        """Wait ``tick``, run batches until ``own`` is done, then hand the queue to its head.
+
+        Whatever ends this green thread meanwhile (even during the tick), the queue is handed
+        on: a leader that vanished with ``_leading`` set would leave every later contribution
+        of the process waiting for a batch that never comes.
+        """
         batch: list[Contribution] = []
         try:
+            if tick > 0:
+                socketio.sleep(tick)  # let the rest of the burst arrive
             while not own.finished:
                 with self._lock:
                     batch, self._queue = self._queue[:max_batch], self._queue[max_batch:]
@@ -123,15 +129,21 @@ class GroupCommit:
                     each.finished = True
                     each.done.set()
             with self._lock:
+                if not own.finished and own in self._queue:  # its leader is gone: refused
+                    self._queue.remove(own)
+                    own.error = own.error or RuntimeError("the group commit's leader failed")
+                    own.finished = True
                 successor = self._queue[0] if self._queue else None
+                if successor is not None:
+                    successor.leads = True
                 self._leading = successor is not None
             if successor is not None:
                 successor.done.set()  # woken unfinished: it leads next
 
     def _withdraw(self, contribution: Contribution) -> bool:
-        """Take a contribution out of the queue if no batch has taken it yet."""
+        """Take a contribution out of the queue if no batch has taken it nor handed it the lead."""
         with self._lock:
-            if contribution in self._queue:
+            if contribution in self._queue and not contribution.leads:
                 self._queue.remove(contribution)
                 return True
             return False

@@ -17,7 +17,7 @@ from sqlalchemy import event, select
 from companion.core import identity, metrics
 from companion.core.errors import Invalid
 from companion.core.identity import actor_from_token
-from companion.extensions import db
+from companion.extensions import db, socketio
 from companion.polls import voting
 from companion.polls.models import Ballot, Poll, PollState, PollTally
 from companion.questions import asking
@@ -408,3 +408,65 @@ def test_a_vote_batch_reads_its_poll_with_the_options_in_one_statement(
     assert statements.count("SELECT POLLS.ID,") == reads
     assert statements.count("SELECT POLL_OPTIONS.") == 0
     assert ballots_of(poll_id) == 3
+
+
+class _Ended(BaseException):
+    """What ends a green thread from outside, as eventlet's GreenletExit does."""
+
+
+def test_a_leader_ended_during_its_tick_hands_the_queue_on(
+    make_poll, people, first_session, monkeypatch
+):
+    """Its own vote is refused, unwritten, and the next contribution leads at once: before,
+    the process went on believing a batch was under way, and every later vote waited for it
+    (here 1 s, on a server 60 s) and was refused."""
+    poll = make_poll("single")
+    a = poll.options[0].id
+    first, second = (people.join(first_session.id)["token"] for _ in range(2))
+    db.session.commit()
+    queue = GroupCommit()
+    sleep = socketio.sleep
+
+    def ended(_seconds):
+        raise _Ended
+
+    monkeypatch.setattr(socketio, "sleep", ended)
+    killed = _vote_event(poll, first, a, "k1")
+    with pytest.raises(_Ended):
+        queue.submit(killed, tick=0.002, max_batch=10, wait_s=1)
+    assert killed.finished and killed.answer is None and killed.error is not None
+    monkeypatch.setattr(socketio, "sleep", sleep)
+
+    after = _vote_event(poll, second, a, "k2")
+    started = time.monotonic()
+    queue.submit(after, tick=0.002, max_batch=10, wait_s=1)
+    assert time.monotonic() - started < 0.5
+    assert after.error is None and after.answer == {"ok": True, "data": {"recorded": True}}
+    assert ballots_of(poll.id) == 1
+
+
+def test_a_contribution_handed_the_queue_can_no_longer_withdraw(make_poll, people, first_session):
+    """Handed the lead as its wait for a batch ran out, a contribution must lead rather than
+    leave: withdrawn then, nobody would lead the queue behind it."""
+    poll = make_poll("single")
+    a = poll.options[0].id
+    first, second = (people.join(first_session.id)["token"] for _ in range(2))
+    db.session.commit()
+    queue = GroupCommit()
+    waiting = _vote_event(poll, second, a, "w2")
+    leader = _vote_event(poll, first, a, "w1")
+    run = leader.run
+
+    def run_and_meanwhile_one_more_arrives(receipts):
+        waiting.done = socketio.server.eio.create_event()
+        queue._queue.append(waiting)  # arrived while this batch was being written
+        return run(receipts)
+
+    leader.run = run_and_meanwhile_one_more_arrives
+    queue.submit(leader, tick=0, max_batch=10)
+    assert leader.answer["ok"] and not waiting.finished
+    assert waiting.leads and waiting.done.is_set()
+    assert not queue._withdraw(waiting)  # its wait ran out just now: it must lead still
+    queue._lead(waiting, 10, 0)
+    assert waiting.answer == {"ok": True, "data": {"recorded": True}}
+    assert ballots_of(poll.id) == 2
