@@ -23,16 +23,22 @@ function meta(item, withOrganisation) {
   return [t("minutes_short", { n: item.planned_minutes }), names.join(", ")].filter(Boolean).join(" · ");
 }
 
-/** Redraw every `[data-agenda]` list of `root` from `agenda` (the console's as buttons). */
+/**
+ * Redraw every `[data-agenda]` list of `root` from `agenda`: the console's as buttons, a
+ * `data-agenda="brief"` one (the projector's) with titles, times and names only.
+ */
 export function renderAgendaLists(/** @type {ParentNode} */ root, /** @type {AgendaItem[]} */ agenda) {
   for (const list of root.querySelectorAll("[data-agenda]")) {
     const asButtons = list.classList.contains("agenda-console");
+    const brief = /** @type {HTMLElement} */ (list).dataset.agenda === "brief";
     list.replaceChildren(...agenda.map((item) => {
       const title = el("span", { class: "agenda-title", text: item.title });
-      const line = el("span", { class: "agenda-meta", text: meta(item, !asButtons) });
+      const line = el("span", { class: "agenda-meta", text: meta(item, !asButtons && !brief) });
       const body = asButtons
         ? [el("button", { type: "button", class: "agenda-advance", dataset: { advance: item.id } }, title, line)]
-        : [el("span", { class: "agenda-kind", text: kindLabel(item.kind) }), title, line];
+        : brief
+          ? [title, line]
+          : [el("span", { class: "agenda-kind", text: kindLabel(item.kind) }), title, line];
       return el("li", { class: `agenda-item kind-${item.kind}`, dataset: { agendaItem: item.id } }, ...body);
     }));
   }

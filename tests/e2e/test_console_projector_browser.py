@@ -201,6 +201,33 @@ def test_the_projector_fits_the_screen_shows_what_the_moderator_chooses_and_its_
                 moderator.ok("projector.show", {"session_id": sid, "mode": mode, **extra})
                 expect(projector).to_have_attribute("data-mode", mode)
                 assert _doc_height(page) <= height, (mode, width, height)
+        # The organisers edit the agenda during the session: the projector's list follows.
+        moderator.ok("projector.show", {"session_id": sid, "mode": "agenda"})
+        facilitator = server.login(DEMO_FACILITATOR)
+        added = server.api(
+            f"/sessions/{sid}/agenda",
+            "POST",
+            {"title": "Synthèse à chaud", "kind": "discussion", "planned_minutes": 10},
+            token=facilitator,
+        )
+        assert added.status_code == 201, added.text
+        agenda = page.locator('[data-panel="agenda"]')
+        last = agenda.locator(".agenda-item").last
+        expect(last.locator(".agenda-title")).to_have_text("Synthèse à chaud")
+        expect(last.locator(".agenda-meta")).to_have_text("10 min")
+        assert agenda.locator(".agenda-kind").count() == 0  # the projector's brief list
+        first_id = session["agenda"][0]["id"]
+        renamed = server.api(
+            f"/agenda-items/{first_id}",
+            "PATCH",
+            {"title": "Accueil et tour de table"},
+            token=facilitator,
+        )
+        assert renamed.status_code == 200, renamed.text
+        expect(agenda.locator(f'[data-agenda-item="{first_id}"] .agenda-title')).to_have_text(
+            "Accueil et tour de table"
+        )
+        assert _doc_height(page) <= 720
         # Any poll, also closed: its results, big.
         moderator.ok("projector.show", {"session_id": sid, "mode": "poll", "poll_id": poll["id"]})
         stage = page.locator(".poll-stage")
