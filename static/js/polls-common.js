@@ -156,6 +156,9 @@ export function histogram(poll) {
 
 const CLOUD_COLOURS = ["c0", "c1", "c2", "c3", "c4", "c5"];
 const REF = 100; // words are measured once at this font size (px), then scaled
+/** @type {Map<string, {n: number, k: number, total: number, searched: number}>} */
+const FITS = new Map(); // per cloud and box: the words shown, their scale, when last searched
+const REFIT_MS = 3000;
 
 /** "+ 12 more words": what a cloud says about the words it has no room for. */
 export function moreWords(n) {
@@ -169,11 +172,15 @@ export function moreWords(n) {
  * all fit, they all shrink together, never below minFont; past that the cloud keeps the most given
  * words and says how many more there are ("+ 12 more words"): no word leaves silently.
  * minFont and maxFont are pixels, or functions giving them (the projector's follow the screen).
+ * `memo` names the cloud (a poll): its refreshes in the same box first try the last fit found,
+ * and search afresh only when that fails or every REFIT_MS (a search lays out ~15 times: some
+ * 100 ms for a projector's cloud of 100 words, several times that on a slow laptop, at every
+ * refresh of the results while people answer).
  * @param {HTMLElement} box
  * @param {Array<{word: string, count: number}>} words
  * @returns {{shown: number, more: number}}
  */
-export function drawCloud(box, words, { minFont = 14, maxFont = 56 } = {}) {
+export function drawCloud(box, words, { minFont = 14, maxFont = 56, memo = "" } = {}) {
   box.replaceChildren();
   delete box.dataset.shown;
   delete box.dataset.more;
@@ -227,15 +234,23 @@ export function drawCloud(box, words, { minFont = 14, maxFont = 56 } = {}) {
   const aspect = width / height;
   const reach = Math.hypot(width / aspect, height) / 2 + 2;
   const spot = (w, h, placed) => {
-    const free = (r) => !placed.some((p) => r.x < p.x + p.w && r.x + r.w > p.x
-      && r.y < p.y + p.h && r.y + r.h > p.y);
+    // Steps of a few pixels, a fifth of a large word's height: as snug, far fewer to test.
+    const stride = Math.max(6, Math.min(w, h) / 5);
+    // The rectangle that stopped the last candidate stops the next ones most often: first.
+    let last = null;
+    const hits = (r, p) => r.x < p.x + p.w && r.x + r.w > p.x && r.y < p.y + p.h && r.y + r.h > p.y;
+    const free = (r) => {
+      if (last && hits(r, last)) return false;
+      for (const p of placed) if (hits(r, p)) { last = p; return false; }
+      return true;
+    };
     for (let angle = 0, radius = 0; radius <= reach;) {
       const cos = Math.cos(angle);
       const sin = Math.sin(angle);
       const rect = { x: width / 2 + radius * cos * aspect - w / 2, y: height / 2 + radius * sin - h / 2, w, h };
       if (rect.x >= 0 && rect.y >= 0 && rect.x + w <= width && rect.y + h <= height && free(rect)) return rect;
       const speed = Math.max(1, radius * Math.hypot(aspect * sin, cos));
-      angle += Math.min(0.5, 6 / speed);
+      angle += Math.min(0.5, stride / speed);
       radius = 2 * angle;
     }
     return null;
@@ -264,7 +279,25 @@ export function drawCloud(box, words, { minFont = 14, maxFont = 56 } = {}) {
 
   let n = list.length;
   let k = 1;
-  let rects = layout(n, k);
+  let rects = null;
+  const fitKey = memo && `${memo}|${width}x${height}|${low}|${high}`;
+  const known = fitKey ? FITS.get(fitKey) : undefined;
+  let reused = false;
+  if (known && performance.now() - known.searched < REFIT_MS) {
+    // A refresh of the same cloud in the same box: the last fit, new words included, most
+    // often holds (one layout instead of a search of fifteen); counts move every size a little
+    // and the spiral places anew, so a little smaller, then the smallest legible, is tried too.
+    const last = Math.min(known.n, list.length);
+    const grown = Math.min(list.length, known.n + Math.max(0, list.length - known.total));
+    const tries = [[grown, known.k], [last, known.k], [last, Math.max(floor(last), known.k * 0.9)],
+      [last, floor(last)]];
+    for (const [count, scale] of tries) {
+      if (count < 1 || scale < floor(count) - 1e-9) continue;
+      rects = layout(count, scale);
+      if (rects) { n = count; k = scale; reused = true; break; }
+    }
+  }
+  if (!rects) rects = layout(n, k);
   if (!rects) {
     // The most words that fit at the smallest legible size…
     let lo = 0;
@@ -284,8 +317,13 @@ export function drawCloud(box, words, { minFont = 14, maxFont = 56 } = {}) {
     for (let step = 0; step < 7 && rects; step += 1) {
       const mid = (small + large) / 2;
       const found = layout(n, mid);
-      if (found) { small = mid; rects = found; } else large = mid;
+      if (found) { small = mid; rects = found; k = mid; } else large = mid;
     }
+  }
+  if (rects && fitKey) {
+    if (FITS.size > 50) FITS.clear();
+    const searched = reused && known ? known.searched : performance.now();
+    FITS.set(fitKey, { n: rects.length, k, total: list.length, searched });
   }
   if (!rects) {
     // Not even one word fits (a box a few pixels tall): the first word, in the corner.
@@ -337,7 +375,7 @@ export function cloud(poll, options = {}) {
     const size = `${box.clientWidth}x${box.clientHeight}`;
     if (size === laidFor) return;
     laidFor = size;
-    drawCloud(box, words, options);
+    drawCloud(box, words, { ...options, memo: `poll-${poll.id}` });
   });
   watch.observe(box);
   return wrap;

@@ -360,7 +360,7 @@ DRAW = """async ([width, height, words, options]) => {
   document.body.append(wrap);
   const started = performance.now();
   const font = options.big ? { minFont: () => Math.max(20, 0.03 * innerHeight), maxFont: () => 0.13 * innerHeight } : {};
-  drawCloud(box, words, font);
+  drawCloud(box, words, { ...font, memo: options.memo || "" });
   return performance.now() - started;
 }"""
 
@@ -416,6 +416,33 @@ def test_a_crowded_cloud_shrinks_evenly_then_says_how_many_words_it_leaves_out(
                 page.locator(".test-cloud").screenshot(
                     path=os.path.join(SHOTS, f"cloud-{len(words)}-{box[0]}x{box[1]}.png")
                 )
+        assert page.errors == []
+    finally:
+        context.close()
+
+
+def test_a_cloud_refreshed_as_its_counts_move_keeps_its_rules_and_its_words(
+    server, browser, busy_session
+):
+    """A refresh of the same cloud in the same box tries the last fit before searching again
+    (a search is ~15 layouts): each drawing still keeps every rule, and the number of words
+    shown holds instead of jumping up and down at each refresh."""
+    context, page = _projector(browser, server, busy_session["sid"])
+    try:
+        page.locator(".poll-stage .poll-cloud").wait_for()
+        page.set_viewport_size({"width": 1920, "height": 1080})
+        shown = []
+        for refresh in range(6):
+            # Some words gain a vote at each refresh, the leaders too, which moves every size.
+            words = _words(100, lambda i, r=refresh: 1 + i % 7 + ((i + r) % 3 == 0))
+            page.evaluate(DRAW, [1700, 560, words, {"big": True, "memo": "poll-refreshed"}])
+            drawn = page.evaluate(CLOUD_DRAWN, ".test-cloud")
+            _check_cloud(drawn, f"refresh {refresh}")
+            assert min(w["size"] for w in drawn["words"]) >= 0.03 * 1080 - 0.05
+            shown.append(drawn["shown"])
+        assert drawn["more"] > 0  # a hundred words do not all fit: "+ N" says so
+        # A search of its own at each refresh made it jump (72, 72, 75, 72, 72, 75).
+        assert sum(a != b for a, b in zip(shown, shown[1:])) <= 1, shown
         assert page.errors == []
     finally:
         context.close()
