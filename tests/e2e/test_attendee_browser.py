@@ -64,14 +64,14 @@ def test_tabs_poll_alert_results_after_voting_and_the_end(server, make_client, p
     assert not phone.locator("#qa-text").is_visible()
 
     # A poll opens: an alert says so first, and the Polls tab counts one new thing.
-    question = "Où en êtes-vous avec l'expérimentation ?"
+    question = "Où en êtes-vous avec l’expérimentation ?"
     poll = moderator.ok(
         "poll.create",
         {
             "session_id": sid,
             "kind": "single",
             "question": question,
-            "options": ["Je découvre", "J'en mène une"],
+            "options": ["Je découvre", "J’en mène une"],
         },
     )["poll"]
     moderator.ok("poll.open", {"poll_id": poll["id"]})
@@ -101,7 +101,7 @@ def test_tabs_poll_alert_results_after_voting_and_the_end(server, make_client, p
     card.get_by_text("Répondez pour voir les résultats.").wait_for()
     assert card.locator(".poll-bar").count() == 0
     assert phone.evaluate("document.activeElement.closest('article.poll-card') !== null")
-    card.get_by_role("button", name="J'en mène une").click()
+    card.get_by_role("button", name="J’en mène une").click()
     card.locator("[role=status]", has_text="Votre réponse est enregistrée").wait_for()
     assert alert.locator("[data-poll-alert-box]").is_hidden()
 
@@ -443,7 +443,7 @@ def test_a_sent_word_cloud_or_text_answer_offers_to_change_it_and_the_polls_tab_
 
     cloud = moderator.ok(
         "poll.create",
-        {"session_id": sid, "kind": "wordcloud", "question": "En un mot, l'expérimentation…"},
+        {"session_id": sid, "kind": "wordcloud", "question": "En un mot, l’expérimentation…"},
     )["poll"]
     moderator.ok("poll.open", {"poll_id": cloud["id"]})
     alert_box = phone.locator("[data-poll-alert-box]")
@@ -451,7 +451,7 @@ def test_a_sent_word_cloud_or_text_answer_offers_to_change_it_and_the_polls_tab_
     # Opening the Polls tab shows the poll: the alert above it goes.
     tab(phone, "Sondages").click()
     expect(alert_box).to_be_hidden()
-    card = poll_card(phone, "En un mot, l'expérimentation…")
+    card = poll_card(phone, "En un mot, l’expérimentation…")
     send = card.locator("button[type=submit]")
     expect(send).to_have_text("Envoyer ma réponse")
     for i, word in enumerate(("tâtonner", "essayer")):

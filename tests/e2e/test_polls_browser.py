@@ -49,8 +49,8 @@ def poll_card(page, question: str):
 
 def test_moderator_opens_attendee_votes_projector_shows(server, new_page):
     session = server.programme()["sessions"][0]
-    question = "Où en êtes-vous avec l'expérimentation ?"
-    choice = "J'en mène une en ce moment"
+    question = "Où en êtes-vous avec l’expérimentation ?"
+    choice = "J’en mène une en ce moment"
 
     console = new_page(locale="fr-FR")
     staff_login_in_browser(console, server, next_path=f"/console/{session['id']}")
@@ -94,7 +94,7 @@ def test_moderator_opens_attendee_votes_projector_shows(server, new_page):
 
     # The moderator closes it; the word cloud comes next and the projector lays its words out.
     poll_card(console, question).locator("[data-action='poll.close']").click()
-    cloud_question = "En un mot, l'expérimentation c'est…"
+    cloud_question = "En un mot, l’expérimentation c’est…"
     poll_card(console, cloud_question).locator("[data-action='poll.open']").click()
     words = poll_card(phone, cloud_question)
     words.get_by_label("Mot 1").fill("Audace")

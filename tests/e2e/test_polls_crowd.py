@@ -149,8 +149,8 @@ def test_three_hundred_clients_vote_at_once(crowd_server, make_client):
         {
             "session_id": session_id,
             "kind": "single",
-            "question": "Où en êtes-vous avec l'expérimentation ?",
-            "options": ["Je découvre", "J'y réfléchis", "J'en mène une", "J'en ai mené une"],
+            "question": "Où en êtes-vous avec l’expérimentation ?",
+            "options": ["Je découvre", "J’y réfléchis", "J’en mène une", "J'en ai mené une"],
         },
     )["poll"]
     options = [o["id"] for o in poll["options"]]

@@ -30,14 +30,14 @@ OTHERS = [
     "Pascale, quels indicateurs conseillez-vous pour une première expérimentation ?",
     "Qui décide qu'une expérimentation est terminée, et sur quels critères ?",
 ]
-CHOICE = "Où en êtes-vous avec l'expérimentation ?"
+CHOICE = "Où en êtes-vous avec l’expérimentation ?"
 OPTIONS = [
     "Je découvre la notion",
-    "J'y réfléchis pour un projet",
-    "J'en mène une en ce moment",
-    "J'en ai déjà mené une",
+    "J’y réfléchis pour un projet",
+    "J’en mène une en ce moment",
+    "J’en ai déjà mené une",
 ]
-CLOUD = "En un mot, l'expérimentation c'est…"
+CLOUD = "En un mot, l’expérimentation c’est…"
 WORDS = (["tâtonner", "essayer", "apprendre"], ["trial", "risk", "learning"])
 
 

@@ -47,7 +47,7 @@ def test_the_whole_flow_over_sockets(room, first_session):
             "session_id": first_session.id,
             "kind": "single",
             "question": "Où en êtes-vous ?",
-            "options": ["Je découvre", "J'en mène une"],
+            "options": ["Je découvre", "J’en mène une"],
         },
     )["poll"]
     assert created["state"] == "draft"

@@ -72,7 +72,7 @@ def _poll(moderator, session_id, question="Où en êtes-vous ?", open_=True):
             "session_id": session_id,
             "kind": "single",
             "question": question,
-            "options": ["Je découvre", "J'en mène une"],
+            "options": ["Je découvre", "J’en mène une"],
         },
     )["poll"]
     if open_:

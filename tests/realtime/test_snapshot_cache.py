@@ -23,7 +23,7 @@ def _open_poll(moderator, session_id: int, **settings) -> dict:
             "session_id": session_id,
             "kind": "single",
             "question": "Où en êtes-vous ?",
-            "options": ["Je découvre", "J'en mène une"],
+            "options": ["Je découvre", "J’en mène une"],
             "settings": settings,
         },
     )["poll"]

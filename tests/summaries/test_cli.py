@@ -43,7 +43,7 @@ def test_export_writes_a_session_summary_and_the_event_synthesis(scripted, run, 
     result = run("export", "--event", slug, "--format", "md", "--lang", "en", "-o", str(target))
     assert result.exit_code == 0, result.output
     assert "Sessions: 100%" in result.output  # the progress bar, one step per session
-    assert target.read_text("utf-8").startswith("# L'innovation sociale")
+    assert target.read_text("utf-8").startswith("# L’innovation sociale")
 
     result = run("export", "--event", slug, "--format", "csv")
     assert result.exit_code != 0 and "per session" in result.output

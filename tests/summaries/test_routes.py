@@ -204,7 +204,7 @@ def test_every_format_renders_the_scripted_session(scripted, http, facilitator_t
     assert html.startswith("<!doctype html>") and "<svg" in html
     assert "Quelle place donner aux habitants dans la gouvernance de l&#39;expérimentation" in html
     markdown = docs["session.md"].decode()
-    assert markdown.startswith("# L'expérimentation")
+    assert markdown.startswith("# L’expérimentation")
     assert "## Polls" in markdown and ANONYMOUS_QUESTION in markdown
     assert json.loads(docs["session.json"])["kind"] == "session"
     assert json.loads(docs["event.json"])["kind"] == "event"
