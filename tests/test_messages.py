@@ -20,31 +20,48 @@ from companion.programme.schemas import EventIn
 SHOWN = {cls.__name__ for cls in (DomainError, *DomainError.__subclasses__())}
 
 
-def french_catalogue() -> dict[str, str]:
-    """Every msgid translated in the shared catalogue and the domains' own."""
-    known = {}
+def french_catalogues() -> dict[tuple[str | None, str], dict[str, str]]:
+    """(context, msgid) → the French of each catalogue (shared, domains') that translates it."""
+    known: dict[tuple[str | None, str], dict[str, str]] = {}
     for po in ROOT.glob("companion/**/translations/fr/LC_MESSAGES/messages.po"):
         with po.open("rb") as handle:
             for message in read_po(handle):
                 msgid = message.id if isinstance(message.id, str) else message.id[0]
                 if msgid and message.string and not message.fuzzy:
-                    known[msgid] = message.string
+                    known.setdefault((message.context, msgid), {})[str(po)] = str(message.string)
     return known
 
 
 def test_every_catalogued_message_has_its_french():
-    known = french_catalogue()
+    known = french_catalogues()
     method_map = [("**.py", "python"), ("**.html", "jinja2")]
-    keywords = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
+    keywords = {
+        "_": None,
+        "N_": None,
+        "gettext": None,
+        "ngettext": (1, 2),
+        "pgettext": ((1, "c"), 2),
+        "NC_": ((1, "c"), 2),
+    }
     missing = [
-        f"{folder.name}/{path}:{line} {message!r}"
+        f"{folder.name}/{path}:{line} {context or ''}|{message!r}"
         for folder in (ROOT / "companion", ROOT / "templates")
-        for path, line, message, _comments, _context in extract_from_dir(
+        for path, line, message, _comments, context in extract_from_dir(
             folder, method_map, keywords=keywords
         )
-        if (message[0] if isinstance(message, tuple) else message) not in known
+        if (context, message[0] if isinstance(message, tuple) else message) not in known
     ]
     assert missing == []
+
+
+def test_a_message_reads_the_same_in_every_catalogue_that_has_it():
+    """The catalogues are merged into one at run time, the last one read winning: a message
+    worded two ways ("Answered": Répondue for a question, Répondues for a summary's section)
+    gave every page one of them. Two uses that need two wordings take a context (pgettext)."""
+    differing = {
+        key: found for key, found in french_catalogues().items() if len(set(found.values())) > 1
+    }
+    assert differing == {}
 
 
 def _formatted(node: ast.AST) -> bool:

@@ -12,6 +12,29 @@ def N_(message: str) -> str:
     return message
 
 
+def NC_(context: str, message: str) -> tuple[str, str]:
+    """Mark ``message`` with its ``context`` (pgettext) for extraction; see :func:`translate_in`.
+
+    A context tells apart two uses of one English word that French words differently (a state,
+    "inscrit·e", and a count, "inscrit·es"): without it the catalogues merged into one would
+    give every page the same French.
+    """
+    return context, message
+
+
+def translate_in(marked: tuple[str, str]) -> str:
+    """:func:`translate` for a message marked with :func:`NC_`."""
+    context, message = marked
+    if not has_request_context() and origin.current() is None:
+        return message
+    from flask_babel import pgettext
+
+    try:
+        return pgettext(context, message)
+    except (KeyError, ValueError, RuntimeError):
+        return message
+
+
 def translate(message: str) -> str:
     """Return ``message`` in the language of the current request or socket event.
 

@@ -18,7 +18,7 @@ from sqlalchemy import delete, func, select
 
 from ..core import permissions
 from ..core.errors import Conflict, Invalid, NotFound
-from ..core.i18n import N_, translate
+from ..core.i18n import N_, NC_, translate_in
 from ..core.timeutil import as_utc
 from ..extensions import db
 from ..realtime import hub, revocation
@@ -37,14 +37,14 @@ from .service import agenda_item_dict, new_join_code, session_dict
 
 #: What a row held by these tables is called in a refusal ("it holds questions, polls").
 _HOLDER_LABELS = {
-    "questions": N_("questions"),
-    "polls": N_("polls"),
-    "participants": N_("participants"),
-    "registration_sessions": N_("registrations"),
-    "floor_requests": N_("turns to speak"),
-    "floor_agenda_runs": N_("a record of its running"),
-    "session_moderators": N_("a moderation record"),
-    "question_bans": N_("moderation records"),
+    "questions": NC_("held by", "questions"),
+    "polls": NC_("held by", "polls"),
+    "participants": NC_("held by", "participants"),
+    "registration_sessions": NC_("held by", "registrations"),
+    "floor_requests": NC_("held by", "turns to speak"),
+    "floor_agenda_runs": NC_("held by", "a record of its running"),
+    "session_moderators": NC_("held by", "a moderation record"),
+    "question_bans": NC_("held by", "moderation records"),
 }
 #: Tables that are part of the row itself (removed with it, nothing of anyone's is lost).
 _OWN_PARTS = {
@@ -257,7 +257,9 @@ def _holders(table_name: str, row_id: int) -> list[str]:
 def _refuse_if_held(table_name: str, row_id: int, message: str) -> None:
     held = _holders(table_name, row_id)
     if held:
-        what = ", ".join(translate(_HOLDER_LABELS.get(name, name)) for name in held)
+        what = ", ".join(
+            translate_in(_HOLDER_LABELS[name]) if name in _HOLDER_LABELS else name for name in held
+        )
         raise Conflict(message, params={"what": what}, details={"held_by": held})
 
 

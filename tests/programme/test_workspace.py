@@ -475,7 +475,7 @@ def test_removing_what_holds_contributions_is_refused(
     french = http.delete(
         f"/api/v1/speakers/{speaker.id}", headers={**auth, "Accept-Language": "fr"}
     )
-    assert "prises de parole" in french.get_json()["error"]["message"]
+    assert "des prises de parole" in french.get_json()["error"]["message"]  # "held by" context
     assert _snapshot() == before
 
 

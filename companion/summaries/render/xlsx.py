@@ -11,6 +11,7 @@ from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -137,7 +138,9 @@ FLOOR_FIELDS = ("session", "id", "at", "agenda_item", "poll_kind", "state", "aut
 def _contributions(workbook: Workbook, sessions: list[LiveSession], tz: str) -> None:
     _contribution_sheet(workbook, _("Questions"), rows.question_rows(sessions), QUESTION_FIELDS, tz)
     _contribution_sheet(workbook, _("Answers"), rows.answer_rows(sessions), ANSWER_FIELDS, tz)
-    _contribution_sheet(workbook, _("Floor"), rows.floor_rows(sessions), FLOOR_FIELDS, tz)
+    _contribution_sheet(
+        workbook, pgettext("sheet", "Floor"), rows.floor_rows(sessions), FLOOR_FIELDS, tz
+    )
 
 
 def _timeline(workbook: Workbook, timelines: list[tuple[str, list[dict]]], tz: str) -> None:
