@@ -4,8 +4,8 @@
 // done and keeps the record in view.
 import { api, el } from "./api.js";
 import { showError } from "./errors.js";
-import { announce, t } from "./i18n.js";
-import { formatDate, tn } from "./dashboard.js";
+import { announce, t, tn } from "./i18n.js";
+import { formatDate } from "./dashboard.js";
 
 /** @type {Parameters<typeof bindActions>[0]} */
 let ctx;

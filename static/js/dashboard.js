@@ -3,7 +3,7 @@
 // and the downloads (fetched with the staff token, saved through an object URL).
 import { api, el } from "./api.js";
 import { showError as showErrorIn } from "./errors.js";
-import { announce, lang, t } from "./i18n.js";
+import { announce, lang, t, tn } from "./i18n.js";
 import { forgetStaff, rememberRole, staffToken } from "./staff.js";
 import { bindActions, loadRetention } from "./dashboard-actions.js";
 import { kindOf } from "./poll-kinds.js";
@@ -47,21 +47,6 @@ function handleError(error) {
   else showError(error);
   errorBox.scrollIntoView({ block: "nearest" });
   errorBox.focus({ preventScroll: true });
-}
-
-/** The plural form of `key` that fits `n` in the page's language (Intl.PluralRules). */
-/**
- * @param {string} key
- * @param {number} n
- * @param {Record<string, string | number>} [params]
- */
-export function tn(key, n, params = {}) {
-  const forms = t(key);
-  const rule = new Intl.PluralRules(docLang).select(Number(n));
-  const text = (forms && (forms[rule] || forms.other)) || key;
-  let out = text;
-  for (const [name, value] of Object.entries({ n, ...params })) out = out.replaceAll(`%(${name})s`, String(value));
-  return out;
 }
 
 /** A date in the page's language, "3 décembre 2026". */

@@ -39,3 +39,20 @@ export function announce(/** @type {string} */ message) {
 }
 
 export const lang = document.documentElement.lang || "fr";
+
+const pluralRules = new Intl.PluralRules(lang);
+
+/**
+ * The form of `key` that fits `n` in the page's language, with %(n)s and `params` filled: `key`
+ * holds the forms by plural category ({one, other}; French says "0 réponse", English "0 answers").
+ * @param {string} key
+ * @param {number} n
+ * @param {Record<string, string | number>} [params]
+ * @returns {string}
+ */
+export function tn(key, n, params = {}) {
+  const forms = strings[key];
+  const text = (forms && (forms[pluralRules.select(Number(n))] || forms.other)) || key;
+  return Object.entries({ n, ...params })
+    .reduce((out, [name, value]) => out.replaceAll(`%(${name})s`, String(value)), text);
+}

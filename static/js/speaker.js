@@ -3,7 +3,7 @@
 // questions of the room about their agenda items. It watches only: a speaker token may join
 // the session and nothing else.
 import { el, store } from "./api.js";
-import { announce, lang, t } from "./i18n.js";
+import { announce, t, tn } from "./i18n.js";
 import { LiveClient, bindStatus } from "./live.js";
 import { timerView } from "./floor-common.js";
 import { Questions } from "./questions-common.js";
@@ -13,13 +13,6 @@ const root = document.getElementById("speaker");
 const sessionId = Number(root.dataset.sessionId);
 const $ = (name) => root.querySelector(`[data-speaker-${name}]`);
 const PUBLIC = new Set(["approved", "answered"]);
-const plural = new Intl.PluralRules(lang);
-
-/** The form of `key` (its one/other strings) that fits `n` in the page's language. */
-function tn(/** @type {string} */ key, /** @type {number} */ n) {
-  const forms = t(key);
-  return (forms[plural.select(n)] || forms.other).replaceAll("%(n)s", String(n));
-}
 
 /** The token from the link's fragment (#t=...), kept for later visits, or the one kept. */
 function speakerToken() {
