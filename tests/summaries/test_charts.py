@@ -52,23 +52,24 @@ def test_a_narrow_word_list_and_histogram_stay_inside_their_drawing():
     assert counts == [str(v) for v in range(11)]  # no share where 29 units cannot hold it
 
 
-def test_the_narrow_drawings_leave_the_pdf_as_it_was(app, one_item):
-    """The phone's drawings are in the HTML, hidden from print: the PDF's pages are the same
-    with and without them."""
+def test_the_pdf_draws_each_chart_once_and_prints_as_the_page_does(app, one_item):
+    """The page draws each chart twice (wide, and narrow for a phone, hidden from print); the
+    PDF only wide, and its pages are the same as the page's printed."""
     from weasyprint import HTML
 
     doc = session_summary.build_session_summary(one_item)
     with force_locale("fr"):
         page = documents.html("session", doc, "fr")
-    assert "chart-narrow" in page
-    without = re.sub(r'<svg[^>]*class="chart chart-narrow".*?</svg>', "", page, flags=re.S)
-    assert 'class="chart chart-narrow"' not in without
+        printed = documents.html("session", doc, "fr", printed=True)
+    assert 'class="chart chart-narrow"' in page and 'class="chart chart-narrow"' not in printed
+    wide = page.count('class="chart chart-wide"')
+    assert wide > 0 and printed.count('class="chart chart-wide"') == wide
 
     def images(html: str):
         pdf = pdfium.PdfDocument(HTML(string=html).write_pdf())
         return [pdf[i].render(scale=1).to_pil().convert("RGB") for i in range(len(pdf))]
 
-    shown, reference = images(page), images(without)
+    shown, reference = images(page), images(printed)
     assert len(shown) == len(reference)
     for a, b in zip(shown, reference, strict=True):
         assert ImageChops.difference(a, b).getbbox() is None

@@ -112,8 +112,14 @@ def sessions_label(n: int) -> str:
     return ngettext("%(num)d session", "%(num)d sessions", n)
 
 
-def _context(doc: dict, lang: str) -> dict:
+def _context(doc: dict, lang: str, *, printed: bool = False) -> dict:
+    """What the summary templates use; ``printed``: for the PDF, which only has the A4 width,
+    so each chart is drawn wide only (the page's narrow drawing would be hidden, never laid out).
+    """
     tz = doc["event"]["timezone"]
+
+    def drawn(chart):
+        return chart.__wrapped__ if printed else chart  # charts.for_every_screen's single drawing
 
     def local(value, form="datetime"):
         return when(value, form, tz=tz, lang=lang)
@@ -129,15 +135,15 @@ def _context(doc: dict, lang: str) -> dict:
         "duration": duration,
         "md": md,
         "percent": percent,
-        "chart": charts.poll_chart,
-        "attendance_chart": charts.attendance_bars,
-        "funnel_chart": charts.funnel_bars,
+        "chart": drawn(charts.poll_chart),
+        "attendance_chart": drawn(charts.attendance_bars),
+        "funnel_chart": drawn(charts.funnel_bars),
         "funnel_rows": funnel_rows,
         "theme_sources": theme_sources,
         "agenda_line": agenda_line,
         "attendance_line": attendance_line,
         "sessions_label": sessions_label,
-        "mean_chart": charts.mean_chart,
+        "mean_chart": drawn(charts.mean_chart),
         "limit": LIST_LIMIT,
     }
 
@@ -163,9 +169,9 @@ def _markdown_env():
     return env
 
 
-def html(kind: str, doc: dict, lang: str) -> str:
+def html(kind: str, doc: dict, lang: str, *, printed: bool = False) -> str:
     """The standalone HTML document (its @page and print rules also serve the PDF)."""
-    return render_template(f"summaries/{kind}.html", **_context(doc, lang))
+    return render_template(f"summaries/{kind}.html", **_context(doc, lang, printed=printed))
 
 
 def pdf(kind: str, doc: dict, lang: str) -> bytes:
@@ -176,4 +182,4 @@ def pdf(kind: str, doc: dict, lang: str) -> bytes:
         logging.getLogger(name).setLevel(logging.ERROR)
     from weasyprint import HTML
 
-    return HTML(string=html(kind, doc, lang)).write_pdf()
+    return HTML(string=html(kind, doc, lang, printed=True)).write_pdf()
