@@ -35,6 +35,16 @@ from .wirejson import INVALID_PAYLOAD
 log = logging.getLogger(__name__)
 
 
+def _refusal(error: DomainError) -> ConnectionRefusedError:
+    """The connect error a client reads: its message, and the error itself as ``data``.
+
+    python-socketio sends a single argument as the text of ``message`` only: the error's
+    code was lost, and pages took a refusal for a network failure and retried for ever.
+    """
+    answer = error.to_dict()
+    return ConnectionRefusedError(answer["message"], answer)
+
+
 @socketio.on("connect")
 def on_connect(auth=None):
     """Accept a connection only with a valid participant or staff token."""
@@ -43,12 +53,10 @@ def on_connect(auth=None):
         claims = identity.signer().verify(token)
         identity.actor_for(claims)
     except DomainError as error:
-        raise ConnectionRefusedError(error.to_dict()) from None
+        raise _refusal(error) from None
     except (OperationalError, DBAPIError, PoolTimeout):
         db.session.rollback()
-        raise ConnectionRefusedError(
-            Unavailable(N_("The database is unavailable; try again soon.")).to_dict()
-        ) from None
+        raise _refusal(Unavailable(N_("The database is unavailable; try again soon."))) from None
     # What the events will need of this handshake, read once: they run without its request.
     # The language chosen afresh: the application context may be shared (a test's client).
     refresh_locale()

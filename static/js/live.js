@@ -91,7 +91,9 @@ export class LiveClient {
       if (reason === "io server disconnect") this.socket.connect();
     });
     this.socket.on("connect_error", (err) => {
-      const refused = err && err.data && err.data.code;
+      // Refused for good (a removed registration, a replaced link), not a server in trouble.
+      const code = err && err.data && err.data.code;
+      const refused = code && code !== "unavailable";
       if (refused) {
         this._setStatus("refused");
         this._fire("refused", err.data);
