@@ -135,8 +135,13 @@ def serve(host: str, port: int | None, async_mode: str | None) -> None:
         click.echo(f"Mail: sent through {mail}, from {config.mail_from}")
     else:
         click.echo(f"Mail: no COMPANION_SMTP_URL, so mails are written as {mail}")
+    # Links made outside any request (reminders, the mail queue's retries) point here.
+    app.config["COMPANION_SERVING_URL"] = serving_url(host, port)
     if not config.public_url:
-        click.echo("Links in mails: COMPANION_PUBLIC_URL is not set; using the request's host")
+        click.echo(
+            "Links in mails: COMPANION_PUBLIC_URL is not set; using the request's host, and "
+            f"{app.config['COMPANION_SERVING_URL']} for reminders (set it for mails read elsewhere)"
+        )
     start_background_sender(app)
     tune_garbage_collector()
     options = {}
@@ -146,6 +151,13 @@ def serve(host: str, port: int | None, async_mode: str | None) -> None:
     socketio.run(
         app, host=host, port=port, log_output=False, use_reloader=False, debug=False, **options
     )
+
+
+def serving_url(host: str, port: int) -> str:
+    """The address this server answers on, as a link: a wildcard host is reached on loopback."""
+    if host in ("", "0.0.0.0", "::"):
+        host = "127.0.0.1"
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 def tune_garbage_collector() -> None:

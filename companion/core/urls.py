@@ -24,7 +24,8 @@ def public_base() -> str:
     if event_origin is not None:
         # A socket event: the address the connection's handshake reached (read then, as above).
         return event_origin.base_url
-    return f"http://127.0.0.1:{config.port}"
+    # Outside any request (a reminder): where `serve` listens, else the configured port.
+    return current_app.config.get("COMPANION_SERVING_URL") or f"http://127.0.0.1:{config.port}"
 
 
 def external_url(endpoint: str, **values) -> str:

@@ -11,7 +11,7 @@ import sys
 import pytest
 from flask_migrate import upgrade
 
-from companion.cli import exposed_secret_warning, is_loopback
+from companion.cli import exposed_secret_warning, is_loopback, serving_url
 from companion.config import DEFAULT_SECRET, ROOT, Config
 from companion.core.logs import JsonFormatter, configure_logging
 
@@ -89,6 +89,26 @@ def test_the_development_secret_is_announced_loudly_off_loopback():
         warning = exposed_secret_warning(config, host)
         assert warning and "COMPANION_SECRET_KEY" in warning, host
     assert exposed_secret_warning(Config(secret_key="a-real-long-random-secret"), "0.0.0.0") is None
+
+
+def test_links_made_outside_a_request_point_where_the_server_listens(app):
+    """A reminder has no request to take a host from: without COMPANION_PUBLIC_URL its links
+    went to the configured port (5000) even when `serve --port 5099` was listening."""
+    from companion.core.urls import public_base
+
+    assert serving_url("0.0.0.0", 5099) == "http://127.0.0.1:5099"
+    assert serving_url("192.0.2.4", 8080) == "http://192.0.2.4:8080"
+    assert serving_url("::1", 8080) == "http://[::1]:8080"
+    config = app.config["COMPANION"]
+    if config.public_url:
+        pytest.skip("a public URL is configured: it always wins")
+    with app.app_context():
+        app.config["COMPANION_SERVING_URL"] = serving_url("0.0.0.0", 5099)
+        try:
+            assert public_base() == "http://127.0.0.1:5099"
+        finally:
+            del app.config["COMPANION_SERVING_URL"]
+        assert public_base() == f"http://127.0.0.1:{config.port}"
 
 
 def test_a_server_freezes_its_start_up_objects_out_of_the_garbage_collector():
