@@ -196,19 +196,14 @@ def register_error_handlers(app) -> None:
                 429: "rate_limited",
             }.get(exc.code or 400, "invalid")
             return jsonify({"error": {"code": code, "message": message}}), exc.code
-        return render_template("error.html", status=exc.code, message=message), exc.code
+        return error_page(exc.code or 400, message)
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
         db.session.rollback()
         if wants_json():
             return error_response(error)
-        return (
-            render_template(
-                "error.html", status=error.http_status, message=error.to_dict()["message"]
-            ),
-            error.http_status,
-        )
+        return error_page(error.http_status, error.to_dict()["message"])
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
@@ -220,7 +215,32 @@ def register_error_handlers(app) -> None:
             error = Unavailable(N_("Something went wrong on the server; try again."))
         if wants_json():
             return error_response(error)
-        return render_template("error.html", status=503, message=error.to_dict()["message"]), 503
+        return error_page(503, error.to_dict()["message"])
+
+
+#: The heading of an error page: what happened, in words (its status code comes below).
+HTTP_TITLES = {
+    400: N_("This request could not be understood"),
+    401: N_("Please log in"),
+    403: N_("Access not allowed"),
+    404: N_("Page not found"),
+    405: N_("This request could not be understood"),
+    409: N_("This cannot be done now"),
+    410: N_("This link has expired"),
+    413: N_("This request is too large"),
+    429: N_("Too many requests"),
+    503: N_("Service unavailable for a moment"),
+}
+
+
+def error_page(status: int, message: str):
+    """The HTML error page: a heading in words, the message, the code for whoever reports it."""
+    from flask import render_template
+
+    from .i18n import translate
+
+    title = translate(HTTP_TITLES.get(status, N_("Something went wrong")))
+    return render_template("error.html", status=status, title=title, message=message), status
 
 
 #: Werkzeug's own messages are English: these say the same in the request's language.

@@ -97,6 +97,10 @@ def test_http_errors_of_the_framework_follow_the_language_too(http):
     assert en.status_code == 405
     assert en.get_json()["error"]["message"] == "DELETE is not allowed on /api/v1/events."
     page = http.get("/nowhere?lang=fr")
-    assert page.status_code == 404 and "Rien ici : vérifiez l’adresse." in page.get_data(
-        as_text=True
-    )
+    html = page.get_data(as_text=True)
+    assert page.status_code == 404 and "Rien ici : vérifiez l’adresse." in html
+    # The page says what happened in words; the code is there for whoever reports it.
+    assert "<h1>Page introuvable</h1>" in html and "Erreur 404" in html
+    assert "<title>Page introuvable — Companion</title>" in html
+    english = http.get("/nowhere?lang=en").get_data(as_text=True)
+    assert "<h1>Page not found</h1>" in english and "Error 404" in english
