@@ -180,7 +180,6 @@ def wants_json() -> bool:
 
 def register_error_handlers(app) -> None:
     """Answer JSON errors under /api and readable pages elsewhere; never a trace."""
-    from flask import render_template
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

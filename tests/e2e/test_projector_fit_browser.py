@@ -8,6 +8,7 @@ and a word cloud draws equal counts at equal sizes and leaves no word out withou
 
 from __future__ import annotations
 
+import itertools
 import os
 
 import pytest
@@ -442,7 +443,7 @@ def test_a_cloud_refreshed_as_its_counts_move_keeps_its_rules_and_its_words(
             shown.append(drawn["shown"])
         assert drawn["more"] > 0  # a hundred words do not all fit: "+ N" says so
         # A search of its own at each refresh made it jump (72, 72, 75, 72, 72, 75).
-        assert sum(a != b for a, b in zip(shown, shown[1:])) <= 1, shown
+        assert sum(a != b for a, b in itertools.pairwise(shown)) <= 1, shown
         assert page.errors == []
     finally:
         context.close()
