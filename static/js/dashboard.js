@@ -11,6 +11,9 @@ import { kindOf } from "./poll-kinds.js";
 const root = document.getElementById("dashboard");
 const slug = root.dataset.eventSlug;
 const docLang = root.dataset.lang || lang;
+const number = new Intl.NumberFormat(docLang, { maximumFractionDigits: 2 });
+/** A number as the page's language writes it ("2,67" in French). */
+const fmt = (/** @type {number} */ value) => number.format(value);
 const errorBox = root.querySelector("[data-dash-error]");
 const FIGURES = ["registered", "joined", "peak_online", "contributors", "questions", "answered",
   "unanswered", "carried_forward", "moderated_out", "polls", "ballots", "floor_turns", "agenda_overruns"];
@@ -147,7 +150,7 @@ function showSynthesis(doc) {
     list.replaceChildren(...figureList(figures));
     if (session.evaluation && session.evaluation.mean !== null) {
       list.append(el("div", { class: "dash-figure" }, el("dt", { text: t("evaluation") }),
-        el("dd", { text: String(session.evaluation.mean) })));
+        el("dd", { text: fmt(session.evaluation.mean) })));
     }
   }
   clearTimeout(refreshTimer);
@@ -193,11 +196,11 @@ function pollPreview(poll) {
     const share = Math.min(100, Math.round((100 * value) / whole));
     fill.style.width = `${share}%`;
     rows.push(el("li", { class: "dash-bar" },
-      el("span", { class: "dash-bar-label", text: `${label} · ${value} (${share} %)` }),
+      el("span", { class: "dash-bar-label", text: `${label} · ${fmt(value)} (${share} %)` }),
       el("span", { class: "dash-bar-track" }, fill)));
   }
   const meta = [tn("answers_count", poll.total)];
-  if (shape === "histogram" && poll.results.mean !== null) meta.push(t("mean", { mean: poll.results.mean }));
+  if (shape === "histogram" && poll.results.mean !== null) meta.push(t("mean", { mean: fmt(poll.results.mean) }));
   return el("li", { class: "dash-poll" },
     el("p", { class: "dash-poll-question", text: poll.question }),
     el("p", { class: "hint", text: meta.join(" · ") }),

@@ -29,6 +29,25 @@ def test_the_facilitator_sees_figures_previews_and_downloads(server, make_client
         "question.submit",
         {"session_id": session["id"], "client_id": "dash-1", "text": "Où trouver le guide ?"},
     )
+    # The session's evaluation: three ratings, a mean of 2.67.
+    rating = moderator.ok(
+        "poll.create",
+        {
+            "session_id": session["id"],
+            "kind": "rating",
+            "question": "Cette session vous a-t-elle été utile ?",
+            "settings": {"scale": {"min": 1, "max": 5}},
+        },
+    )["poll"]
+    moderator.ok("poll.open", {"poll_id": rating["id"]})
+    raters = [attendee] + [
+        make_client(server, server.attendee(session["id"], name)) for name in ("Chloé", "Dario")
+    ]
+    for n, (person, value) in enumerate(zip(raters, (2, 3, 3), strict=True)):
+        person.ok(
+            "poll.vote",
+            {"poll_id": rating["id"], "client_id": f"d-{n}", "answer": {"value": value}},
+        )
 
     page = new_page(locale="en-GB")
     path = f"/dashboard/{programme['slug']}"
@@ -42,7 +61,8 @@ def test_the_facilitator_sees_figures_previews_and_downloads(server, make_client
             strict=True,
         )
     )
-    assert figures["questions asked"] == "1" and figures["joined"] == "1"
+    assert figures["questions asked"] == "1" and figures["joined"] == "3"
+    assert figures["Evaluation (mean)"] == "2.67"
     assert card.locator("[data-status]").inner_text() == "Live"
     status = page.locator("[data-event-status]").inner_text()
     assert status == "Provisional: 0 of 4 sessions have ended."
@@ -61,6 +81,15 @@ def test_the_facilitator_sees_figures_previews_and_downloads(server, make_client
     with open(download.path(), encoding="utf-8") as handle:
         assert json.load(handle)["participation"]["questions"] == 1
     assert page.errors == []
+
+    # French writes its decimals with a comma, as the documents do.
+    french = new_page(locale="fr-FR")
+    staff_login_in_browser(french, server, who=DEMO_FACILITATOR, next_path=path)
+    card = french.locator(f"[data-session-id='{session['id']}']")
+    card.locator("[data-figures] .dash-figure").first.wait_for()
+    expect(card.locator("[data-figures] .dash-figure").last.locator("dd")).to_have_text("2,67")
+    card.locator("[data-preview]").click()
+    expect(card.locator(".dash-poll .hint").last).to_contain_text("moyenne 2,67")
 
 
 # Everything the API keeps for facilitators (summaries, synthesis, retention, purge, mailing).
