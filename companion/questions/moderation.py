@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased
 from ..core import permissions
 from ..core.actors import Actor
 from ..core.errors import Conflict, Invalid, NotFound
-from ..core.i18n import N_
+from ..core.i18n import N_, translate
 from ..core.timeutil import utcnow
 from ..extensions import db
 from ..participants.models import Participant
@@ -40,6 +40,25 @@ _FROM = {
 }
 
 
+#: The console's button for each action, and its badge for each state (templates/questions).
+_ACTION_LABELS = {
+    "approve": N_("Approve"),
+    "reject": N_("Reject"),
+    "pin": N_("Pin"),
+    "unpin": N_("Unpin"),
+    "answer": N_("Answer"),
+    "reopen": N_("Reopen"),
+    "archive": N_("Archive"),
+}
+_STATE_LABELS = {
+    QuestionState.PENDING: N_("Waiting for moderation"),
+    QuestionState.APPROVED: N_("Live"),
+    QuestionState.REJECTED: N_("Not retained"),
+    QuestionState.ANSWERED: N_("Answered"),
+    QuestionState.ARCHIVED: N_("Archived"),
+}
+
+
 def moderate_question(
     question: Question, action: str, *, actor: Actor, reply: str | None = None
 ) -> Question:
@@ -53,9 +72,14 @@ def moderate_question(
     if reply is not None and "\x00" in reply:
         raise Invalid("The reply holds a NUL character, which cannot be stored.")
     if question.state not in _FROM[action]:
+        # Worded as the console words them: its button, the question's badge.
         raise Conflict(
-            N_("Cannot %(action)s a question that is %(state)s."),
-            params={"action": action, "state": question.state.value},
+            N_("“%(action)s” is not possible: this question is %(state)s."),
+            params={
+                "action": translate(_ACTION_LABELS.get(action, action)),
+                "state": translate(_STATE_LABELS[question.state]).lower(),
+            },
+            details={"action": action, "state": question.state.value},
         )
     if action == "pin" and question.pinned:
         raise Conflict("This question is already pinned.")
@@ -158,7 +182,8 @@ def merge_questions(source: Question, target: Question, *, actor: Actor) -> Ques
     if target.state in (QuestionState.ARCHIVED, QuestionState.REJECTED):
         raise Conflict(
             N_("Cannot merge into a question that is %(state)s."),
-            params={"state": target.state.value},
+            params={"state": translate(_STATE_LABELS[target.state]).lower()},
+            details={"state": target.state.value},
         )
     was_public = source.state in PUBLIC_STATES
     other_vote = aliased(QuestionVote)

@@ -316,3 +316,28 @@ def test_carried_questions_appear_in_the_target_session_with_their_votes(
     # The source session's attendees are told the questions left.
     gone = {m["data"]["question_id"] for m in room.clients["attendee"].received("question.removed")}
     assert gone == {room.question_id, room.duplicate_id}
+
+
+def test_an_action_the_question_no_longer_allows_is_refused_in_the_consoles_words(
+    room, connect, moderator_token
+):
+    """Two moderators, one question: the second one's "approve" comes after the first one's
+    "answer". The refusal names the console's button and the question's badge, never the
+    protocol's ids ("approve", "answered"), which stay in its details."""
+    room.clients["moderator"].ok(
+        "question.moderate", {"question_id": room.question_id, "action": "answer"}
+    )
+    french = connect(moderator_token, headers={"Accept-Language": "fr"})
+    answer = french.call(
+        "question.moderate", {"question_id": room.question_id, "action": "approve"}
+    )
+    assert answer["error"]["code"] == "conflict"
+    assert answer["error"]["message"] == (
+        "« Approuver » n’est pas possible : cette question est répondue."
+    )
+    assert answer["error"]["details"] == {"action": "approve", "state": "answered"}
+    english = connect(moderator_token, headers={"Accept-Language": "en"})
+    message = english.call(
+        "question.moderate", {"question_id": room.question_id, "action": "approve"}
+    )["error"]["message"]
+    assert message == "“Approve” is not possible: this question is answered."
