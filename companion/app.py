@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from flask import Flask, has_request_context, request
+from markupsafe import Markup, escape
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
@@ -196,7 +198,6 @@ def _register_template_filters(app: Flask) -> None:
 
     from babel import dates
     from flask_babel import get_locale
-    from markupsafe import Markup, escape
 
     from .polls.kinds import template_globals as poll_template_globals
 
@@ -215,12 +216,33 @@ def _register_template_filters(app: Flask) -> None:
         return dates.format_datetime(local, format=form, locale=locale)
 
     @app.template_filter("paragraphs")
-    def paragraphs(text: str):
-        """Escape plain text and keep its paragraphs and line breaks."""
+    def paragraphs(text: str, *, links: bool = False):
+        """Escape plain text and keep its paragraphs and line breaks (``links``: addresses and
+        phone numbers as links, for a contact)."""
         blocks = [b.strip() for b in (text or "").split("\n\n") if b.strip()]
+        shown = contact_links if links else escape
         return Markup(
-            "".join("<p>" + str(escape(b)).replace("\n", "<br>") + "</p>" for b in blocks)
+            "".join("<p>" + str(shown(b)).replace("\n", "<br>") + "</p>" for b in blocks)
         )
+
+
+#: An address or a phone number in an organiser's contact text, made a link.
+_CONTACT_LINKS = re.compile(
+    r"(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
+    r"|(?P<phone>(?<![\w+])(?:\+\d{1,3}[ .]?)?\(?0?\d\)?(?:[ .]?\d{2}){4}(?!\w))"
+)
+
+
+def contact_links(text: str) -> Markup:
+    """Escape ``text`` and make its e-mail addresses mailto: and its phone numbers tel: links."""
+
+    def link(match: re.Match) -> str:
+        shown = match.group(0)
+        if match.group("email"):
+            return f'<a href="mailto:{shown}">{shown}</a>'
+        return f'<a href="tel:{re.sub(r"[^+0-9]", "", shown)}">{shown}</a>'
+
+    return Markup(_CONTACT_LINKS.sub(link, str(escape(text))))
 
 
 class BoundedIntConverter(IntegerConverter):

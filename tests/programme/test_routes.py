@@ -110,3 +110,24 @@ def test_security_headers(http, event):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     projector = http.get(f"/projector/{event.sessions[0].id}")
     assert "frame-ancestors *" in projector.headers["Content-Security-Policy"]
+
+
+def test_the_events_contact_gives_its_address_and_phone_as_links(http, event):
+    """The demo's contact: "… tél. 06 77 83 45 03, valorisations.innovations@caprural.org"."""
+    page = http.get(f"/events/{event.slug}").get_data(as_text=True)
+    assert '<a href="tel:0677834503">06 77 83 45 03</a>' in page
+    assert (
+        '<a href="mailto:valorisations.innovations@caprural.org">'
+        "valorisations.innovations@caprural.org</a>"
+    ) in page
+
+
+def test_contact_links_escape_everything_else():
+    from companion.app import contact_links
+
+    shown = str(contact_links("<script>x</script> écrire à a.b@c.fr ou au +33 4 76 00 00 00, 2020"))
+    assert shown == (
+        "&lt;script&gt;x&lt;/script&gt; écrire à "
+        '<a href="mailto:a.b@c.fr">a.b@c.fr</a> ou au '
+        '<a href="tel:+33476000000">+33 4 76 00 00 00</a>, 2020'
+    )
