@@ -24,6 +24,9 @@ class JoinIn(Schema):
     name: Name | None = None
     code: Line(16, 4) | None = None
     registration_token: Line(512, 10) | None = None
+    #: With a registration token that does not name this session: add it to the registration
+    #: (the person chose to attend it too) instead of refusing.
+    register: bool = False
 
 
 class LoginIn(Schema):

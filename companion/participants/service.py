@@ -12,7 +12,7 @@ from ..core.errors import Conflict, Forbidden, Invalid, Unauthorized
 from ..core.i18n import N_
 from ..core.passwords import hash_password, verify_password
 from ..extensions import db
-from ..programme.models import Event, LiveSession
+from ..programme.models import Event, LiveSession, SessionStatus
 from ..realtime import revocation
 from .models import STAFF_ROLES, Participant, Registration, RegistrationSession, StaffUser
 from .schemas import JoinIn, RegistrationIn
@@ -92,10 +92,18 @@ def join_session(session: LiveSession, data: JoinIn) -> Participant:
         registration = db.session.get(Registration, claims.subject_id)
         if registration is None or registration.token_version != claims.version:
             raise Unauthorized(N_("This registration link is no longer valid."))
-        if registration.event_id != event.id or session.id not in registration.session_ids:
-            raise Forbidden(
-                N_("You did not register for this session. Register for it first, then join.")
-            )
+        if registration.event_id != event.id:
+            raise Forbidden(N_("This registration link is for another event."))
+        if session.id not in registration.session_ids:
+            if not data.register or session.status == SessionStatus.ENDED:
+                raise Forbidden(
+                    N_("You did not register for this session. Register for it first, then join."),
+                    details={
+                        "reason": "not_registered",
+                        "may_add": session.status != SessionStatus.ENDED,
+                    },
+                )
+            registration.session_links.append(RegistrationSession(session_id=session.id))
         participant = db.session.scalar(
             select(Participant).where(
                 Participant.session_id == session.id,

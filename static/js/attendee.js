@@ -25,9 +25,18 @@ async function participantToken() {
   if (known && !linkToken) return known;
   const registration = linkToken || store.get(`registration:${slug}`);
   if (!registration) return null;
-  const joined = await api(`/sessions/${sessionId}/join`, {
-    method: "POST", body: { registration_token: registration },
-  });
+  let joined;
+  try {
+    joined = await api(`/sessions/${sessionId}/join`, {
+      method: "POST", body: { registration_token: registration },
+    });
+  } catch (error) {
+    // Registered for other sessions of the event, not this one: the link may add it.
+    if (isError(error, "forbidden") && error.details && error.details.may_add) {
+      throw Object.assign(error, { registration, fromLink: Boolean(linkToken) });
+    }
+    throw error;
+  }
   // Keep the personal link for the event's other sessions: a cut-short one never replaces a good one.
   if (linkToken) store.set(`registration:${slug}`, linkToken);
   store.set(tokenKey, joined.token);
@@ -60,6 +69,28 @@ function needJoin(why) {
   broken.hidden = !isBroken;
   message.hidden = isBroken;
   if (why && !isBroken) message.textContent = errorMessage(why);
+  // Registered for the event but not for this session: one button adds it and joins.
+  const addable = why && typeof why === "object" && why.registration;
+  box.querySelector("[data-join-add]").hidden = !addable;
+  box.querySelector("[data-join-register]").hidden = Boolean(addable);
+  if (addable) {
+    const button = /** @type {HTMLButtonElement} */ (box.querySelector("[data-join-add-button]"));
+    button.onclick = async () => {
+      button.disabled = true;
+      try {
+        const joined = await api(`/sessions/${sessionId}/join`, {
+          method: "POST", body: { registration_token: why.registration, register: true },
+        });
+        if (why.fromLink) store.set(`registration:${slug}`, why.registration);
+        store.set(tokenKey, joined.token);
+        location.reload();
+      } catch (error) {
+        button.disabled = false;
+        message.hidden = false;
+        message.textContent = errorMessage(error);
+      }
+    };
+  }
   for (const node of document.querySelectorAll("[data-conn-status]")) node.textContent = "";
 }
 

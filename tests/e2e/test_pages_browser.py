@@ -3,8 +3,9 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.e2e.conftest import staff_login_in_browser
+from tests.e2e.conftest import DEMO_FACILITATOR, staff_login_in_browser
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -78,7 +79,10 @@ def test_register_join_and_see_the_agenda_advance_live(
     assert page.errors == []
 
 
-def test_attendee_of_another_session_is_refused_with_a_reason(server, new_page):
+def test_attendee_of_another_session_is_told_why_and_adds_it_in_one_click(server, new_page):
+    """Registered for the first session only, Paul opens the second with his personal link:
+    the page says why he is not in, and offers to add it (the registration form would refuse
+    his address, already registered). One click adds it to his registration and joins."""
     programme = server.programme()
     first, second = programme["sessions"][:2]
     page = new_page()
@@ -90,6 +94,18 @@ def test_attendee_of_another_session_is_refused_with_a_reason(server, new_page):
     page.goto(f"{server.url}/sessions/{second['id']}?t={reg['token']}")
     page.wait_for_selector("#needs-join:not([hidden])")
     assert "inscrit" in page.locator("[data-join-message]").inner_text()
+    add = page.get_by_role("button", name="Ajouter cette session à mon inscription")
+    expect(add).to_be_visible()
+    expect(page.locator("[data-join-register]")).to_be_hidden()
+    add.click()
+    page.wait_for_selector("[data-conn-status][data-state='connected']")
+    expect(page.locator("#needs-join")).to_be_hidden()
+    facilitator = server.login(DEMO_FACILITATOR)
+    listed = server.api(
+        f"/events/{programme['slug']}/registrations?q=paul@example.org", token=facilitator
+    ).json()["registrations"]
+    assert [r["session_ids"] for r in listed] == [[first["id"], second["id"]]]
+    assert page.errors == []
 
 
 def test_moderator_console_advances_the_agenda(server, new_page):

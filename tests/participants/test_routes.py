@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from companion.extensions import db
 from companion.participants.models import Participant, Registration
+from companion.programme.models import SessionStatus
 
 
 def _count(model) -> int:
@@ -82,7 +83,36 @@ def test_joining_needs_a_registration_for_that_session(http, event):
     refused = http.post(f"/api/v1/sessions/{second.id}/join", json={"registration_token": token})
     assert refused.status_code == 403
     assert "inscrit" in refused.get_json()["error"]["message"]  # French by default
+    assert refused.get_json()["error"]["details"] == {"reason": "not_registered", "may_add": True}
     assert _count(Participant) == 1
+
+
+def test_a_registration_adds_a_session_when_asked_to_but_not_an_ended_one(http, event):
+    first, second, third = event.sessions[:3]
+    token = _register(http, event, session_ids=[first.id]).get_json()["token"]
+    added = http.post(
+        f"/api/v1/sessions/{second.id}/join", json={"registration_token": token, "register": True}
+    )
+    assert added.status_code == 200 and added.get_json()["participant"]["registered"] is True
+    registration = db.session.scalar(select(Registration))
+    db.session.refresh(registration)
+    assert registration.session_ids == [first.id, second.id]
+    # The same personal link still opens the first session and now the second.
+    assert (
+        http.post(
+            f"/api/v1/sessions/{second.id}/join", json={"registration_token": token}
+        ).status_code
+        == 200
+    )
+    third.status = SessionStatus.ENDED
+    db.session.commit()
+    ended = http.post(
+        f"/api/v1/sessions/{third.id}/join", json={"registration_token": token, "register": True}
+    )
+    assert ended.status_code == 403
+    assert ended.get_json()["error"]["details"] == {"reason": "not_registered", "may_add": False}
+    db.session.refresh(registration)
+    assert registration.session_ids == [first.id, second.id]
 
 
 def test_registration_is_required_by_the_seed_event(http, event):
