@@ -221,9 +221,7 @@ def _register_template_filters(app: Flask) -> None:
         phone numbers as links, for a contact)."""
         blocks = [b.strip() for b in (text or "").split("\n\n") if b.strip()]
         shown = contact_links if links else escape
-        return Markup(
-            "".join("<p>" + str(shown(b)).replace("\n", "<br>") + "</p>" for b in blocks)
-        )
+        return Markup("".join("<p>" + str(shown(b)).replace("\n", "<br>") + "</p>" for b in blocks))
 
 
 #: An address or a phone number in an organiser's contact text, made a link.

@@ -198,7 +198,9 @@ def test_registration_errors_show_at_their_field_in_french(server, phone):
     phone.fill("#reg-name", "Élise Fournier")
     phone.fill("#reg-email", "Elise.Double@example.org")
     phone.click("#register-form button[type=submit]")
-    phone.locator("#err-email", has_text="Cette adresse est déjà inscrite à cet événement.").wait_for()
+    phone.locator(
+        "#err-email", has_text="Cette adresse est déjà inscrite à cet événement."
+    ).wait_for()
     assert phone.get_attribute("#reg-email", "aria-invalid") == "true"
     assert phone.get_attribute("#reg-name", "aria-invalid") is None
     assert phone.errors == []

@@ -63,7 +63,9 @@ def test_already_registered_is_french_and_points_at_the_email(http, event):
     error = response.get_json()["error"]
     assert error["code"] == "conflict"
     assert error["message"].startswith("Cette adresse est déjà inscrite à cet événement")
-    assert error["details"] == [{"field": "email", "problem": "Cette adresse est déjà inscrite à cet événement."}]
+    assert error["details"] == [
+        {"field": "email", "problem": "Cette adresse est déjà inscrite à cet événement."}
+    ]
     assert _count() == before
 
 
