@@ -176,7 +176,10 @@ def test_the_summary_mail_goes_through_the_outbox_once_final(
     first = next(m for m in mails.values() if "Personne 0" in m.get_body(("plain",)).get_content())
     assert first["Subject"] == f"Summary of “{ended.title}”"
     assert first.get_body(("plain",)).get_content().startswith("Hello Personne 0,")
-    assert "<li>" in first.get_body(("html",)).get_content()
+    html = first.get_body(("html",)).get_content()
+    assert "<li>" in html
+    # Read on a phone at its width, not laid out 980 px wide.
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
     [record] = response.get_json()["mailings"]
     assert record["recipients"] == 3 and record["by"] == "Facilitator"
 
