@@ -1,5 +1,6 @@
 // @ts-check
-// "Lost your link?": ask for the personal link to be mailed again.
+// "Lost your link?": ask for the personal link to be mailed again; on the login page, "Forgot
+// your password?" the same way (a form's data-endpoint).
 import { api } from "./api.js";
 import { showError } from "./errors.js";
 
@@ -13,7 +14,8 @@ for (const form of document.querySelectorAll(".recover-form")) {
     const button = form.querySelector("button[type=submit]");
     button.disabled = true;
     try {
-      const result = await api(`/events/${form.dataset.slug}/registrations/recover`, {
+      const endpoint = form.dataset.endpoint || `/events/${form.dataset.slug}/registrations/recover`;
+      const result = await api(endpoint, {
         method: "POST", body: { email: form.elements.email.value.trim() },
       });
       done.textContent = result.message;

@@ -24,3 +24,18 @@ def test_login_never_leaves_the_site_even_with_a_tampered_next(server, new_page)
         if target.startswith("/events/"):
             assert page.url == f"{server.url}/events/x?y=1"
     assert page.errors == []
+
+
+def test_a_forgotten_password_is_asked_for_from_the_login_page(server, new_page):
+    """The set-password link by mail (POST /auth/password-reset) had no page asking for it."""
+    page = new_page()  # French
+    page.goto(f"{server.url}/login")
+    page.get_by_text("Mot de passe oublié ?").click()
+    page.fill("#forgot-email", DEMO_MODERATOR[0])
+    with page.expect_response("**/api/v1/auth/password-reset") as answer:
+        page.locator("#forgot-password button[type=submit]").click()
+    assert answer.value.status == 202
+    done = page.locator("#forgot-password [data-recover-done]")
+    done.wait_for()
+    assert done.inner_text().startswith("Si cette adresse")  # the same answer for any address
+    assert page.errors == []
