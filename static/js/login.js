@@ -2,6 +2,7 @@
 // Staff login: keeps the token in this browser, then goes where the person was headed.
 import { api, store } from "./api.js";
 import { showError } from "./errors.js";
+import { staffHome } from "./staff-home.js";
 
 const form = document.getElementById("login-form");
 const errorBox = document.getElementById("login-error");
@@ -31,9 +32,8 @@ form.addEventListener("submit", async (event) => {
       body: { email: form.elements.email.value, password: form.elements.password.value },
     });
     store.set("staff", { token: result.token, role: result.role, name: result.name });
-    // Facilitators start from their workspace; moderators from the programme.
-    const home = result.role === "facilitator" ? "/manage" : "/";
-    location.assign(sameOriginPath(form.dataset.next, home));
+    const next = sameOriginPath(form.dataset.next, "");
+    location.assign(next || await staffHome(result.role));
   } catch (error) {
     showError(errorBox, error);
   }

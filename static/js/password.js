@@ -1,6 +1,7 @@
 // @ts-check
 // Choose a password from an invitation or reset link, then go to one's home (logged in).
 import { api, store } from "./api.js";
+import { staffHome } from "./staff-home.js";
 import { t } from "./i18n.js";
 
 const root = document.getElementById("password");
@@ -26,7 +27,7 @@ if (form) {
       status.textContent = t("password_set");
       status.className = "status-line form-ok";
       status.hidden = false;
-      location.assign(result.role === "facilitator" ? "/manage" : "/");
+      location.assign(await staffHome(result.role));
     } catch (error) {
       fail(error.message);
     }

@@ -26,6 +26,24 @@ def test_login_never_leaves_the_site_even_with_a_tampered_next(server, new_page)
     assert page.errors == []
 
 
+def test_a_moderator_with_no_destination_lands_on_the_console_of_the_session_to_run(
+    server, new_page
+):
+    """Not on the public programme, with no sign of being logged in: the live session's
+    console, else the first still to come."""
+    sessions = server.programme()["sessions"]
+    live = [s for s in sessions if s["status"] == "live"]
+    expected = (live or [s for s in sessions if s["status"] == "scheduled"])[0]
+    page = new_page()
+    page.goto(f"{server.url}/login")
+    page.fill("#login-email", DEMO_MODERATOR[0])
+    page.fill("#login-password", DEMO_MODERATOR[1])
+    page.click("#login-form button[type=submit]")
+    page.wait_for_url(f"{server.url}/console/{expected['id']}")
+    page.wait_for_selector("[data-conn-status][data-state='connected']")
+    assert page.errors == []
+
+
 def test_a_forgotten_password_is_asked_for_from_the_login_page(server, new_page):
     """The set-password link by mail (POST /auth/password-reset) had no page asking for it."""
     page = new_page()  # French
