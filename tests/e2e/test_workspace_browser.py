@@ -151,7 +151,7 @@ def test_an_event_from_nothing_to_a_live_session(server, new_page, make_client, 
     invitee.fill("#new-password", "tiers-lieux 2026")
     invitee.fill("#confirm-password", "tiers-lieux 2026")
     invitee.click("[data-password-form] button[type=submit]")
-    invitee.wait_for_url(re.compile(r"/events/|/$"))
+    invitee.wait_for_url(re.compile(r"/console/\d+$"))  # a moderator starts at a console
     assert invitee.evaluate("JSON.parse(localStorage.getItem('companion:staff')).role") == (
         "moderator"
     )
