@@ -17,6 +17,11 @@ import { t } from "./i18n.js";
 export function errorMessage(/** @type {ApiError | string | null | undefined} */ error) {
   if (!error) return "";
   if (typeof error === "string") return error;
+  // A refused form: its fields' problems in words, not the API's summary ("title: …; …").
+  const details = Array.isArray(error.details) ? error.details : [];
+  if (error.code === "invalid" && details.length && details.every((d) => d && d.problem)) {
+    return [...new Set(details.map((d) => String(d.problem)))].join(" ");
+  }
   return error.message || t("error");
 }
 

@@ -64,17 +64,19 @@ export function showFormError(form, error, statusNode) {
   clearFieldErrors(form);
   const details = Array.isArray(error && error.details) ? error.details : [];
   let first = null;
+  let unplaced = false;
   for (const detail of details) {
     const name = String(detail.field || "").split(".")[0];
     const input = form.elements.namedItem(name);
-    if (!input || !input.setAttribute) continue;
+    if (!input || !input.setAttribute) { unplaced = true; continue; }
     input.setAttribute("aria-invalid", "true");
     const note = el("p", { class: "field-error", id: `${input.id}-error`, text: detail.problem });
     input.setAttribute("aria-describedby", note.id);
     input.insertAdjacentElement("afterend", note);
     first = first || input;
   }
-  say(statusNode, errorMessage(error), { error: true });
+  // Each problem shown at its field: the status line only says so, once.
+  say(statusNode, first && !unplaced ? t("fix_fields") : errorMessage(error), { error: true });
   if (first) first.focus();
 }
 

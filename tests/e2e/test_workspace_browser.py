@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from companion.config import ROOT
 from tests.e2e.conftest import DEMO_FACILITATOR, staff_login_in_browser
@@ -245,3 +246,29 @@ def test_editor_screenshot_and_english(server, new_page, tmp_path):
     assert home.locator("h1").inner_text() == "Vos événements"
     assert home.errors == []
     assert page.errors == [] and english.errors == []
+
+
+def test_a_refused_form_shows_its_problems_in_words_never_the_apis_summary(server, new_page):
+    """The API's message ("Données invalides — title: …; starts_at: … ISO 8601 …") is for
+    programs: an organiser reads each problem at its field and one line saying so, an
+    attendee the problem itself."""
+    slug = server.programme()["slug"]
+    page = new_page(locale="fr-FR")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    staff_login_in_browser(page, server, DEMO_FACILITATOR, next_path=f"/manage/events/{slug}")
+    page.wait_for_selector("[data-sessions] .session-editor")
+    page.locator("[data-new-session-box] summary").click()
+    page.locator("[data-new-session] button[type=submit]").click()
+    status = page.locator("[data-new-session] [data-status]")
+    expect(status).to_have_text("Veuillez corriger les champs signalés ci-dessus.")
+    errors = page.locator("[data-new-session] .field-error").all_inner_texts()
+    assert errors and all("—" not in e and "_at" not in e for e in errors), errors
+    assert page.errors == []
+
+    phone = new_page(locale="fr-FR", phone=True)
+    phone.goto(f"{server.url}/events/{slug}#lost-link")
+    phone.fill("#recover-email-main", "pas-une-adresse")
+    phone.locator("#lost-link button[type=submit]").click()
+    shown = phone.locator("#lost-link [data-recover-error]")
+    expect(shown).to_have_text("Cette adresse électronique n’est pas valide.")
+    assert phone.errors == []
