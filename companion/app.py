@@ -199,6 +199,7 @@ def _register_template_filters(app: Flask) -> None:
     from babel import dates
     from flask_babel import get_locale
 
+    from .core.i18n import formatting_locale
     from .polls.kinds import template_globals as poll_template_globals
 
     app.jinja_env.globals["get_locale"] = get_locale
@@ -208,7 +209,7 @@ def _register_template_filters(app: Flask) -> None:
     def localdatetime(value, tz: str, form: str = "medium"):
         """Show an aware datetime in the event's timezone and the page's language."""
         local = value.astimezone(ZoneInfo(tz))
-        locale = str(get_locale() or "fr")
+        locale = formatting_locale(str(get_locale() or "fr"))
         if form == "full_date":
             return dates.format_date(local.date(), format="full", locale=locale)
         if form == "time":

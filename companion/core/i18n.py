@@ -35,6 +35,12 @@ def translate_in(marked: tuple[str, str]) -> str:
         return message
 
 
+def formatting_locale(language: str) -> str:
+    """The locale dates and numbers are written in for ``language``: British English for
+    English ("Tuesday 30 June 2020, 10:00"), as the pages' words are (programme, organisation)."""
+    return "en_GB" if language.startswith("en") else language
+
+
 def translate(message: str) -> str:
     """Return ``message`` in the language of the current request or socket event.
 

@@ -11,7 +11,9 @@ import { kindOf } from "./poll-kinds.js";
 const root = document.getElementById("dashboard");
 const slug = root.dataset.eventSlug;
 const docLang = root.dataset.lang || lang;
-const number = new Intl.NumberFormat(docLang, { maximumFractionDigits: 2 });
+// Dates and numbers as the server writes them: British English for English.
+const numberLang = docLang.startsWith("en") ? "en-GB" : docLang;
+const number = new Intl.NumberFormat(numberLang, { maximumFractionDigits: 2 });
 /** A number as the page's language writes it ("2,67" in French). */
 const fmt = (/** @type {number} */ value) => number.format(value);
 const errorBox = root.querySelector("[data-dash-error]");
@@ -55,7 +57,7 @@ function handleError(error) {
 /** A date in the page's language, "3 décembre 2026". */
 export function formatDate(/** @type {string | null | undefined} */ iso) {
   if (!iso) return "";
-  return new Intl.DateTimeFormat(docLang, { dateStyle: "long" }).format(new Date(iso));
+  return new Intl.DateTimeFormat(numberLang, { dateStyle: "long" }).format(new Date(iso));
 }
 
 // ---------------------------------------------------------------- downloads

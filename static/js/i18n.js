@@ -39,6 +39,8 @@ export function announce(/** @type {string} */ message) {
 }
 
 export const lang = document.documentElement.lang || "fr";
+/** The locale dates and numbers are written in: British English for English, as on the server. */
+export const formatLang = lang.startsWith("en") ? "en-GB" : lang;
 
 const pluralRules = new Intl.PluralRules(lang);
 

@@ -2,7 +2,7 @@
 // The facilitator's home: the events with their links, a new event, a programme import.
 import { el } from "./api.js";
 import { errorMessage } from "./errors.js";
-import { t } from "./i18n.js";
+import { formatLang, t } from "./i18n.js";
 import {
   bindLogout, makeCaller, refuseNonFacilitator, requireFacilitator, say, showFormError, clearFieldErrors,
 } from "./manage-common.js";
@@ -13,7 +13,7 @@ const list = root.querySelector("[data-events]");
 
 /** @param {Record<string, any>} event */
 function eventCard(event) {
-  const when = event.starts_at ? new Date(event.starts_at).toLocaleDateString(document.documentElement.lang, {
+  const when = event.starts_at ? new Date(event.starts_at).toLocaleDateString(formatLang, {
     day: "numeric", month: "long", year: "numeric",
   }) : "";
   return el("li", { class: "card manage-event", dataset: { slug: event.slug } },

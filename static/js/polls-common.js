@@ -2,11 +2,11 @@
 // What every poll view shares: the polls as this page knows them, and the results drawings
 // (bars, a rating histogram, a laid-out word cloud). No innerHTML: text goes through el().
 import { el } from "./api.js";
-import { lang, t } from "./i18n.js";
+import { formatLang, t } from "./i18n.js";
 import { kindOf } from "./poll-kinds.js";
 import { Store } from "./store.js";
 
-const number = new Intl.NumberFormat(lang, { maximumFractionDigits: 2 });
+const number = new Intl.NumberFormat(formatLang, { maximumFractionDigits: 2 });
 export const fmt = (value) => number.format(value);
 
 /**

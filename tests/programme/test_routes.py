@@ -131,3 +131,12 @@ def test_contact_links_escape_everything_else():
         '<a href="mailto:a.b@c.fr">a.b@c.fr</a> ou au '
         '<a href="tel:+33476000000">+33 4 76 00 00 00</a>, 2020'
     )
+
+
+def test_english_pages_write_dates_and_times_the_british_way(http, event):
+    """The pages say "programme" and "organisation": their dates are British too, not US."""
+    page = http.get(f"/events/{event.slug}?lang=en").get_data(as_text=True)
+    assert "Tuesday, 30 June 2020" in page and "10:00" in page
+    assert "June 30" not in page and " AM" not in page
+    french = http.get(f"/events/{event.slug}?lang=fr").get_data(as_text=True)
+    assert "mardi 30 juin 2020" in french

@@ -18,6 +18,7 @@ from flask import current_app, render_template
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from ...core.i18n import formatting_locale
 from . import charts
 
 LIST_LIMIT = 50
@@ -31,6 +32,7 @@ def when(value: str | None, form: str = "datetime", *, tz: str, lang: str) -> st
     if not value:
         return "—"
     local = datetime.fromisoformat(value).astimezone(ZoneInfo(tz))
+    lang = formatting_locale(lang)
     if form == "date":
         return dates.format_date(local.date(), format="full", locale=lang)
     if form == "short_date":
