@@ -26,7 +26,7 @@ class JoinIn(Schema):
     registration_token: Line(512, 10) | None = None
     #: With a registration token that does not name this session: add it to the registration
     #: (the person chose to attend it too) instead of refusing.
-    register: bool = False
+    add_session: bool = False
 
 
 class LoginIn(Schema):

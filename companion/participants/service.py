@@ -95,7 +95,7 @@ def join_session(session: LiveSession, data: JoinIn) -> Participant:
         if registration.event_id != event.id:
             raise Forbidden(N_("This registration link is for another event."))
         if session.id not in registration.session_ids:
-            if not data.register or session.status == SessionStatus.ENDED:
+            if not data.add_session or session.status == SessionStatus.ENDED:
                 raise Forbidden(
                     N_("You did not register for this session. Register for it first, then join."),
                     details={

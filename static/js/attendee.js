@@ -79,7 +79,7 @@ function needJoin(why) {
       button.disabled = true;
       try {
         const joined = await api(`/sessions/${sessionId}/join`, {
-          method: "POST", body: { registration_token: why.registration, register: true },
+          method: "POST", body: { registration_token: why.registration, add_session: true },
         });
         if (why.fromLink) store.set(`registration:${slug}`, why.registration);
         store.set(tokenKey, joined.token);

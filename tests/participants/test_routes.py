@@ -91,7 +91,8 @@ def test_a_registration_adds_a_session_when_asked_to_but_not_an_ended_one(http, 
     first, second, third = event.sessions[:3]
     token = _register(http, event, session_ids=[first.id]).get_json()["token"]
     added = http.post(
-        f"/api/v1/sessions/{second.id}/join", json={"registration_token": token, "register": True}
+        f"/api/v1/sessions/{second.id}/join",
+        json={"registration_token": token, "add_session": True},
     )
     assert added.status_code == 200 and added.get_json()["participant"]["registered"] is True
     registration = db.session.scalar(select(Registration))
@@ -107,7 +108,7 @@ def test_a_registration_adds_a_session_when_asked_to_but_not_an_ended_one(http, 
     third.status = SessionStatus.ENDED
     db.session.commit()
     ended = http.post(
-        f"/api/v1/sessions/{third.id}/join", json={"registration_token": token, "register": True}
+        f"/api/v1/sessions/{third.id}/join", json={"registration_token": token, "add_session": True}
     )
     assert ended.status_code == 403
     assert ended.get_json()["error"]["details"] == {"reason": "not_registered", "may_add": False}
