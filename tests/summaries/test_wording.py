@@ -76,9 +76,9 @@ def test_the_summary_mail_names_its_speakers_with_the_colon_of_its_language(
     [
         (
             "fr",
-            "Participation : 1 personne, soit 1 inscription et 0 participation sans inscription",
+            "Participation : 1 personne, soit 1 personne inscrite et 0 participation sans inscription",
         ),
-        ("en", "1 person took part: 1 registration and 0 joins without registration"),
+        ("en", "1 person took part: 1 registered person and 0 joins without registration"),
     ],
 )
 def test_the_synthesis_counts_who_took_part_with_each_plural_right(
@@ -88,6 +88,19 @@ def test_the_synthesis_counts_who_took_part_with_each_plural_right(
     for fmt in ("html", "md"):
         text = _get(http, event_url(slug, fmt), facilitator_token, lang).data.decode()
         assert expected in text, fmt
+
+
+def test_the_synthesis_counts_only_registrants_who_came_among_those_who_took_part(
+    http, one_item, people, facilitator_token
+):
+    """Two more registered and never came: "1 personne, soit 3 inscriptions…" did not add up."""
+    people.register([one_item.id], name="Absente Une")
+    people.register([one_item.id], name="Absent Deux")
+    text = _get(http, event_url(one_item.event.slug, "md"), facilitator_token, "fr").data.decode()
+    assert (
+        "Participation : 1 personne, soit 1 personne inscrite et 0 participation sans inscription"
+        in text
+    )
 
 
 def _page_strings(html: str) -> dict:

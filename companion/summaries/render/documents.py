@@ -95,8 +95,12 @@ def attendance_line(attendance: dict) -> str:
         "%(people)s took part: %(registrations)s and %(unlinked)s (these cannot be linked "
         "across sessions).",
         people=ngettext("%(num)d person", "%(num)d people", attendance["people"]),
+        # Those who came: "14 took part: 14 registrations and 1 join" did not add up when some
+        # registrants never came.
         registrations=ngettext(
-            "%(num)d registration", "%(num)d registrations", attendance["registrations"]
+            "%(num)d registered person",
+            "%(num)d registered people",
+            attendance["registered_people"],
         ),
         unlinked=ngettext(
             "%(num)d join without registration",

@@ -68,6 +68,7 @@ class Attendance(Doc):
     )
     came_to: dict[str, int] = Field(description="Registrations per number of sessions attended.")
     joined_without_registration: int
+    registered_people: int = Field(description="Registrations who came at least once.")
     people: int = Field(description="Registrations who came at least once + code joins.")
     per_session: list[SessionAttendance]
 
