@@ -283,3 +283,15 @@ def staff_login_in_browser(page, server: ServerProcess, who=DEMO_MODERATOR, next
     page.fill("#login-password", who[1])
     page.click("#login-form button[type=submit]")
     page.wait_for_url(f"{server.url}{next_path}")
+
+
+def open_attendee_page(page, server: ServerProcess, session_id: int, token: str) -> None:
+    """The attendee's session page with its participant token stored, as after joining;
+    returns once it is connected."""
+    page.goto(server.url + "/")
+    page.evaluate(
+        "([key, token]) => localStorage.setItem(key, JSON.stringify(token))",
+        [f"companion:participant:{session_id}", token],
+    )
+    page.goto(f"{server.url}/sessions/{session_id}")
+    page.wait_for_selector("[data-conn-status][data-state='connected']")

@@ -12,7 +12,7 @@ import json
 import pytest
 import socketio
 
-from .conftest import DEMO_FACILITATOR
+from .conftest import DEMO_FACILITATOR, open_attendee_page
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.timeout(180)]
 
@@ -33,7 +33,7 @@ def test_a_ban_made_while_away_locks_the_form_on_the_first_refusal(server, new_p
     assert moderator.ok("question.ban", {"question_id": question["id"]})["banned"] is True
 
     page = new_page()  # French, the default language
-    _open_session_page(page, server, session_id, token)
+    open_attendee_page(page, server, session_id, token)
     page.wait_for_selector("[data-qa-submit]:not([disabled])")
     assert page.locator("#qa-text").is_enabled()
 
@@ -57,7 +57,7 @@ def test_a_page_whose_access_is_withdrawn_says_so_instead_of_reconnecting_for_ev
     session_id = server.programme()["sessions"][0]["id"]
     token = server.attendee(session_id, "Sacha Retiré")
     page = new_page()  # French
-    _open_session_page(page, server, session_id, token)
+    open_attendee_page(page, server, session_id, token)
 
     facilitator = server.login(DEMO_FACILITATOR)
     slug = server.programme()["slug"]
@@ -88,14 +88,3 @@ def test_a_refused_connection_carries_its_code_and_message_in_the_connections_la
     assert seen and seen[0]["data"]["code"] == "unauthorized", seen
     assert seen[0]["message"] == seen[0]["data"]["message"]
     assert "jeton" in seen[0]["message"]  # French, as asked
-
-
-def _open_session_page(page, server, session_id: int, token: str) -> None:
-    """The attendee's page with its participant token stored, as after joining: connected."""
-    page.goto(server.url + "/")
-    page.evaluate(
-        "([key, token]) => localStorage.setItem(key, JSON.stringify(token))",
-        [f"companion:participant:{session_id}", token],
-    )
-    page.goto(f"{server.url}/sessions/{session_id}")
-    page.wait_for_selector("[data-conn-status][data-state='connected']")

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from tests.e2e.conftest import staff_login_in_browser
+from tests.e2e.conftest import open_attendee_page, staff_login_in_browser
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.timeout(180)]
 
@@ -43,13 +43,7 @@ def test_html_in_questions_is_shown_as_typed_and_never_runs(server, new_page, ma
     # The attendee types both questions into the Q&A panel.
     attendee = new_page(locale="en-US")
     attendee_dialogs = watch(attendee)
-    attendee.goto(server.url + "/")
-    attendee.evaluate(
-        "([key, token]) => localStorage.setItem(key, JSON.stringify(token))",
-        [f"companion:participant:{session_id}", attendee_token],
-    )
-    attendee.goto(f"{server.url}/sessions/{session_id}")
-    attendee.wait_for_selector("[data-conn-status][data-state='connected']")
+    open_attendee_page(attendee, server, session_id, attendee_token)
     attendee.wait_for_selector("[data-qa-submit]:not([disabled])")
     for text in (SCRIPT, IMAGE):
         attendee.fill("#qa-text", text)
@@ -124,13 +118,7 @@ def test_a_ban_reaches_the_open_page_at_once_and_locks_its_form(server, new_page
     session_id = server.programme()["sessions"][0]["id"]
     attendee_token = server.attendee(session_id, "Camille")
     page = new_page(locale="fr-FR")
-    page.goto(server.url + "/")
-    page.evaluate(
-        "([key, token]) => localStorage.setItem(key, JSON.stringify(token))",
-        [f"companion:participant:{session_id}", attendee_token],
-    )
-    page.goto(f"{server.url}/sessions/{session_id}")
-    page.wait_for_selector("[data-conn-status][data-state='connected']")
+    open_attendee_page(page, server, session_id, attendee_token)
     page.wait_for_selector("[data-qa-submit]:not([disabled])")
     page.fill("#qa-text", "Qui porte le projet ?")
     page.click("[data-qa-submit]")
