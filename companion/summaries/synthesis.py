@@ -108,6 +108,8 @@ def _attendance(event: Event, summaries: list[dict]) -> dict[str, Any]:
     )
     n = len(session_ids)
     came = Counter(joined.get(rid, 0) for rid in registrations)
+    # Registrations of people who came: the others took no part, whatever they chose.
+    registered_people = sum(1 for rid in registrations if joined.get(rid, 0) > 0)
     registered_for = Counter(chosen.get(rid, 0) for rid in registrations)
     return {
         "registrations": len(registrations),
@@ -115,9 +117,8 @@ def _attendance(event: Event, summaries: list[dict]) -> dict[str, Any]:
         "registered_for": {str(k): registered_for.get(k, 0) for k in range(n + 1)},
         "came_to": {str(k): came.get(k, 0) for k in range(n + 1)},
         "joined_without_registration": unlinked,
-        # Registrations of people who came: the others took no part, whatever they chose.
-        "registered_people": sum(1 for rid in registrations if joined.get(rid, 0) > 0),
-        "people": sum(1 for rid in registrations if joined.get(rid, 0) > 0) + unlinked,
+        "registered_people": registered_people,
+        "people": registered_people + unlinked,
         "per_session": [
             {
                 "session_id": s["session"]["id"],

@@ -3,7 +3,7 @@
 // and the downloads (fetched with the staff token, saved through an object URL).
 import { api, el } from "./api.js";
 import { showError as showErrorIn } from "./errors.js";
-import { announce, lang, t, tn } from "./i18n.js";
+import { announce, formattingLocale, lang, t, tn } from "./i18n.js";
 import { forgetStaff, rememberRole, staffToken } from "./staff.js";
 import { bindActions, loadRetention } from "./dashboard-actions.js";
 import { kindOf } from "./poll-kinds.js";
@@ -11,8 +11,7 @@ import { kindOf } from "./poll-kinds.js";
 const root = document.getElementById("dashboard");
 const slug = root.dataset.eventSlug;
 const docLang = root.dataset.lang || lang;
-// Dates and numbers as the server writes them: British English for English.
-const numberLang = docLang.startsWith("en") ? "en-GB" : docLang;
+const numberLang = formattingLocale(docLang);
 const number = new Intl.NumberFormat(numberLang, { maximumFractionDigits: 2 });
 /** A number as the page's language writes it ("2,67" in French). */
 const fmt = (/** @type {number} */ value) => number.format(value);

@@ -39,8 +39,11 @@ export function announce(/** @type {string} */ message) {
 }
 
 export const lang = document.documentElement.lang || "fr";
-/** The locale dates and numbers are written in: British English for English, as on the server. */
-export const formatLang = lang.startsWith("en") ? "en-GB" : lang;
+/** The locale dates and numbers are written in for `language`: British English for English,
+ * as on the server (core.i18n.formatting_locale). */
+export const formattingLocale = (/** @type {string} */ language) => (language.startsWith("en") ? "en-GB" : language);
+/** The page's own. */
+export const formatLang = formattingLocale(lang);
 
 const pluralRules = new Intl.PluralRules(lang);
 
