@@ -129,7 +129,8 @@ export function startAttendee(client, ctx, section) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (banned) return;
-    const text = textarea.value.trim();
+    const typed = textarea.value;
+    const text = typed.trim();
     if (!text) { showError(errorBox, t("q_empty")); textarea.focus(); return; }
     if (text.length > maxLength()) { showError(errorBox, t("q_too_long")); textarea.focus(); return; }
     showError(errorBox, null);
@@ -142,16 +143,24 @@ export function startAttendee(client, ctx, section) {
     try {
       const data = await client.contribute("question.submit", payload);
       store.upsert(data.question);
-      // A fresh form for the next question: nothing carries over to mis-tag it.
-      form.reset();
-      itemSelect.value = "";
-      speakerSelect.value = "";
+      // A fresh form for the next question, so nothing carries over to mis-tag it — unless
+      // the next one is already being typed (the question can show before its ack arrives).
+      const drafting = textarea.value !== typed;
+      if (!drafting) {
+        form.reset();
+        itemSelect.value = "";
+        speakerSelect.value = "";
+      }
       const message = data.question.state === "pending" ? t("q_sent_pending") : t("q_sent");
       status.textContent = message;
       announce(message);
-      // The button was disabled under the focus: keep the focus in the form, on the outcome.
-      status.tabIndex = -1;
-      status.focus();
+      // The button was disabled under the focus: keep the focus in the form, on the outcome
+      // (but never take it from someone typing).
+      const typing = drafting && form.contains(document.activeElement) && document.activeElement !== submit;
+      if (!typing) {
+        status.tabIndex = -1;
+        status.focus();
+      }
     } catch (error) {
       status.textContent = "";
       showError(errorBox, error);

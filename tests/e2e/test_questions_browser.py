@@ -133,3 +133,34 @@ def test_a_ban_reaches_the_open_page_at_once_and_locks_its_form(server, new_page
     moderator.ok("question.ban", {"question_id": question_id})
     page.wait_for_selector("[data-qa-submit][disabled]", timeout=10_000)
     assert page.locator("#qa-text").is_disabled()
+
+
+def test_the_next_question_typed_before_the_ack_is_kept(server, new_page):
+    """The question can show (its broadcast) before its ack: a reset then would erase the next
+    question being typed, and take the focus from the person typing it."""
+    session_id = server.programme()["sessions"][0]["id"]
+    attendee_token = server.attendee(session_id, "Camille")
+    page = new_page(locale="fr-FR")
+    open_attendee_page(page, server, session_id, attendee_token)
+    page.wait_for_selector("[data-qa-submit]:not([disabled])")
+    page.fill("#qa-text", "Qui finance le tiers-lieu ?")
+    # Sent, then the next one typed in the same task: always before the ack can arrive.
+    page.evaluate(
+        """() => {
+            const box = document.querySelector('#qa-text');
+            box.form.requestSubmit();
+            box.value = 'Et combien de bénévoles ?';
+            box.focus();
+        }"""
+    )
+    page.wait_for_function(
+        "() => document.querySelector('[data-qa-status]').textContent.includes('a été envoyée')"
+    )
+    assert page.input_value("#qa-text") == "Et combien de bénévoles ?"
+    assert page.evaluate("() => document.activeElement.id") == "qa-text"
+    # Sent in turn, with nothing typed behind it, the form is fresh again.
+    page.click("[data-qa-submit]")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.qa-text')].some(n => n.textContent.includes('bénévoles'))"
+    )
+    page.wait_for_function("() => document.querySelector('#qa-text').value === ''")
