@@ -35,6 +35,7 @@ def build_app(
         ping_timeout=ping_timeout,
         logger=False,
         engineio_logger=False,
+        async_handlers=False,  # as Companion's: each connection's events on its reader
     )
 
     @app.get("/healthz")

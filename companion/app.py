@@ -162,6 +162,9 @@ def create_app(config: Config | None = None) -> Flask:
         ping_timeout=config.ping_timeout_s,
         logger=False,
         engineio_logger=False,
+        # A connection's events run on its reader, one after the other: acks come back in the
+        # order sent, and no green thread is spawned per event (realtime/dispatcher.py).
+        async_handlers=False,
         json=wirejson,
         # Sockets authenticate by token and never read the cookie session: no per-event copy.
         manage_session=False,

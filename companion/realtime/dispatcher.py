@@ -128,8 +128,9 @@ def _make_entry(app: Flask, name: str):
                 # Looked up at each call, so a test may stand a spy in for a handler.
                 answer = dispatch(EVENTS[name], data, sid, extra)
             except Exception:
-                # Escaping, it would leave the client waiting for an answer that never comes.
-                # The application context's end rolls back what it left.
+                # The handler runs on its connection's reader (``async_handlers=False``): an
+                # error escaping here would close the connection instead of answering. The
+                # application context's end rolls back what it left.
                 log.exception("unexpected error in %s", name)
                 answer = failure(Unavailable(UNEXPECTED))
             observe(name, data, answer, time.perf_counter() - started)

@@ -1,8 +1,12 @@
 """The live spine with real server processes: two processes joined by Redis, and replay."""
 
+import threading
 import time
+import uuid
 
 import pytest
+
+from tests.e2e.conftest import ServerProcess, base_env
 
 pytestmark = pytest.mark.e2e
 
@@ -90,3 +94,57 @@ def test_gevent_serves_the_live_spine_too(demo_sqlite, tmp_path, make_client):
         assert "gevent" in server.output()
     finally:
         server.stop()
+
+
+def test_a_connections_events_are_answered_in_the_order_it_sent_them(
+    demo_sqlite, tmp_path, make_client
+):
+    """Each connection's events run one after the other: a vote waiting for its group commit
+    (a long 50 ms tick here) is answered before the event sent just after it, which already
+    sees the vote."""
+    proc = ServerProcess(
+        base_env(demo_sqlite, COMPANION_GROUP_COMMIT_MS="50"), tmp_path / "server.log"
+    ).start()
+    try:
+        session_id = _first_session(proc)["id"]
+        moderator = make_client(proc, proc.login())
+        poll = moderator.ok(
+            "poll.create",
+            {
+                "session_id": session_id,
+                "kind": "single",
+                "question": "Prêts ?",
+                "options": ["Oui", "Non"],
+            },
+        )["poll"]
+        moderator.ok("poll.open", {"poll_id": poll["id"]})
+        attendee = make_client(proc, proc.attendee(session_id, "Léa"))
+        attendee.ok("session.join", {"session_id": session_id})
+
+        answered: list[tuple[str, dict]] = []
+        both = threading.Event()
+
+        def answer_to(name):
+            def callback(answer):
+                answered.append((name, answer))
+                if len(answered) == 2:
+                    both.set()
+
+            return callback
+
+        choice = {"option_id": poll["options"][1]["id"]}
+        attendee.sio.emit(
+            "poll.vote",
+            {"poll_id": poll["id"], "client_id": uuid.uuid4().hex, "answer": choice},
+            callback=answer_to("poll.vote"),
+        )
+        attendee.sio.emit(
+            "session.join", {"session_id": session_id}, callback=answer_to("session.join")
+        )
+        assert both.wait(10), answered
+        assert [name for name, _ in answered] == ["poll.vote", "session.join"]
+        assert all(answer["ok"] for _, answer in answered), answered
+        polls = answered[1][1]["data"]["snapshot"]["polls"]
+        assert next(p for p in polls if p["id"] == poll["id"])["my_answer"] == choice
+    finally:
+        proc.stop()

@@ -358,7 +358,7 @@ def test_an_event_runs_with_its_connections_origin_not_a_request(
 def test_an_error_escaping_the_dispatcher_is_answered_and_the_connection_kept(
     monkeypatch, caplog, connect, first_session, moderator_token
 ):
-    """An error no handler expected still gets the client an answer, in its language."""
+    """Handlers run on their connection's reader: an error raised there would close it."""
     from companion.realtime import dispatcher
 
     def broken(*_args):
