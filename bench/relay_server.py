@@ -1,7 +1,7 @@
 """The bench's floor: a raw Flask-SocketIO relay that only rebroadcasts.
 
-Run as its own process, by path (``python bench/relay_server.py --port P --ping-interval 20
---ping-timeout 60``, as the bench does with Companion's values), so the
+Run as its own process from the repository's root (``python -m bench.relay_server --port P
+--ping-interval 20 --ping-timeout 60``, as the bench does with Companion's values), so the
 async library is chosen and the standard library patched before Flask loads, as in
 ``python -m companion serve``. It is configured like Companion's Socket.IO server (same async
 mode, keepalive, message queue and channel) and does nothing else: no database, no
@@ -73,6 +73,12 @@ def main() -> None:
         import eventlet
 
         eventlet.monkey_patch()
+        # As Companion's entry point does: the same server, frames unmasked the same way.
+        from eventlet.websocket import RFC6455WebSocket
+
+        from companion.realtime.wsmask import apply_mask
+
+        RFC6455WebSocket._apply_mask = staticmethod(apply_mask)
     else:
         from gevent import monkey
 

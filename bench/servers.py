@@ -23,8 +23,6 @@ import psutil
 
 from companion.config import ROOT, Config, normalise_database_url
 
-RELAY_SCRIPT = ROOT / "bench" / "relay_server.py"
-
 
 class BenchError(RuntimeError):
     """A server or database could not be set up or run; the message says what and where to look."""
@@ -157,7 +155,8 @@ class Server:
     ) -> Server:
         port = free_port()
         keepalive = Config()  # the relay keeps Companion's default keepalive
-        argv = [sys.executable, str(RELAY_SCRIPT), "--port", str(port), "--async-mode", async_mode]
+        argv = [sys.executable, "-m", "bench.relay_server", "--port", str(port)]
+        argv += ["--async-mode", async_mode]
         argv += ["--ping-interval", str(keepalive.ping_interval_s)]
         argv += ["--ping-timeout", str(keepalive.ping_timeout_s)]
         if queue:

@@ -27,6 +27,11 @@ def _monkey_patch() -> None:
         from psycogreen.eventlet import patch_psycopg
 
         patch_psycopg()
+        from eventlet.websocket import RFC6455WebSocket
+
+        from companion.realtime.wsmask import apply_mask
+
+        RFC6455WebSocket._apply_mask = staticmethod(apply_mask)
     elif mode == "gevent":
         from gevent import monkey
 
