@@ -1,4 +1,5 @@
-"""One guard for every CSV cell that holds what a person typed (CSV/formula injection).
+"""One guard for every CSV cell that holds what a person typed (CSV/formula injection), and
+the separator a spreadsheet in the reader's language expects.
 
 A spreadsheet runs a cell that starts with ``=``, ``+``, ``-`` or ``@`` (or a tab or line break
 before one) as a formula: ``=cmd|'/C calc'!A0@example.org`` is a valid e-mail address *and* a
@@ -24,3 +25,10 @@ def csv_cell(value: Any) -> Any:
 def csv_row(values: list[Any]) -> list[Any]:
     """Apply :func:`csv_cell` to every cell of a row."""
     return [csv_cell(value) for value in values]
+
+
+def delimiter(language: str) -> str:
+    """The column separator for a CSV read in ``language``: French spreadsheets (Excel, with
+    the comma as their decimal mark) split rows on semicolons and put a comma-separated row in
+    one column."""
+    return ";" if language == "fr" else ","

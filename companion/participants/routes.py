@@ -4,22 +4,25 @@ from __future__ import annotations
 
 import csv
 import io
+from zoneinfo import ZoneInfo
 
 from flask import Response
-from flask_babel import get_locale
+from flask_babel import get_locale, pgettext
+from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..core.csvsafe import csv_row
+from ..core.csvsafe import csv_row, delimiter
 from ..core.http import api_route
+from ..core.i18n import N_
 from ..core.permissions import ATTEND, FACILITATE
-from ..core.timeutil import iso
+from ..core.timeutil import as_utc
 from ..core.urls import session_link
 from ..extensions import db
 from ..programme import service as programme
 from ..security.login_throttle import login_throttle
 from ..security.ratelimit import client_address
 from . import service
-from .models import Registration
+from .models import Participant, Registration
 from .schemas import JoinIn, LoginIn, RegistrationIn
 from .tokens import participant_token, registration_token, staff_token
 
@@ -68,14 +71,24 @@ def create_registration(actor, payload: RegistrationIn, slug: str):
     produces=("text/csv",),
 )
 def registrations_csv(actor, payload, slug: str):
+    """One row per registration, in the reader's language: who, which sessions they chose and
+    which they came to (a person who joined only with a code is not in it)."""
     event = programme.load_event_tree(slug)
     sessions = event.sessions
+    language = str(get_locale() or "fr")
+    came = set(
+        db.session.execute(
+            select(Participant.registration_id, Participant.session_id)
+            .join(Registration, Registration.id == Participant.registration_id)
+            .where(Registration.event_id == event.id)
+        ).all()
+    )
     out = io.StringIO()
     out.write("\ufeff")  # spreadsheets read UTF-8 only with a BOM
-    writer = csv.writer(out)
+    writer = csv.writer(out, delimiter=delimiter(language))
     writer.writerow(
-        ["name", "email", "organisation", "profile", "registered_at"]
-        + [f"session {i + 1}: {s.title}" for i, s in enumerate(sessions)]
+        [_("Name"), _("Email"), _("Organisation"), _("Profile"), _("Registered on")]
+        + [_("Session %(n)s: %(title)s", n=i + 1, title=s.title) for i, s in enumerate(sessions)]
     )
     rows = db.session.scalars(
         select(Registration).where(Registration.event_id == event.id).order_by(Registration.id)
@@ -84,16 +97,39 @@ def registrations_csv(actor, payload, slug: str):
         chosen = set(reg.session_ids)
         writer.writerow(
             csv_row(
-                [reg.name, reg.email, reg.organisation, reg.profile]
-                + [iso(reg.created_at, event.timezone)]
-                + ["x" if s.id in chosen else "" for s in sessions]
+                [reg.name, reg.email, reg.organisation, _(PROFILE_LABELS[reg.profile])]
+                + [local_time(reg.created_at, event.timezone)]
+                + [attendance(s.id in chosen, (reg.id, s.id) in came) for s in sessions]
             )
         )
+    filename = "{}-{}.csv".format(slug, pgettext("file name", "registrations"))
     return Response(
         out.getvalue(),
         mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{slug}-registrations.csv"'},
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+#: The registration form's profiles, as its choices read.
+PROFILE_LABELS = {
+    "agent_developpement": N_("Development officer"),
+    "elu": N_("Elected representative"),
+    "porteur_projet": N_("Project leader"),
+    "societe_civile": N_("Civil society"),
+    "autre": N_("Other"),
+}
+
+
+def attendance(chosen: bool, came: bool) -> str:
+    """A session's cell, as the registrations page says it: blank when not chosen."""
+    if came:
+        return pgettext("registration state", "joined")
+    return pgettext("registration state", "registered") if chosen else ""
+
+
+def local_time(value, tz: str) -> str:
+    """A time as spreadsheets read it in every language: ``2020-06-30 10:05``, local."""
+    return as_utc(value).astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M")
 
 
 @api_route(

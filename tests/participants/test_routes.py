@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -143,18 +144,37 @@ def test_code_join_where_the_event_allows_it(http, event):
 
 
 def test_registration_csv_is_for_facilitators(http, event, moderator_token, facilitator_token):
-    _register(http, event, name="=HYPERLINK(1)", organisation="Saillans")
+    _register(http, event, name="=HYPERLINK(1)", organisation="Saillans", profile="elu")
     url = f"/api/v1/events/{event.slug}/registrations.csv"
     assert http.get(url).status_code == 401
     assert http.get(url, headers={"Authorization": f"Bearer {moderator_token}"}).status_code == 403
     response = http.get(url, headers={"Authorization": f"Bearer {facilitator_token}"})
     assert response.status_code == 200
     assert response.data.startswith("\ufeff".encode())
-    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
-    assert rows[0][:4] == ["name", "email", "organisation", "profile"]
+    assert response.headers["Content-Disposition"].endswith('-inscriptions.csv"')
+    # French, for a French spreadsheet: words, local times, semicolons between columns.
+    text = response.data.decode("utf-8-sig")
+    assert text.startswith("Nom;Courriel;Structure;Profil;Inscription le;Session 1\u00a0: ")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[1][0] == "'=HYPERLINK(1)"  # a formula typed into a name stays text
-    assert rows[1][1] == "elise@example.org"
-    assert rows[1][5:] == ["x", "", "", ""]
+    assert rows[1][1:4] == ["elise@example.org", "Saillans", "Élu·e"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", rows[1][4])
+    assert rows[1][5:] == ["inscrit·e", "", "", ""]
+
+
+def test_registration_csv_says_who_came_and_reads_in_english(http, event, facilitator_token):
+    ids = [event.sessions[0].id, event.sessions[1].id]
+    token = _register(http, event, session_ids=ids).get_json()["token"]
+    joined = http.post(f"/api/v1/sessions/{ids[1]}/join", json={"registration_token": token})
+    assert joined.status_code == 200, joined.get_json()
+    url = f"/api/v1/events/{event.slug}/registrations.csv?lang=en"
+    response = http.get(url, headers={"Authorization": f"Bearer {facilitator_token}"})
+    text = response.data.decode("utf-8-sig")
+    assert text.startswith("Name,Email,Organisation,Profile,Registered on,Session 1: ")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[1][3] == "Other"
+    assert rows[1][5:] == ["registered", "joined", "", ""]
+    assert response.headers["Content-Disposition"].endswith('-registrations.csv"')
 
 
 def test_staff_login(http, facilitator_token):

@@ -340,7 +340,7 @@ def test_ten_thousand_contributions_export_in_every_format(
     assert doc["participation"]["questions"] == QUESTIONS
     assert doc["participation"]["ballots"] == BALLOT_POLLS * PARTICIPANTS
     assert doc["participation"]["contributors"] == PARTICIPANTS
-    rows = list(csv.reader(io.StringIO(outputs["csv"].decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(outputs["csv"].decode("utf-8-sig")), delimiter=";"))
     assert rows[0][12:14] == ["Auteur·e", "Anonyme"]  # the event's language: French
     assert len(rows) == CONTRIBUTIONS + 1
     assert all(r[12] == "" for r in rows[1:] if r[13] == "oui")

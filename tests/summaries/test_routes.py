@@ -223,8 +223,10 @@ def test_documents_come_in_french_by_default(scripted, http, facilitator_token):
     )
     assert "Questions" in workbook.sheetnames and "Chronologie" in workbook.sheetnames
     # The spreadsheets speak French too: headers, types and one question's state agreed.
+    # Separated by semicolons, as French spreadsheets split rows (the comma is their decimal mark).
     data = http.get(session_url(scripted.session.id, "csv"), headers=auth(facilitator_token))
-    rows = list(csv.reader(io.StringIO(data.data.decode("utf-8-sig"))))
+    assert data.data.decode("utf-8-sig").startswith("N° de session;Session;Type;")
+    rows = list(csv.reader(io.StringIO(data.data.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:5] == ["N° de session", "Session", "Type", "N°", "Heure (Europe/Paris)"]
     states = {r[9] for r in rows[1:] if r[2] == "Question"}
     assert "répondue" in states and "répondues" not in states and "answered" not in states
@@ -256,7 +258,8 @@ def test_no_name_or_email_of_an_anonymous_contribution_appears_in_any_format(
         for name in ("session.json", "event.json"):
             assert '"participant_id"' not in docs[name].decode(), name
     # The last documents are French: columns by position (text, author).
-    csv_rows = list(csv.reader(io.StringIO(docs["session.csv"].decode("utf-8-sig"))))[1:]
+    csv_rows = list(csv.reader(io.StringIO(docs["session.csv"].decode("utf-8-sig")), delimiter=";"))
+    csv_rows = csv_rows[1:]
     mine = [r for r in csv_rows if r[8] in (ANONYMOUS_QUESTION, OPEN_ANSWER_SECRET)]
     assert len(mine) == 2 and all(r[12] == "" for r in mine)
     assert all(str(secret_id) != r[12] for r in csv_rows)

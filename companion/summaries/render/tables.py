@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import IO, Any
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ...core import csvsafe
@@ -61,10 +62,11 @@ def readable(field: str, row: dict[str, Any]) -> Any:
 def write_csv(body: IO[bytes], found: Iterable[dict[str, Any]], tz: str = "UTC") -> int:
     """Write ``found`` rows as CSV, UTF-8 with a BOM (spreadsheets read UTF-8 only so).
 
-    Headers and words in the current language, times in ``tz``; return how many rows.
+    Headers, words and separator (``;`` in French) in the current language, times in ``tz``;
+    return how many rows.
     """
     text = io.TextIOWrapper(body, encoding="utf-8-sig", newline="", write_through=True)
-    writer = csv.writer(text)
+    writer = csv.writer(text, delimiter=csvsafe.delimiter(str(get_locale() or "fr")))
     header = row_labels(tz)
     writer.writerow([csv_cell(header[field]) for field in rows.ROW_FIELDS])
     count = 0
