@@ -97,7 +97,7 @@ def test_no_message_shown_to_people_is_an_f_string():
     ("language", "expected"),
     [
         ("en", "labels for values outside the scale: [9]"),
-        ("fr", "libellés pour des valeurs hors de l’échelle : [9]"),
+        ("fr", "libellés pour des valeurs hors de l’échelle\u00a0: [9]"),
     ],
 )
 def test_a_validators_problem_with_values_comes_in_the_asked_language(app, language, expected):
@@ -131,6 +131,13 @@ def _french_entries() -> list[tuple[str, str]]:
 def test_french_writes_its_apostrophes_one_way():
     """’ everywhere: "prêts à l’emploi" beside "prêts à l'emploi" read as two hands."""
     assert [text for _msgid, text in _french_entries() if "'" in text] == []
+
+
+def test_french_binds_its_high_punctuation_to_the_word_before_it():
+    """« Mot de passe oublié ? » must never wrap with the "?" alone at the start of a line: the
+    space before : ; ! ? » and after « is a no-break space."""
+    loose = re.compile(r"\S [:;!?»]|« ")
+    assert [text for _msgid, text in _french_entries() if loose.search(text)] == []
 
 
 def test_french_names_a_speaker_the_same_way_everywhere():
