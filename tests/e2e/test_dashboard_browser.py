@@ -216,8 +216,11 @@ def test_after_a_session_the_facilitator_downloads_every_format_and_acts(
         assert SIGNATURES[fmt](data), download.suggested_filename
         names.append(download.suggested_filename)
     assert len(set(names)) == 11
-    csv_head = next(n for n in names if n.endswith(".csv"))
-    assert csv_head.endswith("-summary.csv")
+    # Named in the documents' language (French here), in ASCII.
+    assert next(n for n in names if n.endswith(".csv")).endswith("-compte-rendu.csv")
+    assert next(n for n in names if n.endswith(".pdf") and "synthese" in n).endswith(
+        "-synthese.pdf"
+    )
 
     # The summary mail: previewed, confirmed, queued in the outbox for the three registrants.
     card.locator("[data-mail-open]").click()

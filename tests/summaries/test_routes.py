@@ -170,6 +170,21 @@ def test_every_format_renders_the_scripted_session(scripted, http, facilitator_t
         "archived",
         "awaiting moderation",
     }
+    assert at.value.microsecond == 0 and at.number_format == "yyyy-mm-dd hh:mm:ss"
+    # Durations read as durations (0:07:32), not seconds; an overrun as signed minutes.
+    floor = workbook["Floor"]
+    assert floor["H1"].value == "Spoke"
+    spoken = [c for (c,) in floor.iter_rows(min_row=2, min_col=8, max_col=8) if c.value is not None]
+    assert spoken and all(c.number_format == "[h]:mm:ss" for c in spoken)
+    assert all(isinstance(c.value, timedelta) for c in spoken)
+    agenda = workbook["Agenda"]
+    assert [agenda.cell(1, col).value for col in (5, 8, 9)] == ["Planned", "Lasted", "Overrun"]
+    assert agenda["E2"].value == timedelta(minutes=15) and agenda["E2"].number_format == "[h]:mm:ss"
+    overruns = [
+        c for (c,) in agenda.iter_rows(min_row=2, min_col=9, max_col=9) if c.value is not None
+    ]
+    assert overruns and all(c.number_format == '+0" min";-0" min";0" min"' for c in overruns)
+    assert workbook["Timeline"]["E1"].value == "Duration"
     kinds = {row[2] for row in workbook["Polls"].iter_rows(min_row=2, values_only=True)}
     assert "Single choice" in kinds and "single" not in kinds
     summary = {row[0]: row[1] for row in workbook["Summary"].iter_rows(values_only=True)}
@@ -214,7 +229,9 @@ def test_documents_come_in_french_by_default(scripted, http, facilitator_token):
     url = session_url(scripted.session.id, "md")
     french = http.get(url, headers=auth(facilitator_token)).data.decode()
     assert "## Participation" in french and "## Sondages" in french
-    english = http.get(url + "?lang=en", headers=auth(facilitator_token)).data.decode()
+    english_response = http.get(url + "?lang=en", headers=auth(facilitator_token))
+    assert english_response.headers["Content-Disposition"].endswith('-summary.md"')
+    english = english_response.data.decode()
     assert "## Polls" in english
     workbook = load_workbook(
         io.BytesIO(
@@ -226,6 +243,7 @@ def test_documents_come_in_french_by_default(scripted, http, facilitator_token):
     # Separated by semicolons, as French spreadsheets split rows (the comma is their decimal mark).
     data = http.get(session_url(scripted.session.id, "csv"), headers=auth(facilitator_token))
     assert data.data.decode("utf-8-sig").startswith("N° de session;Session;Type;")
+    assert data.headers["Content-Disposition"].endswith('-compte-rendu.csv"')
     rows = list(csv.reader(io.StringIO(data.data.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:5] == ["N° de session", "Session", "Type", "N°", "Heure (Europe/Paris)"]
     states = {r[9] for r in rows[1:] if r[2] == "Question"}

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import IO
 
-from flask_babel import force_locale
+from flask_babel import force_locale, pgettext
 
 from ...programme.models import Event, LiveSession
 from .. import rows, session_summary, synthesis
@@ -113,8 +113,9 @@ def export_session(
     # The CSV is the contributions alone: no need to build the summary for it.
     doc = {} if fmt == "csv" else session_summary.build_session_summary(session, now=now)
     body = _render("session", fmt, doc, [session], lang)
-    name = f"{session.event.slug}-{session.key}-summary.{fmt}"
-    return Export(name, MIMETYPES[fmt], body)
+    return Export(
+        file_name(session.event.slug, session.key, "summary", fmt, lang), MIMETYPES[fmt], body
+    )
 
 
 def export_event(
@@ -131,4 +132,16 @@ def export_event(
     lang = document_language(event, lang)
     doc = synthesis.build_event_synthesis(event, now=now, progress=progress)
     body = _render("event", fmt, doc, list(event.sessions), lang)
-    return Export(f"{event.slug}-synthesis.{fmt}", MIMETYPES[fmt], body)
+    return Export(file_name(event.slug, None, "synthesis", fmt, lang), MIMETYPES[fmt], body)
+
+
+def file_name(slug: str, key: str | None, kind: str, fmt: str, lang: str) -> str:
+    """``<event>-<session>-compte-rendu.pdf``, ``<event>-synthese.xlsx``: named in the
+    document's language, in ASCII (the name travels in a Content-Disposition header)."""
+    with force_locale(lang):
+        word = (
+            pgettext("file name", "summary")
+            if kind == "summary"
+            else pgettext("file name", "synthesis")
+        )
+    return "-".join(part for part in (slug, key, word) if part) + "." + fmt

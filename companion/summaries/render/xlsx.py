@@ -1,12 +1,13 @@
 """The XLSX workbooks: one sheet per part (figures, speakers, agenda, polls, contributions,
-timeline, themes), typed cells (local times as dates, numbers as numbers), a frozen bold header
-and set column widths, every word in the export's language (see tables.py for the rows).
+timeline, themes), typed cells (local times as dates to the second, durations as h:mm:ss, an
+overrun as signed minutes, numbers as numbers), a frozen bold header and set column widths,
+every word in the export's language (see tables.py for the rows).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
@@ -25,6 +26,13 @@ from .tables import readable, row_labels
 
 _BOLD = Font(bold=True)
 XLSX_TIME = "yyyy-mm-dd hh:mm:ss"
+XLSX_DURATION = "[h]:mm:ss"
+#: Ahead of plan reads −2 min, behind +3 min: a duration cell cannot hold a negative time.
+XLSX_OVERRUN = '+0" min";-0" min";0" min"'
+
+
+class Minutes(float):
+    """A signed number of minutes, shown with its sign and unit (an agenda item's overrun)."""
 
 
 class Sheet:
@@ -42,13 +50,18 @@ class Sheet:
             value = ILLEGAL_CHARACTERS_RE.sub("", value)
         elif isinstance(value, bool):
             value = labels.yes_no(value)
-        elif isinstance(value, datetime) and value.tzinfo is not None:
-            value = value.replace(tzinfo=None)  # already the event's local time
+        elif isinstance(value, datetime):
+            # The event's local time already; to the second, as the sheet shows it.
+            value = value.replace(tzinfo=None, microsecond=0)
         cell = WriteOnlyCell(self.ws, value=value)
         if isinstance(value, str):
             cell.data_type = "s"  # never a formula, whatever the text starts with
         elif isinstance(value, datetime):
             cell.number_format = XLSX_TIME
+        elif isinstance(value, timedelta):
+            cell.number_format = XLSX_DURATION
+        elif isinstance(value, Minutes):
+            cell.number_format = XLSX_OVERRUN
         if bold:
             cell.font = _BOLD
         return cell
@@ -85,7 +98,7 @@ def _contribution_sheet(
     fields: tuple[str, ...],
     tz: str,
 ) -> None:
-    header = row_labels(tz)
+    header = row_labels(tz) | {"spoken_s": _("Spoke")}  # a duration here, not seconds
     sheet = Sheet(
         workbook,
         title,
@@ -93,11 +106,18 @@ def _contribution_sheet(
         [_CONTRIBUTION_WIDTHS.get(f, 12) for f in fields],
     )
     for row in found:
-        sheet.append([readable(f, row) for f in fields])
+        sheet.append(
+            [_duration(readable(f, row)) if f == "spoken_s" else readable(f, row) for f in fields]
+        )
 
 
 def _yes_no(value: Any) -> Any:
     return labels.yes_no(value) if isinstance(value, bool) else value
+
+
+def _duration(seconds: float | None) -> timedelta | None:
+    """Seconds as a duration cell (0:07:32), to the second."""
+    return None if seconds is None or seconds == "" else timedelta(seconds=round(seconds))
 
 
 def _time(value: str | None, tz: str) -> datetime | None:
@@ -160,7 +180,7 @@ def _timeline(workbook: Workbook, timelines: list[tuple[str, list[dict]]], tz: s
             _("At (%(timezone)s)", timezone=tz),
             _("What"),
             _("Title"),
-            _("Duration (s)"),
+            _("Duration"),
         ],
         [30, 20, 20, 60, 14],
     )
@@ -172,7 +192,7 @@ def _timeline(workbook: Workbook, timelines: list[tuple[str, list[dict]]], tz: s
                     _time(e["at"], tz),
                     names.get(e["type"], e["type"]),
                     e["title"],
-                    e["duration_s"],
+                    _duration(e["duration_s"]),
                 ]
             )
 
@@ -224,17 +244,24 @@ def _speakers_sheet(workbook: Workbook, doc: dict) -> None:
             _("Organisation"),
             _("Took the floor"),
             _("Turns"),
-            _("Planned (s)"),
-            _("Spoke (s)"),
+            _("Planned"),
+            _("Spoke"),
         ],
         [34, 34, 14, 8, 12, 12],
     )
     for sp in doc["speakers"]:
         sheet.append(
-            [sp["name"], sp["organisation"], True, sp["turns"], sp["planned_s"], sp["spoken_s"]]
+            [
+                sp["name"],
+                sp["organisation"],
+                True,
+                sp["turns"],
+                _duration(sp["planned_s"]),
+                _duration(sp["spoken_s"]),
+            ]
         )
     for sp in doc["absent_speakers"]:
-        sheet.append([sp["name"], sp["organisation"], False, 0, sp["planned_s"], None])
+        sheet.append([sp["name"], sp["organisation"], False, 0, _duration(sp["planned_s"]), None])
 
 
 def _agenda_sheet(workbook: Workbook, doc: dict, tz: str) -> None:
@@ -246,11 +273,11 @@ def _agenda_sheet(workbook: Workbook, doc: dict, tz: str) -> None:
             _("Kind"),
             _("Speakers"),
             _("Planned start"),
-            _("Planned (s)"),
+            _("Planned"),
             _("Started"),
             _("Ended"),
-            _("Lasted (s)"),
-            _("Overrun (s)"),
+            _("Lasted"),
+            _("Overrun"),
             _("Turns"),
         ],
         [50, 14, 30, 20, 12, 20, 20, 12, 12, 8],
@@ -262,11 +289,11 @@ def _agenda_sheet(workbook: Workbook, doc: dict, tz: str) -> None:
                 labels.word(labels.KINDS, item["kind"]),
                 ", ".join(item["speakers"]),
                 _time(item["planned_start"], tz),
-                item["planned_s"],
+                _duration(item["planned_s"]),
                 _time(item["started_at"], tz),
                 _time(item["ended_at"], tz),
-                item["actual_s"],
-                item["overrun_s"],
+                _duration(item["actual_s"]),
+                None if item["overrun_s"] is None else Minutes(round(item["overrun_s"] / 60)),
                 item["turns"],
             ]
         )
