@@ -72,6 +72,7 @@ function needJoin(why) {
   // Registered for the event but not for this session: one button adds it and joins.
   const addable = why && typeof why === "object" && why.registration;
   box.querySelector("[data-join-add]").hidden = !addable;
+  if (addable) message.hidden = true;  // the box says it kindly: "register first" is not the way
   box.querySelector("[data-join-register]").hidden = Boolean(addable);
   if (addable) {
     const button = /** @type {HTMLButtonElement} */ (box.querySelector("[data-join-add-button]"));

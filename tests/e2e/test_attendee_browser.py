@@ -343,9 +343,14 @@ def test_a_broken_personal_link_is_told_in_plain_words_with_the_way_to_a_new_one
             context.close()
 
 
-def test_a_refusal_that_is_not_the_links_fault_keeps_its_own_words(server, phone):
+def test_a_refusal_that_is_not_the_links_fault_keeps_its_own_words(server, phone, make_client):
+    """Not registered for a session that has ended: it can no longer be added, so the page
+    says the server's own words (not "this link is broken")."""
     programme = server.programme()
     first, second = programme["sessions"][0]["id"], programme["sessions"][1]["id"]
+    moderator = make_client(server, server.login())
+    moderator.ok("session.start", {"session_id": second})
+    moderator.ok("session.end", {"session_id": second})
     token = registration_link(server, first, "Autre").split("?t=")[1]
     phone.goto(f"{server.url}/sessions/{second}?t={token}")
     message = phone.locator("[data-join-message]")
@@ -354,6 +359,7 @@ def test_a_refusal_that_is_not_the_links_fault_keeps_its_own_words(server, phone
         "Vous n’êtes pas inscrit·e à cette session. Inscrivez-vous d’abord, puis rejoignez-la."
     )
     assert not phone.locator("[data-join-broken]").is_visible()
+    assert not phone.locator("[data-join-add]").is_visible()
     assert phone.errors == []
 
 

@@ -93,7 +93,11 @@ def test_attendee_of_another_session_is_told_why_and_adds_it_in_one_click(server
     ).json()
     page.goto(f"{server.url}/sessions/{second['id']}?t={reg['token']}")
     page.wait_for_selector("#needs-join:not([hidden])")
-    assert "inscrit" in page.locator("[data-join-message]").inner_text()
+    # Told kindly, with the way in: not the refusal's "register first" (the form would refuse).
+    expect(page.locator("[data-join-add]")).to_contain_text(
+        "Vous êtes inscrit·e à d’autres sessions de cet événement"
+    )
+    expect(page.locator("[data-join-message]")).to_be_hidden()
     add = page.get_by_role("button", name="Ajouter cette session à mon inscription")
     expect(add).to_be_visible()
     expect(page.locator("[data-join-register]")).to_be_hidden()
