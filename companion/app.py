@@ -200,7 +200,7 @@ def _register_template_filters(app: Flask) -> None:
     from zoneinfo import ZoneInfo
 
     from babel import dates
-    from flask_babel import get_locale
+    from flask_babel import get_locale, gettext
 
     from .core.i18n import formatting_locale
     from .polls.kinds import template_globals as poll_template_globals
@@ -218,6 +218,13 @@ def _register_template_filters(app: Flask) -> None:
         if form == "time":
             return dates.format_time(local.time(), format="short", locale=locale)
         return dates.format_datetime(local, format=form, locale=locale)
+
+    @app.template_filter("zone")
+    def zone(tz: str) -> str:
+        """The time zone as people say it: « heure de Paris », "Paris time" (mails are read
+        anywhere; a time without its zone is a guess)."""
+        locale = formatting_locale(str(get_locale() or "fr"))
+        return gettext("%(city)s time", city=dates.get_timezone_location(tz, locale, True))
 
     @app.template_filter("paragraphs")
     def paragraphs(text: str, *, links: bool = False):

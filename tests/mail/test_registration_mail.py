@@ -43,7 +43,7 @@ def test_confirmation_arrives_with_personal_links_and_only_the_chosen_sessions(h
     assert deliver_due() == 1
     [mail] = smtp.inbox.to("elise@example.org")
     assert mail.get_content_type() == "multipart/mixed"
-    assert mail["Subject"] == f"Votre inscription : {event.title}"
+    assert mail["Subject"] == f"Votre inscription\u00a0: {event.title}"
     assert mail["From"].addresses[0].addr_spec == "noreply@companion.example.org"
     assert mail["Reply-To"] == "valorisations.innovations@caprural.org"  # the event's contact
     assert "Bonjour Élise Rivière" in text_part(mail)
@@ -54,6 +54,9 @@ def test_confirmation_arrives_with_personal_links_and_only_the_chosen_sessions(h
         f"{PUBLIC}/sessions/{third.id}",
     ]
     assert "https://visio.example.org/atelier-3" in text_part(mail)
+    # Times say their zone: the mail may be read anywhere.
+    assert "–12:00 (heure de Paris)" in text_part(mail)
+    assert "–12:00 (heure de Paris)" in html_part(mail)
 
     # The personal link works: its page opens and its token lets the person in.
     page = http.get(path_of(personal[1]))
