@@ -81,8 +81,10 @@ def _on_registered(registration: Registration, **_) -> None:
 
 
 @staff_invited.connect
-def _on_staff_invited(staff: StaffUser, *, link: str, language: str, **_) -> None:
-    queue_staff_invitation(staff, link, language=language)
+def _on_staff_invited(
+    staff: StaffUser, *, link: str, language: str, inviter: str = "", named: bool = False, **_
+) -> None:
+    queue_staff_invitation(staff, link, language=language, inviter=inviter, named=named)
 
 
 def recently_queued(kind: str, recipient: str) -> bool:
@@ -137,8 +139,14 @@ def reminder_key(registration_id: int, session_id: int, offset_s: int) -> str:
     return f"reminder:{registration_id}:{session_id}:{offset_s}"
 
 
-def queue_staff_invitation(staff: StaffUser, link: str, *, language: str) -> OutboxMessage:
-    """Mail an invitation to a new moderator or facilitator; ``link`` sets their password."""
+def queue_staff_invitation(
+    staff: StaffUser, link: str, *, language: str, inviter: str = "", named: bool = False
+) -> OutboxMessage:
+    """Mail an invitation to a new moderator or facilitator; ``link`` sets their password.
+
+    ``inviter``: who invites (named in the mail); ``named``: the inviter typed the person's
+    name, so the mail greets them by it (otherwise the account's name is the address's start).
+    """
     return queue_mail(
         "staff_invitation",
         "staff_invitation",
@@ -146,6 +154,8 @@ def queue_staff_invitation(staff: StaffUser, link: str, *, language: str) -> Out
         language=language,
         staff=staff,
         link=link,
+        inviter=inviter,
+        greet=staff.name if named else "",
     )
 
 

@@ -71,7 +71,8 @@ def invite_staff(
 ) -> tuple[StaffUser, str]:
     """Create an account without a usable password, or invite a revoked one back.
 
-    The invitation mail is queued in the same transaction (``staff_invited``, in ``language``).
+    The invitation mail is queued in the same transaction (``staff_invited``, in ``language``,
+    saying who invites).
     Returns the account and the set-password token the mail carries, for the inviter to pass on.
 
     :raises Conflict: an active account has this address (it can reset its password).
@@ -96,7 +97,13 @@ def invite_staff(
     db.session.flush()
     revocation.revoke([("staff", staff.id)], disconnect=False)
     token = password_token(staff)
-    staff_invited.send(staff, link=password_link(staff, token), language=language)
+    staff_invited.send(
+        staff,
+        link=password_link(staff, token),
+        language=language,
+        inviter=actor.name if actor is not None else "",
+        named=bool(name),
+    )
     return staff, token
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from flask import request
+from flask import current_app, request
 from flask_babel import get_locale
 from pydantic import EmailStr, Field, StringConstraints
 
@@ -129,11 +129,13 @@ def invite(actor, payload: InvitationIn):
     account, token = staff.invite_staff(
         payload.email, payload.role, payload.name, actor=actor, language=str(get_locale() or "fr")
     )
-    # The very link the mail carries, not a second one minted a second later.
+    # The very link the mail carries, not a second one minted a second later; ``mailed``:
+    # whether a mail server carries the mail (without one it is written to a file).
     return {
         "staff": staff.staff_dict(account),
         "link": staff.password_link(account, token),
         "token": token,
+        "mailed": bool(current_app.config["COMPANION"].smtp_url),
     }, 201
 
 

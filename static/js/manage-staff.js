@@ -1,5 +1,5 @@
 // @ts-check
-// Staff accounts: invite (the set-password link is shown to copy), change a role, revoke.
+// Staff accounts: invite (mailed, and the set-password link shown to copy), change a role, revoke.
 import { el } from "./api.js";
 import { errorMessage } from "./errors.js";
 import { t } from "./i18n.js";
@@ -13,10 +13,16 @@ const status = root.querySelector("[data-status]");
 let call;
 let me;
 
-/** @param {string} link */
-function showLink(link) {
+/**
+ * The invitation's link, to pass on: as a fallback when the mail went, as the way otherwise.
+ * @param {string} link
+ * @param {boolean} mailed
+ */
+function showLink(link, mailed) {
   const box = root.querySelector("[data-invite-link]");
   const input = box.querySelector("input");
+  box.querySelector("[data-invite-mailed]").hidden = !mailed;
+  box.querySelector("[data-invite-manual]").hidden = mailed;
   input.value = link;
   box.hidden = false;
   input.focus();
@@ -29,8 +35,8 @@ function showLink(link) {
  */
 async function invite(body, statusNode) {
   const answer = await call("/staff/invitations", { method: "POST", body });
-  say(statusNode, t("invited"));
-  showLink(answer.link);
+  say(statusNode, t(answer.mailed ? "invited_mailed" : "invited", { email: body.email }));
+  showLink(answer.link, Boolean(answer.mailed));
   await load();
 }
 

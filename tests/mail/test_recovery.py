@@ -130,3 +130,22 @@ def test_staff_invitation_is_queued_for_the_workspace(app, smtp):
     [mail] = smtp.inbox.to("new@example.org")
     assert mail["Subject"] == "Vous êtes invité·e sur Companion"
     assert "modérateur·rice" in mail.get_body(("plain",)).get_content()
+
+
+def test_a_staff_invitation_greets_by_name_says_who_invites_and_says_it_was_mailed(
+    app, smtp, http, facilitator_token
+):
+    answer = http.post(
+        "/api/v1/staff/invitations?lang=en",
+        json={"email": "claire@example.org", "role": "facilitator", "name": "Claire Martin"},
+        headers={"Authorization": f"Bearer {facilitator_token}"},
+    )
+    assert answer.status_code == 201, answer.get_json()
+    assert answer.get_json()["mailed"] is True  # a mail server is set up here
+    assert deliver_due() == 1
+    [mail] = smtp.inbox.to("claire@example.org")
+    assert mail["Subject"] == "Facilitator invites you to Companion"
+    text = mail.get_body(("plain",)).get_content()
+    assert text.startswith("Hello Claire Martin,")
+    assert "Facilitator invites you to run webconferences on Companion as facilitator." in text
+    assert answer.get_json()["link"] in text

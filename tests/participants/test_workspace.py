@@ -66,8 +66,15 @@ def test_an_invited_moderator_sets_a_password_and_logs_in(http, facilitator_toke
         select(OutboxMessage).where(OutboxMessage.recipient == "new.mod@example.org")
     ).all()
     assert [m.kind for m in mailed] == ["staff_invitation"]
-    body = message_from_string(mailed[0].message, policy=default_policy).get_body(("plain",))
-    assert invitation["link"] in body.get_content()
+    message = message_from_string(mailed[0].message, policy=default_policy)
+    body = message.get_body(("plain",)).get_content()
+    assert invitation["link"] in body
+    # It says who invites; no name was typed, so it greets without one (not "new.mod").
+    assert message["Subject"] == "Facilitator vous invite sur Companion"
+    assert body.startswith("Bonjour,\n")
+    assert "Facilitator vous invite à animer des webconférences" in body
+    # No mail server here: the page is told to have the link passed on by hand.
+    assert invitation["mailed"] is False
     # No password works before the invitee chooses one.
     refused = http.post("/api/v1/auth/login", json={"email": "new.mod@example.org", "password": ""})
     assert refused.status_code == 400
