@@ -61,7 +61,7 @@ export function startAttendee(client, ctx, section) {
     try {
       const data = await client.send(wanted ? "question.upvote" : "question.unvote", { question_id: q.id });
       store.upsert({ id: q.id, upvotes: data.upvotes, votes_version: data.votes_version, voted: data.voted });
-      announce(`${data.voted ? t("q_upvoted") : t("q_unvote_label", { n: data.upvotes })}`);
+      announce(`${data.voted ? t("q_upvoted") : t("q_unvoted")} — ${voteLabel(data.upvotes)}`);
     } catch (error) {
       announce(error.message || t("error"));
     }

@@ -3,7 +3,7 @@
 // snapshots, broadcasts and acks) and how a question reads (votes, author, badges, reply).
 // Every text typed by a person goes through el()/textContent: nothing is parsed as HTML.
 import { el } from "./api.js";
-import { t } from "./i18n.js";
+import { t, tn } from "./i18n.js";
 import { Store } from "./store.js";
 
 /**
@@ -135,7 +135,7 @@ export function bindStore(client, store) {
 }
 
 /** @param {number} n */
-export function voteLabel(n) { return n === 1 ? t("q_vote_one") : t("q_votes", { n }); }
+export function voteLabel(n) { return tn("q_votes", n); }
 
 /**
  * @param {Questions} store

@@ -124,7 +124,7 @@ def test_the_home_page_lists_its_events_as_cards_without_bullets(server, new_pag
             {
                 "floor": "Mylène Thou has the floor",
                 "wait": "Not your turn yet. Planned for you: {n} min.",
-                "votes": ("0 supports", "1 support", "2 supports"),
+                "votes": ("0 upvotes", "1 upvote", "2 upvotes"),
             },
         ),
         (
