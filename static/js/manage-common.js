@@ -4,6 +4,7 @@
 import { api, el, store } from "./api.js";
 import { errorMessage } from "./errors.js";
 import { announce, t } from "./i18n.js";
+import { staffHome } from "./staff-home.js";
 
 /** The stored staff login, or a trip to the login page (coming back here afterwards). */
 /**
@@ -191,5 +192,13 @@ export function bindLogout(root, call) {
 export function refuseNonFacilitator(staff, errorNode) {
   if (staff.role === "facilitator") return false;
   say(errorNode, t("forbidden_page"), { error: true });
+  // Nothing below would work for them: hide it, and show the way to their own console.
+  const root = errorNode.closest("[data-login-url]");
+  for (const part of root ? root.children : []) {
+    if (part !== errorNode && !part.classList.contains("manage-head")) part.hidden = true;
+  }
+  staffHome(staff.role).then((href) => {
+    errorNode.append(" ", el("a", { href, text: t("go_console"), "data-own-home": "" }));
+  });
   return true;
 }

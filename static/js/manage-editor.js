@@ -272,7 +272,10 @@ function sessionCard(session, index) {
       el("h3", { id: `${prefix}-heading`, tabindex: "-1" }, `${index + 1}. ${session.title}`),
       el("p", { class: "hint" },
         el("span", { class: `status status-${session.status}`, text: statusLabel }), " ",
-        `${t("join_code")} `, el("strong", { class: "join-code", text: session.join_code }), " · ",
+        // The code opens nothing while the event lets people in by personal link only.
+        ...(data.code_join_allowed
+          ? [`${t("join_code")} `, el("strong", { class: "join-code", text: session.join_code }), " · "]
+          : []),
         el("a", { href: `/console/${session.id}`, text: t("open_console") }))),
     session.status === "live" ? el("p", { class: "live-note", text: t("live_note") }) : null,
     el("details", {}, el("summary", {}, el("h4", { text: t("session_details") })), form),

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from companion.config import ROOT
-from tests.e2e.conftest import DEMO_FACILITATOR, staff_login_in_browser
+from tests.e2e.conftest import DEMO_FACILITATOR, DEMO_MODERATOR, staff_login_in_browser
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 # A folder to keep the screenshots in (docs/screenshots/editor.png comes from there).
@@ -145,6 +145,10 @@ def test_an_event_from_nothing_to_a_live_session(server, new_page, make_client, 
     page.select_option("#invite-role", "moderator")
     page.click("[data-invite] button[type=submit]")
     page.wait_for_selector("[data-invite-link]:not([hidden])")
+    # No mail server in this run: the page says to pass the link on, and does not claim a mail.
+    expect(page.locator("[data-invite-manual]")).to_be_visible()
+    expect(page.locator("[data-invite-mailed]")).to_be_hidden()
+    expect(page.locator("[data-invite-status]")).to_contain_text("claire.moderatrice@example.org")
     link = page.input_value("#invite-link")
     assert "/password?token=" in link
     invitee = new_page(locale="fr-FR")
@@ -219,6 +223,8 @@ def test_editor_screenshot_and_english(server, new_page, tmp_path):
     page.wait_for_selector("[data-sessions] .session-editor")
     assert page.locator("#sessions-title").inner_text() == "Sessions"
     assert page.locator("[data-export]").inner_text() == "Télécharger le programme (YAML)"
+    # The demo lets people in by personal link only: no session shows a code that opens nothing.
+    assert page.locator(".session-editor .join-code").count() == 0
     _shot(page, tmp_path, "editor")  # 1280×800, French: docs/screenshots/editor.png
     page.locator(".session-editor details").first.locator("summary").click()
     page.locator("[data-item-id] [data-edit]").first.click()
@@ -233,6 +239,8 @@ def test_editor_screenshot_and_english(server, new_page, tmp_path):
     english.goto(f"{server.url}/manage/events/{slug}/registrations")
     english.wait_for_selector("[data-count]:not(:empty)")
     assert english.locator("h1").inner_text() == "Registrations"
+    # The table scrolls in its box; the page itself never scrolls sideways on a phone.
+    assert english.evaluate("document.documentElement.scrollWidth <= 360")
     assert _axe_violations(english) == []
 
     # Logging in with no destination lands a facilitator on the workspace.
@@ -272,3 +280,20 @@ def test_a_refused_form_shows_its_problems_in_words_never_the_apis_summary(serve
     shown = phone.locator("#lost-link [data-recover-error]")
     expect(shown).to_have_text("Cette adresse électronique n’est pas valide.")
     assert phone.errors == []
+
+
+def test_a_moderator_in_the_workspace_sees_no_form_and_the_way_to_their_console(
+    server, new_page
+):
+    """The workspace refuses a moderator's token: its forms would only answer "forbidden"."""
+    page = new_page(locale="fr-FR")
+    staff_login_in_browser(page, server, DEMO_MODERATOR, next_path="/manage")
+    expect(page.locator("[data-page-error]")).to_contain_text(
+        "Seule l’équipe d’animation a accès à l’espace de travail."
+    )
+    expect(page.locator("[data-new-event]")).to_be_hidden()
+    link = page.locator("[data-page-error] a[data-own-home]")
+    expect(link).to_have_attribute("href", re.compile(r"^/console/\d+$"))
+    link.click()
+    page.wait_for_url(re.compile(r"/console/\d+$"))
+    assert page.errors == []
