@@ -7,11 +7,20 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.i18n import N_
 from ..core.models import UTCDateTime
 from ..core.timeutil import utcnow
 from ..extensions import db
 
 PROFILES = ("agent_developpement", "elu", "porteur_projet", "societe_civile", "autre")
+#: Each profile as the registration form's choices read (to translate where shown).
+PROFILE_LABELS = {
+    "agent_developpement": N_("Development officer"),
+    "elu": N_("Elected representative"),
+    "porteur_projet": N_("Project leader"),
+    "societe_civile": N_("Civil society"),
+    "autre": N_("Other"),
+}
 STAFF_ROLES = ("moderator", "facilitator")
 
 

@@ -13,7 +13,6 @@ from sqlalchemy import select
 
 from ..core.csvsafe import csv_row, delimiter
 from ..core.http import api_route
-from ..core.i18n import N_
 from ..core.permissions import ATTEND, FACILITATE
 from ..core.timeutil import as_utc
 from ..core.urls import session_link
@@ -22,7 +21,7 @@ from ..programme import service as programme
 from ..security.login_throttle import login_throttle
 from ..security.ratelimit import client_address
 from . import service
-from .models import Participant, Registration
+from .models import PROFILE_LABELS, Participant, Registration
 from .schemas import JoinIn, LoginIn, RegistrationIn
 from .tokens import participant_token, registration_token, staff_token
 
@@ -97,7 +96,12 @@ def registrations_csv(actor, payload, slug: str):
         chosen = set(reg.session_ids)
         writer.writerow(
             csv_row(
-                [reg.name, reg.email, reg.organisation, _(PROFILE_LABELS[reg.profile])]
+                [
+                    reg.name,
+                    reg.email,
+                    reg.organisation,
+                    _(PROFILE_LABELS.get(reg.profile, PROFILE_LABELS["autre"])),
+                ]
                 + [local_time(reg.created_at, event.timezone)]
                 + [attendance(s.id in chosen, (reg.id, s.id) in came) for s in sessions]
             )
@@ -108,16 +112,6 @@ def registrations_csv(actor, payload, slug: str):
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
-
-
-#: The registration form's profiles, as its choices read.
-PROFILE_LABELS = {
-    "agent_developpement": N_("Development officer"),
-    "elu": N_("Elected representative"),
-    "porteur_projet": N_("Project leader"),
-    "societe_civile": N_("Civil society"),
-    "autre": N_("Other"),
-}
 
 
 def attendance(chosen: bool, came: bool) -> str:

@@ -333,7 +333,9 @@ def test_a_broken_personal_link_is_told_in_plain_words_with_the_way_to_a_new_one
             assert not page.locator("[data-join-message]").is_visible()
             # The link goes to the event's "lost link" box, which opens.
             link = box.locator("a[data-lost-link]")
-            name = "Recevoir un nouveau lien par courriel" if locale == "fr-FR" else "Get a new link"
+            name = (
+                "Recevoir un nouveau lien par courriel" if locale == "fr-FR" else "Get a new link"
+            )
             assert name in link.inner_text()
             link.click()
             page.wait_for_url(f"**/events/{programme['slug']}#lost-link")
@@ -500,7 +502,7 @@ def test_a_sent_word_cloud_or_text_answer_offers_to_change_it_and_the_polls_tab_
         (
             "fr-FR",
             False,
-            "Conservez ces liens personnels : chacun vous permet de rejoindre l’une de vos sessions.",
+            "Conservez ces liens personnels\u00a0: chacun vous permet de rejoindre l’une de vos sessions.",
             "Nous vous les avons aussi envoyés par courriel",
             "Conservez ce lien personnel",
         ),

@@ -197,7 +197,9 @@ def test_after_a_session_the_facilitator_downloads_every_format_and_acts(
     card = page.locator(f"[data-session-id='{sid}']")
     card.locator("[data-figures] .dash-figure").first.wait_for()
     status = page.locator("[data-event-status]").inner_text()
-    assert status == "Provisoire : 1 session terminée sur 4."  # the plural through the catalogue
+    assert (
+        status == "Provisoire\u00a0: 1 session terminée sur 4."
+    )  # the plural through the catalogue
 
     # Every format of the session's summary and of the event's synthesis.
     buttons = [card.locator(f"[data-download='session'][data-format='{f}']") for f in SIGNATURES]
@@ -226,7 +228,7 @@ def test_after_a_session_the_facilitator_downloads_every_format_and_acts(
     card.locator("[data-mail-open]").click()
     box = card.locator("[data-mail-box]")
     box.locator("pre").wait_for()
-    assert "Compte rendu de « " in box.inner_text() and "Bonjour" in box.inner_text()
+    assert "Compte rendu de «\u00a0" in box.inner_text() and "Bonjour" in box.inner_text()
     shot(page, "dashboard-mail-laptop")
     box.get_by_role("button", name="Envoyer maintenant").click()
     expect(box.locator(".dash-done")).to_contain_text("Le compte rendu part vers les inscrit·es.")

@@ -63,7 +63,7 @@ def test_the_session_summary_reads_at_its_normal_size_on_a_phone(server, make_cl
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert page.evaluate("window.visualViewport.scale") == 1
     # The agenda's table scrolls sideways in its own box, which the keyboard can reach.
-    agenda = page.get_by_role("region", name="Programme : prévu et réalisé")
+    agenda = page.get_by_role("region", name="Programme\u00a0: prévu et réalisé")
     assert agenda.evaluate("box => box.scrollWidth > box.clientWidth")
     assert agenda.get_attribute("tabindex") == "0"
     # Every text is at a legible size.
@@ -89,7 +89,7 @@ def test_the_session_summary_reads_at_its_normal_size_on_a_phone(server, make_cl
     funnel = next(c for c in charts if c["label"] == "De l’inscription à la contribution")
     assert min(funnel["sizes"]) >= LEGIBLE_PX, funnel
     text = page.locator("main").inner_text()
-    assert "sur 1 point ;" in text and "1 points" not in text
+    assert "sur 1 point\u00a0;" in text and "1 points" not in text
     assert page.errors == []
 
     # On a laptop the wide drawings are back, and the English counts agree too.

@@ -282,9 +282,7 @@ def test_a_refused_form_shows_its_problems_in_words_never_the_apis_summary(serve
     assert phone.errors == []
 
 
-def test_a_moderator_in_the_workspace_sees_no_form_and_the_way_to_their_console(
-    server, new_page
-):
+def test_a_moderator_in_the_workspace_sees_no_form_and_the_way_to_their_console(server, new_page):
     """The workspace refuses a moderator's token: its forms would only answer "forbidden"."""
     page = new_page(locale="fr-FR")
     staff_login_in_browser(page, server, DEMO_MODERATOR, next_path="/manage")

@@ -71,5 +71,5 @@ def test_the_console_shows_the_code_only_when_it_leads_somewhere(http, event):
 def test_lost_link_form_on_the_programme_and_session_pages(http, event):
     for path in (f"/events/{event.slug}", f"/sessions/{event.sessions[0].id}"):
         text = http.get(path, headers={"Accept-Language": "fr"}).get_data(as_text=True)
-        assert "Vous avez perdu votre lien ?" in text, path
+        assert "Vous avez perdu votre lien\u00a0?" in text, path
         assert 'class="recover-form"' in text

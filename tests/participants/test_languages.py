@@ -72,7 +72,7 @@ def test_already_registered_is_french_and_points_at_the_email(http, event):
 def test_a_session_of_another_event_is_refused_in_french(http, event):
     response = _register(http, event, {"Accept-Language": "fr"}, session_ids=[999_999])
     error = response.get_json()["error"]
-    assert error["message"] == "Ces sessions ne font pas partie de cet événement : 999999"
+    assert error["message"] == "Ces sessions ne font pas partie de cet événement\u00a0: 999999"
     assert error["details"][0]["field"] == "session_ids"
 
 
@@ -93,14 +93,14 @@ def test_http_errors_of_the_framework_follow_the_language_too(http):
     assert fr.status_code == 404
     assert fr.get_json()["error"] == {
         "code": "not_found",
-        "message": "Rien ici : vérifiez l’adresse.",
+        "message": "Rien ici\u00a0: vérifiez l’adresse.",
     }
     en = http.delete("/api/v1/events", headers={"Accept-Language": "en"})
     assert en.status_code == 405
     assert en.get_json()["error"]["message"] == "DELETE is not allowed on /api/v1/events."
     page = http.get("/nowhere?lang=fr")
     html = page.get_data(as_text=True)
-    assert page.status_code == 404 and "Rien ici : vérifiez l’adresse." in html
+    assert page.status_code == 404 and "Rien ici\u00a0: vérifiez l’adresse." in html
     # The page says what happened in words; the code is there for whoever reports it.
     assert "<h1>Page introuvable</h1>" in html and "Erreur 404" in html
     assert "<title>Page introuvable — Companion</title>" in html

@@ -69,10 +69,11 @@ def test_an_invited_moderator_sets_a_password_and_logs_in(http, facilitator_toke
     message = message_from_string(mailed[0].message, policy=default_policy)
     body = message.get_body(("plain",)).get_content()
     assert invitation["link"] in body
-    # It says who invites; no name was typed, so it greets without one (not "new.mod").
-    assert message["Subject"] == "Facilitator vous invite sur Companion"
-    assert body.startswith("Bonjour,\n")
-    assert "Facilitator vous invite à animer des webconférences" in body
+    # In the inviter's language; it says who invites; no name was typed, so it greets
+    # without one (not "new.mod").
+    assert message["Subject"] == "Facilitator invites you to Companion"
+    assert body.startswith("Hello,\n")
+    assert "Facilitator invites you to run webconferences on Companion as moderator." in body
     # No mail server here: the page is told to have the link passed on by hand.
     assert invitation["mailed"] is False
     # No password works before the invitee chooses one.

@@ -25,7 +25,7 @@ def test_the_ready_made_polls_box_names_itself_once(http, first_session, lang, t
     assert 'aria-labelledby="poll-templates-title"' in box
 
 
-@pytest.mark.parametrize(("lang", "label"), [("fr", "Code d’accès :"), ("en", "Join code:")])
+@pytest.mark.parametrize(("lang", "label"), [("fr", "Code d’accès\u00a0:"), ("en", "Join code:")])
 def test_the_join_code_label_keeps_the_languages_punctuation(http, first_session, lang, label):
     from companion.extensions import db
 

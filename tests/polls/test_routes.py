@@ -12,7 +12,7 @@ from .conftest import fingerprint
 @pytest.mark.parametrize(
     ("lang", "title", "question"),
     [
-        ("fr", "Où en êtes-vous ?", "Où en êtes-vous avec l’expérimentation ?"),
+        ("fr", "Où en êtes-vous\u00a0?", "Où en êtes-vous avec l’expérimentation\u00a0?"),
         ("en", "Where do you stand?", "Where do you stand with experimentation?"),
     ],
 )

@@ -627,7 +627,7 @@ def test_a_bad_prepared_poll_is_told_in_french(app):
         said = caught.value.to_dict()
     db.session.rollback()
     assert said["message"] == (
-        "Le fichier de programme n’est pas valide — sessions.1.polls.0 : "
+        "Le fichier de programme n’est pas valide — sessions.1.polls.0\u00a0: "
         "agenda_item 99 ne désigne aucun point de l’ordre du jour de cette session."
     )
     assert said["details"][0]["field"] == "sessions.1.polls.0"

@@ -200,7 +200,7 @@ def test_closed_answers_come_in_the_connections_language(
     fr = french.call("question.submit", payload)["error"]
     en = english.call("question.submit", {**payload, "client_id": "y"})["error"]
     assert fr["code"] == en["code"] == "closed"
-    assert fr["message"] == "Cette session est terminée ; les questions sont closes."
+    assert fr["message"] == "Cette session est terminée\u00a0; les questions sont closes."
     assert en["message"] == "This session has ended; questions are closed."
     hand = {"session_id": sid, "client_id": "z", "kind": "contribution"}
     assert french.call("floor.request", hand)["error"]["message"] == "Cette session est terminée."

@@ -217,7 +217,7 @@ def test_programme_file_round_trips(http, facilitator_token, app):
         ("en", "The programme file is not valid — line 7, sessions.0.starts_at: A date and time"),
         (
             "fr",
-            "Le fichier de programme n’est pas valide — ligne 7, sessions.0.starts_at : Une date",
+            "Le fichier de programme n’est pas valide — ligne 7, sessions.0.starts_at\u00a0: Une date",
         ),
     ],
 )

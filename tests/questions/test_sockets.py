@@ -333,7 +333,7 @@ def test_an_action_the_question_no_longer_allows_is_refused_in_the_consoles_word
     )
     assert answer["error"]["code"] == "conflict"
     assert answer["error"]["message"] == (
-        "« Approuver » n’est pas possible : cette question est répondue."
+        "«\u00a0Approuver\u00a0» n’est pas possible\u00a0: cette question est répondue."
     )
     assert answer["error"]["details"] == {"action": "approve", "state": "answered"}
     english = connect(moderator_token, headers={"Accept-Language": "en"})

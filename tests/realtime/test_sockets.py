@@ -372,7 +372,7 @@ def test_an_error_escaping_the_dispatcher_is_answered_and_the_connection_kept(
         "ok": False,
         "error": {
             "code": "unavailable",
-            "message": "Une erreur est survenue sur le serveur ; réessayez.",
+            "message": "Une erreur est survenue sur le serveur\u00a0; réessayez.",
         },
     }
     assert "unexpected error in session.join" in caplog.text and "a bug" in caplog.text

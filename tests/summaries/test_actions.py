@@ -152,7 +152,7 @@ def test_the_summary_mail_is_previewed_in_both_languages(http, ended, facilitato
     headers = auth(facilitator_token)
     french = http.get(mail_url(ended.id), headers=headers).get_json()
     assert french["final"] is True and french["recipients"] == 3
-    assert french["subject"] == f"Compte rendu de « {ended.title} »"
+    assert french["subject"] == f"Compte rendu de «\u00a0{ended.title}\u00a0»"
     assert french["text"].startswith("Bonjour (nom de la personne inscrite),")
     assert "2 personnes ont participé" in french["text"]
     assert "tiers-lieux (2 contributions)" in french["text"]
