@@ -48,6 +48,11 @@ function row(reg, sessions) {
       box.hidden = false;
       const copied = await copyText(link, input);
       say(status, copied ? t("copied") : t("copy_manually"));
+      // Said where the person clicked too: the status line is below the whole table.
+      if (copied) {
+        copy.textContent = t("copied");
+        setTimeout(() => { copy.textContent = t("copy_link"); }, 2500);
+      }
     } catch (error) {
       say(status, errorMessage(error), { error: true });
     }

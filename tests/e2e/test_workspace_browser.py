@@ -295,3 +295,27 @@ def test_a_moderator_in_the_workspace_sees_no_form_and_the_way_to_their_console(
     link.click()
     page.wait_for_url(re.compile(r"/console/\d+$"))
     assert page.errors == []
+
+
+def test_a_registrants_link_is_copied_and_said_so_at_the_button(server, new_page):
+    """The facilitator copies a registrant's personal link from the list: the button itself
+    says it was copied (the status line is below the whole table), and the link works."""
+    programme = server.programme()
+    slug, first = programme["slug"], programme["sessions"][0]
+    server.api(
+        f"/events/{slug}/registrations",
+        "POST",
+        {"name": "Inès Girard", "email": "ines@example.org", "session_ids": [first["id"]]},
+    )
+    page = new_page(locale="fr-FR")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url)
+    staff_login_in_browser(
+        page, server, DEMO_FACILITATOR, next_path=f"/manage/events/{slug}/registrations"
+    )
+    button = page.get_by_role("button", name="Copier le lien personnel de Inès Girard")
+    button.click()
+    expect(button).to_have_text("Lien copié.")
+    link = page.evaluate("navigator.clipboard.readText()")
+    assert link.startswith(f"{server.url}/sessions/{first['id']}?t=")
+    expect(button).to_have_text("Copier le lien personnel", timeout=5_000)
+    assert page.errors == []
