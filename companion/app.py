@@ -203,9 +203,12 @@ def _register_template_filters(app: Flask) -> None:
     from flask_babel import get_locale, gettext
 
     from .core.i18n import formatting_locale
+    from .participants.models import PROFILE_LABELS
     from .polls.kinds import template_globals as poll_template_globals
 
     app.jinja_env.globals["get_locale"] = get_locale
+    # The registration form's choices and the summaries' words for them: one list.
+    app.jinja_env.globals["profile_labels"] = PROFILE_LABELS
     app.jinja_env.globals.update(poll_template_globals())
 
     @app.template_filter("localdatetime")
