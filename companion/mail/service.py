@@ -27,6 +27,7 @@ LANGUAGES = ("fr", "en")
 # between encoded words and readers then lose the space there ("expérimenter,coopérer").
 POLICY = default_policy.clone(max_line_length=998)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_LINE_BREAKS = re.compile(r"[ \t\r\n]+")
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,8 @@ def render_mail(template: str, language: str, **context) -> tuple[str, str, str]
         subject = render_template(f"mail/{template}.subject.txt", **context)
         text = render_template(f"mail/{template}.txt", **context)
         html = render_template(f"mail/{template}.html", **context)
-    return " ".join(subject.split()), text, html
+    # One line, but French's no-break spaces kept (« Rappel\u00a0: »): str.split() would eat them.
+    return _LINE_BREAKS.sub(" ", subject).strip(), text, html
 
 
 def queue_mail(

@@ -43,8 +43,8 @@ def test_confirmation_arrives_with_personal_links_and_only_the_chosen_sessions(h
     assert deliver_due() == 1
     [mail] = smtp.inbox.to("elise@example.org")
     assert mail.get_content_type() == "multipart/mixed"
-    # (A subject is made one line, its no-break spaces plain ones: render_mail.)
-    assert mail["Subject"].replace("\u00a0", " ") == f"Votre inscription : {event.title}"
+    # One line, French's no-break space kept before the colon.
+    assert mail["Subject"] == f"Votre inscription\u00a0: {event.title}"
     assert mail["From"].addresses[0].addr_spec == "noreply@companion.example.org"
     assert mail["Reply-To"] == "valorisations.innovations@caprural.org"  # the event's contact
     assert "Bonjour Élise Rivière" in text_part(mail)
