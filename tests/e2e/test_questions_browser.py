@@ -25,6 +25,12 @@ def watch(page) -> list[str]:
     return dialogs
 
 
+def open_question_form(page, server, session_id: int) -> None:
+    """Open a new attendee's page on the session and wait until its question form can send."""
+    open_attendee_page(page, server, session_id, server.attendee(session_id, "Camille"))
+    page.wait_for_selector("[data-qa-submit]:not([disabled])")
+
+
 def assert_shown_as_text(page, selector: str, texts: list[str]) -> None:
     shown = page.locator(selector).all_inner_texts()
     for text in texts:
@@ -38,13 +44,11 @@ def assert_shown_as_text(page, selector: str, texts: list[str]) -> None:
 
 def test_html_in_questions_is_shown_as_typed_and_never_runs(server, new_page, make_client):
     session_id = server.programme()["sessions"][0]["id"]
-    attendee_token = server.attendee(session_id, "Camille")
 
     # The attendee types both questions into the Q&A panel.
     attendee = new_page(locale="en-US")
     attendee_dialogs = watch(attendee)
-    open_attendee_page(attendee, server, session_id, attendee_token)
-    attendee.wait_for_selector("[data-qa-submit]:not([disabled])")
+    open_question_form(attendee, server, session_id)
     for text in (SCRIPT, IMAGE):
         attendee.fill("#qa-text", text)
         attendee.click("[data-qa-submit]")
@@ -116,20 +120,16 @@ def test_html_in_questions_is_shown_as_typed_and_never_runs(server, new_page, ma
 def test_a_ban_reaches_the_open_page_at_once_and_locks_its_form(server, new_page, make_client):
     """``question.banned`` is a private notice: applied although its seq raises nothing."""
     session_id = server.programme()["sessions"][0]["id"]
-    attendee_token = server.attendee(session_id, "Camille")
     page = new_page(locale="fr-FR")
-    open_attendee_page(page, server, session_id, attendee_token)
-    page.wait_for_selector("[data-qa-submit]:not([disabled])")
+    open_question_form(page, server, session_id)
     page.fill("#qa-text", "Qui porte le projet ?")
     page.click("[data-qa-submit]")
     page.wait_for_function(
         "() => [...document.querySelectorAll('.qa-text')].some(n => n.textContent.includes('porte'))"
     )
     moderator = make_client(server, server.login())
-    moderator.ok("session.join", {"session_id": session_id})
-    question_id = moderator.ok("session.join", {"session_id": session_id})["snapshot"]["questions"][
-        0
-    ]["id"]
+    snapshot = moderator.ok("session.join", {"session_id": session_id})["snapshot"]
+    question_id = snapshot["questions"][0]["id"]
     moderator.ok("question.ban", {"question_id": question_id})
     page.wait_for_selector("[data-qa-submit][disabled]", timeout=10_000)
     assert page.locator("#qa-text").is_disabled()
@@ -139,10 +139,8 @@ def test_the_next_question_typed_before_the_ack_is_kept(server, new_page):
     """The question can show (its broadcast) before its ack: a reset then would erase the next
     question being typed, and take the focus from the person typing it."""
     session_id = server.programme()["sessions"][0]["id"]
-    attendee_token = server.attendee(session_id, "Camille")
     page = new_page(locale="fr-FR")
-    open_attendee_page(page, server, session_id, attendee_token)
-    page.wait_for_selector("[data-qa-submit]:not([disabled])")
+    open_question_form(page, server, session_id)
     page.fill("#qa-text", "Qui finance le tiers-lieu ?")
     # Sent, then the next one typed in the same task: always before the ack can arrive.
     page.evaluate(
