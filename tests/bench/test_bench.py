@@ -70,6 +70,7 @@ def run_bench(*args: str, timeout: float = 150) -> tuple[subprocess.CompletedPro
 
 @pytest.mark.e2e
 def test_bench_200_attendees_loses_nothing():
+    """Every scenario, the raw relay's baseline beside them: nothing lost, every figure there."""
     result, figures = run_bench("--attendees", "200")
     assert result.returncode == 0, result.stdout + result.stderr[-3000:]
     assert figures["lost"] == 0 and figures["errors"] == []
@@ -84,23 +85,13 @@ def test_bench_200_attendees_loses_nothing():
     assert figures["vote_ack_p50_ms"] <= figures["vote_ack_max_ms"]
     assert figures["vote_ack_max_ms"] <= figures["poll_burst_acked_s"] * 1000 + 5
     assert figures["vote_sent_span_s"] <= figures["poll_burst_acked_s"] + 0.005
-    assert "Companion bench — 200 attendees" in result.stdout
-
-
-@pytest.mark.e2e
-def test_reconnect_storm_resyncs_every_attendee():
-    """All 200 drop and rejoin with since_seq: each gets the missed poll back, then the live close."""
-    result, figures = run_bench(
-        "--attendees", "200", "--scenarios", "join,reconnect", "--no-baseline"
-    )
-    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
-    assert figures["scenarios"] == ["join", "reconnect"]
-    assert figures["lost"] == 0 and figures["errors"] == []
+    # The reconnect storm: all 200 dropped and rejoined with since_seq; each got the missed
+    # poll back (a replay, or a snapshot), then the live close.
     assert figures["reconnect_failed"] == 0
     assert figures["reconnect_replays"] + figures["reconnect_snapshots"] == 200
     assert 0 < figures["reconnect_acked_s"] <= figures["reconnect_s"]
     assert figures["reconnect_cpu_ms_each"] > 0
-    assert "reconnect_s" in result.stdout
+    assert "Companion bench — 200 attendees" in result.stdout
 
 
 @pytest.mark.e2e
