@@ -41,9 +41,10 @@ export function bindAttendeeTabs(client, root) {
     ]));
   };
 
-  /** Count something new in ``key``, unless the person is looking at it. */
+  /** Count something new in ``key``, unless the person is looking at it or the session is over
+   * (its end clears the floor and closes polls: that is not news to go and read). */
   const bump = (key) => {
-    if (!PHONE.matches || key === active) return;
+    if (!PHONE.matches || key === active || isEnded()) return;
     unread.set(key, unread.get(key) + 1);
     showBadge(key);
   };
@@ -139,7 +140,13 @@ export function bindAttendeeTabs(client, root) {
     endedCard.hidden = !ended;
     nowLive.hidden = ended;
     nowEnded.hidden = !ended;
-    if (ended) alertBox.hidden = true;
+    if (ended) {
+      alertBox.hidden = true;
+      for (const key of TABS) {
+        unread.set(key, 0);
+        showBadge(key);
+      }
+    }
     unmarkCurrent();
   };
 

@@ -55,7 +55,8 @@ export function bindSessionShell(client, root) {
   onSession(client, (session) => {
     showWebconference(root, session);
     showStatus(session);
-    showCurrent(session.current_agenda_item_id, { quiet: true });
+    // An ended session has no item under way, whatever item it ended on.
+    showCurrent(session.status === "ended" ? null : session.current_agenda_item_id, { quiet: true });
   });
   client.on("agenda.updated", (data) => {
     if (!data.agenda) return showCurrent(data.agenda_item_id);

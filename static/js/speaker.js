@@ -7,7 +7,7 @@ import { announce, t, tn } from "./i18n.js";
 import { LiveClient, bindStatus } from "./live.js";
 import { timerView } from "./floor-common.js";
 import { Questions } from "./questions-common.js";
-import { bindSessionShell } from "./shell.js";
+import { bindSessionShell, onSession } from "./shell.js";
 
 const root = document.getElementById("speaker");
 const sessionId = Number(root.dataset.sessionId);
@@ -47,6 +47,8 @@ class SpeakerView {
     this.hadFloor = false;
     // What the timer card says while someone else (or nobody) has the floor.
     this.waiting = "";
+    // Once the session has ended nothing is "coming up": no turn, no next item (until a reopen).
+    this.ended = false;
   }
 
   start() {
@@ -69,6 +71,10 @@ class SpeakerView {
       this.renderAgenda();
     });
     c.on("floor.updated", (data, meta = {}) => this.applyFloor(data.floor, !meta.replayed));
+    onSession(c, (session) => {
+      this.ended = session.status === "ended";
+      this.renderAgenda();
+    });
     this.questions.subscribe(() => this.renderQuestions());
     c.on("question.updated", (data) => this.questions.upsert(data.question));
     c.on("question.removed", (data) => this.questions.remove(data.question_id));
@@ -126,9 +132,9 @@ class SpeakerView {
   renderAgenda() {
     const mine = this.myItemIds();
     const index = this.agenda.findIndex((item) => item.id === this.currentId);
-    const current = index >= 0 ? this.agenda[index] : null;
+    const current = index >= 0 && !this.ended ? this.agenda[index] : null;
     root.querySelector("[data-current-item]").textContent = current ? current.title : "—";
-    const next = this.agenda.slice(index + 1);
+    const next = this.ended ? [] : this.agenda.slice(index + 1);
     $("agenda").replaceChildren(...next.map((item) => el("li", {
       class: `agenda-item kind-${item.kind}${mine.has(item.id) ? " is-mine" : ""}`,
     },
@@ -136,7 +142,7 @@ class SpeakerView {
     el("span", { class: "agenda-meta" },
       [t("sp_minutes", { n: item.planned_minutes }), ...(item.speakers || []).map((s) => s.name)].join(" · ")),
     mine.has(item.id) ? el("span", { class: "speaker-badge" }, t("sp_yours")) : null)));
-    $("agenda-empty").hidden = next.length > 0;
+    $("agenda-empty").hidden = next.length > 0 || this.ended;
     this.renderTurn(index);
     this.renderQuestions();
   }
@@ -146,9 +152,14 @@ class SpeakerView {
     const mine = this.myItemIds();
     // The speaker's own item now or still to come, whose planned time the timer card shows.
     const own = this.agenda.slice(Math.max(index, 0)).find((item) => mine.has(item.id));
-    this.waiting = own ? t("sp_wait_planned", { n: own.planned_minutes }) : t("sp_wait");
+    this.waiting = this.ended ? ""
+      : own ? t("sp_wait_planned", { n: own.planned_minutes }) : t("sp_wait");
     const turn = $("turn");
-    turn.hidden = !mine.size;
+    turn.hidden = !mine.size && !this.ended;
+    if (this.ended) {
+      turn.textContent = t("sp_ended");
+      return;
+    }
     if (!mine.size) return;
     if (index >= 0 && mine.has(this.agenda[index].id)) {
       turn.textContent = t("sp_turn_now");

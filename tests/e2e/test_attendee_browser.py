@@ -135,6 +135,9 @@ def test_tabs_poll_alert_results_after_voting_and_the_end(server, make_client, p
     ended = phone.locator("[data-ended]")
     ended.get_by_text("Cette session est terminée").wait_for()
     assert not phone.locator("[data-qa-form]").is_visible()
+    # The end closed the poll and the floor: nothing new to go and read, no badge says so.
+    for name in ("Maintenant", "Sondages", "Parole"):
+        expect(tab(phone, name).locator("[data-tab-badge]")).to_be_hidden()
     tab(phone, "Parole").click()
     assert not phone.get_by_role("button", name="Lever la main").is_visible()
     tab(phone, "Sondages").click()

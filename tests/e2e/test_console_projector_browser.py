@@ -356,6 +356,13 @@ def test_the_speaker_view_shows_their_timer_what_comes_next_and_their_questions(
             expect(turn).to_contain_text(f"Votre prochain point : {later['title']}")
         else:
             expect(turn).to_have_text("Vos points sont passés. Merci !")
+        # Once the session has ended nothing is to come: no turn, no next item, no "now".
+        moderator.ok("session.end", {"session_id": sid})
+        expect(turn).to_have_text("La session est terminée. Merci de votre participation !")
+        expect(page.locator("[data-current-item]")).to_have_text("—")
+        expect(page.locator("[data-speaker-agenda] li")).to_have_count(0)
+        expect(page.locator("[data-speaker-agenda-empty]")).to_be_hidden()
+        expect(page.locator("[data-speaker-timer-state]")).to_have_text("")
         assert page.errors == []
     finally:
         context.close()
