@@ -88,7 +88,11 @@ def editor_event_dict(event: Event) -> dict[str, Any]:
     return {
         **{name: getattr(event, name) for name in EVENT_FIELDS},
         "retention_days": event.retention_days,
-        "speakers": [speaker_dict(s) for s in sorted(event.speakers, key=lambda s: s.id)],
+        # link_issued: asking for a link again replaces the one the speaker may already hold.
+        "speakers": [
+            {**speaker_dict(s), "link_issued": bool(s.token_version)}
+            for s in sorted(event.speakers, key=lambda s: s.id)
+        ],
         "sessions": [editor_session_dict(s) for s in event.sessions],
     }
 

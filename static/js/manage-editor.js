@@ -124,8 +124,11 @@ function speakerRow(speaker) {
     el("p", { class: "hint", text: t("speaker_link_hint") }));
   // A new link replaces the previous one: the speaker view opened with the old one stops.
   linkButton.addEventListener("click", async () => {
+    // Said before, not after: the speaker may already have the old link in a mail.
+    if (speaker.link_issued && !confirm(t("speaker_link_replace", { name: speaker.name }))) return;
     try {
       const answer = await call(`/speakers/${speaker.id}/link`, { method: "POST" });
+      speaker.link_issued = true;
       linkInput.value = answer.url;
       linkBox.hidden = false;
       const copied = await copyText(answer.url, linkInput);

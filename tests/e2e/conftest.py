@@ -268,7 +268,9 @@ def new_page(browser):
         page = context.new_page()
         page.errors = []
         page.on("pageerror", lambda exc: page.errors.append(str(exc)))
-        page.on("dialog", lambda dialog: dialog.accept())
+        # Confirmations say yes, unless a test answers them itself (remove_listener this one).
+        page.accept_dialogs = lambda dialog: dialog.accept()
+        page.on("dialog", page.accept_dialogs)
         return page
 
     yield _new

@@ -319,3 +319,44 @@ def test_a_registrants_link_is_copied_and_said_so_at_the_button(server, new_page
     assert link.startswith(f"{server.url}/sessions/{first['id']}?t=")
     expect(button).to_have_text("Copier le lien personnel", timeout=5_000)
     assert page.errors == []
+
+
+def test_a_speaker_link_asked_again_is_confirmed_before_it_stops_the_old_one(server, new_page):
+    """The first link comes at once; asking again says the old one will stop, and a "no" keeps it."""
+    slug = server.programme()["slug"]
+    page = new_page(locale="en-US")
+    page.remove_listener("dialog", page.accept_dialogs)
+    dialogs: list[str] = []
+
+    def answer(dialog) -> None:
+        dialogs.append(dialog.message)
+        if len(dialogs) == 1:
+            dialog.dismiss()
+        else:
+            dialog.accept()
+
+    page.on("dialog", answer)
+    staff_login_in_browser(page, server, DEMO_FACILITATOR, next_path=f"/manage/events/{slug}")
+    button = page.get_by_role("button", name="Speaker link of Pascale Vincent")
+    link = page.get_by_label("Personal link of Pascale Vincent to the speaker view")
+    button.click()
+    expect(link).to_have_value(re.compile(r"/speaker/\d+#t="))
+    first = link.input_value()
+    assert dialogs == []
+
+    button.click()  # dismissed: the link the speaker holds still works
+    viewer = new_page(locale="en-US")
+    viewer.goto(first)
+    expect(viewer.locator("[data-speaker-me]")).to_have_text("Speaking as Pascale Vincent")
+    assert dialogs == [
+        "Pascale Vincent already has a personal link. A new one stops the old one: "
+        "send them the new one. Continue?"
+    ]
+    assert link.input_value() == first
+
+    button.click()  # accepted: a new link, and the old one stops
+    expect(link).not_to_have_value(first)
+    assert len(dialogs) == 2
+    viewer.reload()
+    expect(viewer.locator("[data-speaker-needs-link]")).to_be_visible()
+    assert page.errors == []
