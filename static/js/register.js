@@ -70,6 +70,10 @@ form.addEventListener("submit", async (event) => {
     for (const node of done.querySelectorAll("[data-links-one]")) node.hidden = many;
     for (const node of done.querySelectorAll("[data-links-many]")) node.hidden = !many;
     form.hidden = true;
+    // The page's title says where the person now is (it said "Register").
+    const heading = done.querySelector("h2");
+    document.querySelector("#register-card h1").textContent = heading.textContent;
+    heading.hidden = true;
     done.hidden = false;
     done.focus();
   } catch (error) {
@@ -78,7 +82,10 @@ form.addEventListener("submit", async (event) => {
     let unplaced = false;
     for (const detail of error.details || []) {
       const name = String(detail.field || "").split(".")[0];
-      const control = markField(name, detail.problem);
+      // A field left empty is "required", whatever the API finds wrong with "" (an address "not
+      // valid", a profile not in the list).
+      const empty = name !== "session_ids" && !String(data.get(name) || "").trim();
+      const control = markField(name, empty ? t("required") : detail.problem);
       if (control) first = first || control;
       else unplaced = true;
     }

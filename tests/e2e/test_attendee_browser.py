@@ -183,7 +183,9 @@ def test_registration_errors_show_at_their_field_in_french(server, phone):
     email_error.wait_for()
     assert email_error.inner_text() == "Cette adresse électronique n’est pas valide."
     assert phone.locator("#err-name").inner_text() == "Ce champ est obligatoire."
-    for field in ("#reg-name", "#reg-email"):
+    # No profile is chosen for people (a default would count in the summaries).
+    assert phone.locator("#err-profile").inner_text() == "Ce champ est obligatoire."
+    for field in ("#reg-name", "#reg-email", "#reg-profile"):
         assert phone.get_attribute(field, "aria-invalid") == "true"
     assert "err-email" in phone.get_attribute("#reg-email", "aria-describedby")
     assert phone.locator("#register-error").inner_text() == (
@@ -192,14 +194,21 @@ def test_registration_errors_show_at_their_field_in_french(server, phone):
     assert phone.evaluate("document.activeElement.id") == "reg-name"
     shot(phone, "register-errors")
 
+    # An address left empty is missing, not "not valid".
+    phone.fill("#reg-email", "")
+    phone.click("#register-form button[type=submit]")
+    expect(phone.locator("#err-email")).to_have_text("Ce champ est obligatoire.")
+
     # Corrected, it registers; a second time with the same address, the email is at fault.
     phone.fill("#reg-name", "Élise Fournier")
     phone.fill("#reg-email", "elise.double@example.org")
+    phone.select_option("#reg-profile", "elu")
     phone.click("#register-form button[type=submit]")
     phone.wait_for_selector("#register-done:not([hidden])")
     phone.goto(f"{server.url}/events/{programme['slug']}/register")
     phone.fill("#reg-name", "Élise Fournier")
     phone.fill("#reg-email", "Elise.Double@example.org")
+    phone.select_option("#reg-profile", "elu")
     phone.click("#register-form button[type=submit]")
     phone.locator(
         "#err-email", has_text="Cette adresse est déjà inscrite à cet événement."
@@ -526,6 +535,7 @@ def test_the_confirmation_says_link_or_links_as_it_shows_them(
     page.goto(f"{server.url}/events/{programme['slug']}/register")
     page.fill("#reg-name", "Élise Fournier")
     page.fill("#reg-email", f"elise.{locale}@example.org")
+    page.select_option("#reg-profile", "porteur_projet")
     boxes = page.locator("input[name=session_ids]")
     if choose_one:
         for i in range(1, boxes.count()):

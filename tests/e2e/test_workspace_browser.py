@@ -168,6 +168,7 @@ def test_an_event_from_nothing_to_a_live_session(server, new_page, make_client, 
     attendee.goto(f"{server.url}/events/{slug}/register")
     attendee.fill("#reg-name", "Élise Fournier")
     attendee.fill("#reg-email", "elise.fournier@example.org")
+    attendee.select_option("#reg-profile", "agent_developpement")
     for box in attendee.locator("input[name=session_ids]").all()[1:]:
         box.uncheck()
     attendee.click("#register-form button[type=submit]")
