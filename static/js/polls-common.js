@@ -206,23 +206,30 @@ export function drawCloud(box, words, { minFont = 14, maxFont = 56, memo = "" } 
     lineHeight: "1.2", fontWeight: "600", whiteSpace: "nowrap", opacity: "0.85" });
   box.append(note);
   const wrapStyle = (span, on) => Object.assign(span.style, on
-    ? { whiteSpace: "normal", overflowWrap: "anywhere", maxWidth: `${width}px` }
+    ? { whiteSpace: "normal", overflowWrap: "break-word", maxWidth: `${width}px` }
     : { whiteSpace: "", overflowWrap: "", maxWidth: "" });
 
-  /** The box a word takes at `size` px: on one line, or wrapped to the cloud's width. */
+  /** The box a word takes at `size` px, and the size it is drawn at: on one line, or (a phrase)
+   * wrapped between its words to the cloud's width. */
   const wrapped = new Map();
   const extent = (i, size) => {
     const w = (natural[i].width * size) / REF;
     const h = (natural[i].height * size) / REF;
-    if (w + 4 <= width) return { w: Math.min(width, w * 1.02 + 4), h: h * 1.1, wrap: false };
-    // Longer than the cloud is wide (a long phrase on a phone): it wraps instead of shrinking.
+    if (w + 4 <= width) return { w: Math.min(width, w * 1.02 + 4), h: h * 1.1, wrap: false, size };
+    if (!/\s/.test(list[i].word)) {
+      // One word wider than the cloud even at the smallest legible scale (a crowded cloud on a
+      // phone) shrinks alone to the width: cut in two, it would read as two words.
+      const fit = (size * (width - 8)) / (w * 1.02);
+      return { w: (w * fit * 1.02) / size + 4, h: (h * fit * 1.1) / size, wrap: false, size: fit };
+    }
+    // A phrase longer than the cloud is wide (on a phone): it wraps between its words.
     const key = `${i}:${size}`;
     if (!wrapped.has(key)) {
       const span = spans[i];
       wrapStyle(span, true);
       span.style.fontSize = `${size}px`;
       const r = span.getBoundingClientRect();
-      wrapped.set(key, { w: Math.min(width, r.width + 2), h: r.height * 1.05, wrap: true });
+      wrapped.set(key, { w: Math.min(width, r.width + 2), h: r.height * 1.05, wrap: true, size });
       wrapStyle(span, false);
       span.style.fontSize = `${REF}px`;
     }
@@ -266,8 +273,7 @@ export function drawCloud(box, words, { minFont = 14, maxFont = 56, memo = "" } 
     }
     const rects = [];
     for (let i = 0; i < n; i += 1) {
-      const size = base[i] * k;
-      const { w, h, wrap } = extent(i, size);
+      const { w, h, wrap, size } = extent(i, base[i] * k);
       const rect = h <= height ? spot(w, h, placed) : null;
       if (!rect) return null;
       placed.push(rect);
@@ -276,9 +282,13 @@ export function drawCloud(box, words, { minFont = 14, maxFont = 56, memo = "" } 
     return rects;
   };
   const floor = (n) => Math.min(1, low / base[n - 1]); // the n-th word at minFont
+  // The largest scale at which every single word fits the cloud's width: the cloud starts there,
+  // so a long word shrinks with the others (equal counts, equal sizes) rather than alone.
+  const widest = Math.min(1, ...list.map((word, i) => (/\s/.test(word.word) ? 1
+    : (width - 8) / ((natural[i].width * base[i] * 1.02) / REF))));
 
   let n = list.length;
-  let k = 1;
+  let k = widest;
   let rects = null;
   const fitKey = memo && `${memo}|${width}x${height}|${low}|${high}`;
   const known = fitKey ? FITS.get(fitKey) : undefined;
@@ -313,7 +323,7 @@ export function drawCloud(box, words, { minFont = 14, maxFont = 56, memo = "" } 
     rects = best || layout(n, k);
     // …then as large as they fit.
     let small = k;
-    let large = 1;
+    let large = Math.max(small, widest);
     for (let step = 0; step < 7 && rects; step += 1) {
       const mid = (small + large) / 2;
       const found = layout(n, mid);
@@ -327,8 +337,8 @@ export function drawCloud(box, words, { minFont = 14, maxFont = 56, memo = "" } 
   }
   if (!rects) {
     // Not even one word fits (a box a few pixels tall): the first word, in the corner.
-    const { w, h, wrap } = extent(0, base[0] * floor(1));
-    rects = [{ x: 0, y: 0, w, h, size: base[0] * floor(1), wrap }];
+    const { w, h, wrap, size } = extent(0, base[0] * floor(1));
+    rects = [{ x: 0, y: 0, w, h, size, wrap }];
     n = 1;
   }
   n = rects.length;

@@ -396,6 +396,13 @@ def test_a_crowded_cloud_shrinks_evenly_then_says_how_many_words_it_leaves_out(
                 ],
                 False,
             ),
+            # A phone: one word wider than the cloud is never cut in two; the cloud shrinks.
+            (
+                (360, 740),
+                (300, 240),
+                [{"word": "expérimentations", "count": 5}, *_words(8, lambda i: 1 + i % 2)],
+                False,
+            ),
         ]
         for (width, height), box, words, big in cases:
             page.set_viewport_size({"width": width, "height": height})
@@ -403,6 +410,9 @@ def test_a_crowded_cloud_shrinks_evenly_then_says_how_many_words_it_leaves_out(
             where = f"{len(words)} words in {box} at {width}×{height}"
             drawn = page.evaluate(CLOUD_DRAWN, ".test-cloud")
             _check_cloud(drawn, where)
+            for word in drawn["words"]:
+                if " " not in word["word"]:  # one line: a word cut in two reads as two
+                    assert word["h"] < 1.6 * word["size"], (where, word)
             floor = max(20, 0.03 * height) if big else 14
             assert min(w["size"] for w in drawn["words"]) >= floor - 0.05, where
             assert spent < 3000, (where, spent)
