@@ -261,6 +261,35 @@ function watchFit() {
   refit();
 }
 
+/**
+ * The header breaks between words, never inside one (Chromium breaks "parle-t-on" at a hyphen):
+ * each word in a span that does not wrap; a "?", "!", ":" or ";" stays with the word before it.
+ */
+function wholeWords(node) {
+  const words = node.textContent.trim().replace(/\s+(?=[?!:;»])/g, "\u00a0").replace(/«\s+/g, "«\u00a0")
+    .split(/[^\S\u00a0\u202f]+/);
+  node.replaceChildren(...words.flatMap((word, i) => {
+    const span = el("span", { class: "whole-word", text: word });
+    return i ? [" ", span] : [span];
+  }));
+}
+
+/**
+ * The agenda item under way, as shell.js writes it: in whole words; none ("—") is no news for
+ * the room, so the header shows nothing rather than a stray dash.
+ */
+function watchCurrentItem() {
+  const node = q("current-item");
+  const show = () => {
+    if (node.querySelector(".whole-word")) return; // our own rewrite
+    const text = node.textContent.trim();
+    node.hidden = !text || text === "—";
+    if (!node.hidden) wholeWords(node);
+  };
+  new MutationObserver(show).observe(node, { childList: true, characterData: true, subtree: true });
+  show();
+}
+
 function main() {
   const staff = staffToken(root);
   if (!staff) return;
@@ -295,6 +324,8 @@ function main() {
   client.on("session.updated", (data) => { status = data.session.status; apply(); });
   client.on("projector.updated", (data) => { display = data.projector; apply(); });
   startPanels(client, { role: "projector", sessionId, root, display: () => display });
+  wholeWords(root.querySelector(".projector-head h1"));
+  watchCurrentItem();
   watchFit();
   client.connect();
 }

@@ -529,3 +529,105 @@ def test_a_full_panel_shows_less_instead_of_shrinking(server, browser, busy_sess
         assert page.errors == []
     finally:
         context.close()
+
+
+# The words of the header that break inside: a word whose glyphs sit on more than one line.
+BROKEN_WORDS = """() => {
+  const out = [];
+  const walk = document.createTreeWalker(document.querySelector('.projector-head'), NodeFilter.SHOW_TEXT);
+  for (let node = walk.nextNode(); node; node = walk.nextNode()) {
+    for (const word of node.textContent.matchAll(/\\S+/g)) {
+      const range = document.createRange();
+      range.setStart(node, word.index);
+      range.setEnd(node, word.index + word[0].length);
+      const tops = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+      if (tops.size > 1) out.push(word[0]);
+    }
+  }
+  return out;
+}"""
+
+# The lines the session's title takes in the header.
+TITLE_LINES = """() => {
+  const h1 = document.querySelector('.projector-head h1');
+  return Math.round(h1.getBoundingClientRect().height / parseFloat(getComputedStyle(h1).lineHeight));
+}"""
+
+
+def test_the_room_sees_no_placeholder_and_only_the_pinned_question(server, browser, make_client):
+    """No empty question card in automatic mode, no stray "—" before the start; "the pinned
+    question" shows the pinned one only, the next ones with their labelled upvote count; the
+    header breaks between words, never inside one, and leaves the title its line at 1080p."""
+    session = server.programme()["sessions"][0]
+    sid = session["id"]
+    moderator = make_client(server, server.login())
+    people = [make_client(server, server.attendee(sid, name)) for name in ("Camille", "Oliver")]
+    asked = []
+    for i, text in enumerate(OTHERS):
+        data = people[i % 2].ok(
+            "question.submit", {"session_id": sid, "client_id": f"q-{i}", "text": text}
+        )
+        asked.append(data["question"])
+        if data["question"]["state"] == "pending":
+            moderator.ok("question.moderate", {"question_id": asked[-1]["id"], "action": "approve"})
+    people[0].ok("question.upvote", {"question_id": asked[1]["id"]})
+    card = '[data-panel="question"]'
+    context, page = _projector(browser, server, sid)
+    try:
+        # Before the start: the speaker's panel alone, no item under way, no dash for it.
+        for width, height in ((1280, 720), (1280, 800), (1920, 1080)):
+            where = f"scheduled {width}×{height}"
+            page.set_viewport_size({"width": width, "height": height})
+            _legible(page, height, where)
+            expect(page.locator(card)).to_be_hidden()
+            expect(page.locator("[data-floor]")).to_be_visible()
+            assert "—" not in page.locator(".projector-head").inner_text(), where
+            _shot(page, f"room-scheduled-{height}")
+        moderator.ok("session.start", {"session_id": sid})
+        # "Expérimentation, de quoi parle-t-on ?": it broke at a hyphen of "parle-t-on".
+        item = session["agenda"][1]
+        moderator.ok("agenda.advance", {"session_id": sid, "agenda_item_id": item["id"]})
+        expect(page.locator("[data-current-item]")).to_contain_text("parle-t-on")
+        for width, height in ((1280, 720), (1280, 800), (1920, 1080)):
+            where = f"{width}×{height}"
+            page.set_viewport_size({"width": width, "height": height})
+            # Automatic, questions asked but none pinned: no question card.
+            _show(page, moderator, sid, "auto")
+            _legible(page, height, f"auto {where}")
+            expect(page.locator(card)).to_be_hidden()
+            assert page.evaluate(BROKEN_WORDS) == [], where
+            if width == 1920:
+                assert page.evaluate(TITLE_LINES) == 1, where
+            _shot(page, f"room-auto-{height}")
+            # "The pinned question", none pinned: no question shown in its place.
+            _show(page, moderator, sid, "question")
+            _legible(page, height, f"question {where}")
+            shown = page.locator(card).inner_text()
+            assert not any(text in shown for text in OTHERS), (where, shown)
+        moderator.ok("question.moderate", {"question_id": asked[0]["id"], "action": "pin"})
+        for width, height in ((1280, 720), (1920, 1080)):
+            page.set_viewport_size({"width": width, "height": height})
+            for mode in ("question", "auto"):
+                _show(page, moderator, sid, mode)
+                expect(page.locator(".qa-big-text")).to_have_text(OTHERS[0])
+                _legible(page, height, f"pinned {mode} {width}×{height}")
+                # The next ones, most upvoted first; their count beside an upvote sign, named.
+                rows = page.locator(".qa-next li")
+                expect(rows).to_have_count(2)
+                expect(rows.first).to_contain_text(OTHERS[1])
+                count = rows.first.locator(".qa-n")
+                expect(count).to_have_text("▲ 1")
+                expect(count).to_have_attribute("aria-hidden", "true")
+                expect(rows.first.locator(".visually-hidden")).to_have_text("1 soutien")
+                _shot(page, f"room-pinned-{mode}-{height}")
+        # The end, no poll ever shown: the closing panel takes the whole stage, no dash above.
+        moderator.ok("session.end", {"session_id": sid})
+        expect(page.locator('[data-panel="ended"]')).to_be_visible()
+        _legible(page, 1080, "ended 1920×1080")
+        stage = page.locator(".projector-stage").bounding_box()
+        ended = page.locator('[data-panel="ended"]').bounding_box()
+        assert all(abs(stage[k] - ended[k]) < 1 for k in ("x", "y", "width", "height")), ended
+        assert "—" not in page.locator(".projector-head").inner_text()
+        assert page.errors == []
+    finally:
+        context.close()
