@@ -27,7 +27,7 @@ from ..participants.models import Registration, RegistrationSession, StaffUser
 from ..programme.models import LiveSession, SessionStatus
 from .models import SummaryMailing
 from .render import document_language
-from .render.documents import duration, when
+from .render.documents import held_another_day, when
 from .session_summary import build_session_summary
 
 log = logging.getLogger(__name__)
@@ -58,15 +58,34 @@ def recipients(session: LiveSession) -> list[tuple[str, str]]:
     return [(name, email) for name, email in rows]
 
 
+def _opening(doc: dict[str, Any], lang: str) -> str:
+    """The mail's first sentence: the day the session was held, the planned one too if it was
+    moved; the event's title quoted, as a title that begins with a capital reads mid-sentence."""
+    s, tz = doc["session"], doc["event"]["timezone"]
+    if held_another_day(s, tz):
+        return _(
+            "Here is the summary of “%(title)s”, planned for %(planned)s and held on %(date)s "
+            "as part of “%(event)s”.",
+            title=s["title"],
+            planned=when(s["starts_at"], "date", tz=tz, lang=lang),
+            date=when(s["started_at"], "date", tz=tz, lang=lang),
+            event=doc["event"]["title"],
+        )
+    return _(
+        "Here is the summary of “%(title)s”, held on %(date)s as part of “%(event)s”.",
+        title=s["title"],
+        date=when(s["started_at"] or s["starts_at"], "date", tz=tz, lang=lang),
+        event=doc["event"]["title"],
+    )
+
+
 def _content(doc: dict[str, Any], lang: str) -> dict[str, Any]:
-    tz = doc["event"]["timezone"]
     return {
         "doc": doc,
         "lang": lang,
+        "opening": _opening(doc, lang),
         "themes": doc["themes"]["keyphrases"][:TOP_THEMES],
         "top_questions": doc["questions"]["most_upvoted"][:TOP_QUESTIONS],
-        "when": lambda value, form="datetime": when(value, form, tz=tz, lang=lang),
-        "duration": duration,
     }
 
 

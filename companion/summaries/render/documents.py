@@ -42,6 +42,60 @@ def when(value: str | None, form: str = "datetime", *, tz: str, lang: str) -> st
     return dates.format_datetime(local, format="medium", tzinfo=local.tzinfo, locale=lang)
 
 
+def _capital(text: str) -> str:
+    """``text`` begun with a capital: it begins a line, and French dates are lower case."""
+    return text[:1].upper() + text[1:]
+
+
+def held_another_day(session: dict, tz: str) -> bool:
+    """Whether ``session`` started on another day than planned, in the event's timezone."""
+    if not session["started_at"]:
+        return False
+    zone = ZoneInfo(tz)
+    planned, held = (
+        datetime.fromisoformat(session[key]).astimezone(zone).date()
+        for key in ("starts_at", "started_at")
+    )
+    return planned != held
+
+
+def schedule_line(session: dict, *, tz: str, lang: str) -> str:
+    """When ``session`` was planned and held. A session held on another day than planned says
+    both days: dated from the plan alone, it gave the day planned with the hours held."""
+
+    def local(value, form):
+        return when(value, form, tz=tz, lang=lang)
+
+    date = _capital(local(session["starts_at"], "date"))
+    hours = f"{local(session['starts_at'], 'time')}–{local(session['ends_at'], 'time')}"
+    if not session["started_at"]:
+        return f"{date}, {hours}"
+    start = local(session["started_at"], "time")
+    end = local(session["ended_at"], "time") if session["ended_at"] else _("now")
+    if not held_another_day(session, tz):
+        return f"{date}, {hours} · " + _("held from %(start)s to %(end)s", start=start, end=end)
+    held = local(session["started_at"], "date")
+    planned = local(session["starts_at"], "date")
+    return " · ".join(
+        (
+            _("Planned for %(date)s, %(hours)s", date=planned, hours=hours),
+            _("held on %(date)s from %(start)s to %(end)s", date=held, start=start, end=end),
+        )
+    )
+
+
+def held_on(session: dict, *, tz: str, lang: str) -> str:
+    """The day ``session`` was held (or is planned), and the planned one if it was moved; it
+    begins a line."""
+    if not held_another_day(session, tz):
+        return _capital(when(session["starts_at"], "date", tz=tz, lang=lang))
+    return _(
+        "Held on %(date)s (planned for %(planned)s)",
+        date=when(session["started_at"], "date", tz=tz, lang=lang),
+        planned=when(session["starts_at"], "date", tz=tz, lang=lang),
+    )
+
+
 def duration(seconds: float | None) -> str:
     """A duration as people say it: 45 s, 12 min 30 s, 1 h 05 min."""
     if seconds is None:
@@ -150,6 +204,8 @@ def _context(doc: dict, lang: str, *, printed: bool = False) -> dict:
         "attendance_line": attendance_line,
         "sessions_label": sessions_label,
         "mean_chart": drawn(charts.mean_chart),
+        "schedule_line": lambda session: schedule_line(session, tz=tz, lang=lang),
+        "held_on": lambda session: held_on(session, tz=tz, lang=lang),
         "limit": LIST_LIMIT,
     }
 
