@@ -29,6 +29,12 @@ export function clockText(/** @type {number} */ seconds) {
   return h ? `${h}:${String(m).padStart(2, "0")}:${s}` : `${String(m).padStart(2, "0")}:${s}`;
 }
 
+/** A planned length as people say it, "10 min"; 10:00 read as ten o'clock. Clocks that run
+ * keep clockText's 09:59. */
+export function plannedText(/** @type {number} */ seconds) {
+  return seconds % 60 === 0 ? t("fl_minutes", { n: seconds / 60 }) : clockText(seconds);
+}
+
 /**
  * Seconds spoken by `current` at server instant `nowMs`, pauses excluded.
  * @param {FloorCurrent} current

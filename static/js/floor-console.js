@@ -3,7 +3,7 @@
 // drag and drop), give the floor to a programme speaker, and the agenda's clock.
 import { el } from "./api.js";
 import { announce, t } from "./i18n.js";
-import { byData, clockText, elapsedAt, kindLabel } from "./floor-common.js";
+import { byData, clockText, elapsedAt, kindLabel, plannedText } from "./floor-common.js";
 import { fillList } from "./panel.js";
 import { onSession } from "./shell.js";
 
@@ -177,7 +177,7 @@ export class FloorConsole {
     fillList(plannedList, planned, (speaker) => el("li", { class: "floor-planned-entry" },
       el("span", { class: "floor-entry-name" }, speaker.name),
       speaker.organisation ? el("span", { class: "floor-org" }, speaker.organisation) : null,
-      el("span", { class: "hint" }, clockText(speaker.allotted_s)),
+      el("span", { class: "hint" }, plannedText(speaker.allotted_s)),
       el("button", {
         type: "button", class: "button small", text: t("fl_give"), disabled: this.ended,
         "aria-label": t("fl_move_label", { action: t("fl_give"), name: speaker.name }),
@@ -195,7 +195,7 @@ export class FloorConsole {
     const behind = byData(this.section, "behind");
     const now = this.panel.serverNow();
     byData(this.section, "allotted").textContent = current
-      ? t("fl_allotted", { time: clockText(current.allotted_s), elapsed: clockText(elapsedAt(current, now)) })
+      ? t("fl_allotted", { time: plannedText(current.allotted_s), elapsed: clockText(elapsedAt(current, now)) })
       : "";
     if (this.ended || !clock || !clock.slot_ends_at) {
       // Ended: the clocks stop; nothing runs over any more.

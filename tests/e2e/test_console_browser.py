@@ -4,6 +4,8 @@ way to the summaries (for facilitators only)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -79,7 +81,10 @@ def test_after_the_end_the_clocks_stop_and_what_would_fail_waits_for_a_reopen(
 
     page = _console(new_page, server, sid)
     clock = page.locator("[data-floor-clock]")
-    expect(page.locator("[data-floor-allotted]")).to_contain_text("Temps prévu")
+    # A planned length in minutes ("10:00" read as ten o'clock), the running clock as one.
+    expect(page.locator("[data-floor-allotted]")).to_have_text(
+        re.compile(r"^Temps prévu\u00a0: \d+ min · écoulé\u00a0: \d\d:\d\d$")
+    )
     page.click('[data-action="session.end"]')
     expect(page.locator("#console [data-session-status]")).to_have_text("Terminée")
 
