@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -91,6 +92,12 @@ def test_the_facilitator_sees_figures_previews_and_downloads(server, make_client
     card.locator("[data-preview]").click()
     expect(card.locator(".dash-poll .hint").last).to_contain_text("moyenne 2,67")
 
+    # The workspace's menu: back to the events, the staff, and a way to log out.
+    menu = french.get_by_role("navigation", name="Espace de travail")
+    expect(menu.get_by_role("link")).to_have_text(["Événements", "Équipe"])
+    menu.get_by_role("button", name="Se déconnecter").click()
+    french.wait_for_url(re.compile(r"/login$"))
+
 
 # Everything the API keeps for facilitators (summaries, synthesis, retention, purge, mailing).
 FACILITATOR_CONTROLS = (
@@ -111,6 +118,10 @@ def test_a_moderator_is_told_the_dashboard_is_for_facilitators(server, new_page)
     expect(page.locator(".dash-session a.button", has_text="Console")).to_have_count(4)
     for control in page.locator(FACILITATOR_CONTROLS).all():
         expect(control).to_be_hidden()
+    # Of the workspace's menu, only "Log out": the events and the staff pages would refuse them.
+    menu = page.get_by_role("navigation", name="Espace de travail")
+    expect(menu.get_by_role("link")).to_have_count(0)
+    expect(menu.get_by_role("button", name="Se déconnecter")).to_be_visible()
     assert page.errors == []
 
 
@@ -152,6 +163,10 @@ def test_a_stale_facilitator_login_loses_the_controls_with_their_reason(server, 
     expect(error).to_be_in_viewport()
     for control in page.locator(FACILITATOR_CONTROLS).all():
         expect(control).to_be_hidden()
+    # Of the workspace's menu, only "Log out": the events and the staff pages would refuse them.
+    menu = page.get_by_role("navigation", name="Espace de travail")
+    expect(menu.get_by_role("link")).to_have_count(0)
+    expect(menu.get_by_role("button", name="Se déconnecter")).to_be_visible()
     assert page.errors == []
 
 
