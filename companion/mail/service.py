@@ -18,6 +18,7 @@ from email.utils import format_datetime, make_msgid, parseaddr
 from flask import current_app, render_template
 from flask_babel import force_locale
 
+from ..core.text import one_line
 from ..core.timeutil import utcnow
 from ..extensions import db
 from .models import OutboxMessage
@@ -27,7 +28,6 @@ LANGUAGES = ("fr", "en")
 # between encoded words and readers then lose the space there ("expérimenter,coopérer").
 POLICY = default_policy.clone(max_line_length=998)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_LINE_BREAKS = re.compile(r"[ \t\r\n]+")
 
 
 @dataclass(frozen=True)
@@ -122,8 +122,7 @@ def render_mail(template: str, language: str, **context) -> tuple[str, str, str]
         subject = render_template(f"mail/{template}.subject.txt", **context)
         text = render_template(f"mail/{template}.txt", **context)
         html = render_template(f"mail/{template}.html", **context)
-    # One line, but French's no-break spaces kept (« Rappel\u00a0: »): str.split() would eat them.
-    return _LINE_BREAKS.sub(" ", subject).strip(), text, html
+    return one_line(subject), text, html
 
 
 def queue_mail(

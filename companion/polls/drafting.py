@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from ..core.actors import Actor
 from ..core.errors import Conflict, Invalid
 from ..core.i18n import N_
+from ..core.text import one_line
 from ..extensions import db
 from ..programme import service as programme
 from ..programme.models import AgendaItem, LiveSession
@@ -43,7 +44,7 @@ def build_definition(
     :raises Invalid: naming the first thing that does not fit.
     """
     behaviour = KINDS[kind]
-    options = [" ".join(o.split()) for o in options]
+    options = [one_line(o) for o in options]
     behaviour.check_options(options)
     given = settings.model_dump(exclude_unset=True, exclude_none=True)
     for name in KIND_SETTINGS:
@@ -55,7 +56,7 @@ def build_definition(
             )
     normal: dict[str, Any] = {"anonymous": settings.anonymous, "results": settings.results}
     normal.update(behaviour.settle(settings, options))
-    return Definition(kind, " ".join(question.split()), options, normal)
+    return Definition(kind, one_line(question), options, normal)
 
 
 def _agenda_item(session: LiveSession, item_id: int | None) -> AgendaItem | None:

@@ -631,3 +631,17 @@ def test_a_bad_prepared_poll_is_told_in_french(app):
         "agenda_item 99 ne désigne aucun point de l’ordre du jour de cette session."
     )
     assert said["details"][0]["field"] == "sessions.1.polls.0"
+
+
+def test_a_poll_is_made_one_line_and_keeps_french_no_break_spaces(first_session, moderator):
+    """Line breaks and runs of spaces go; « ? » stays bound to its word (str.split() took the
+    no-break space for a plain one, and the projector then broke the line before the « ? »)."""
+    values = PollValues(
+        kind="single",
+        question="Où en êtes-vous\n  avec l’expérimentation\u00a0?",
+        options=["Je découvre\u00a0!", "J’en  mène  une"],
+        settings=SettingsIn(),
+    )
+    poll = drafting.create_poll(first_session, values, actor=moderator)
+    assert poll.question == "Où en êtes-vous avec l’expérimentation\u00a0?"
+    assert [o.text for o in poll.options] == ["Je découvre\u00a0!", "J’en mène une"]

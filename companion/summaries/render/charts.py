@@ -11,6 +11,7 @@ from functools import wraps
 
 from markupsafe import Markup, escape
 
+from ...core.text import one_line
 from ...polls.kinds import KINDS
 
 WIDTH = 640
@@ -27,7 +28,7 @@ LABEL_CHARS = 95
 
 
 def _short(text: str, limit: int = LABEL_CHARS) -> str:
-    text = " ".join(str(text).split())
+    text = one_line(str(text))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -35,7 +36,7 @@ def _wrap(text: str, chars: int, *, lines: int = 3) -> list[str]:
     """Break ``text`` into at most ``lines`` lines of about ``chars`` characters (SVG text
     does not wrap by itself); the last one ends with … when the text goes on."""
     out: list[str] = []
-    for word in " ".join(str(text).split()).split(" "):
+    for word in one_line(str(text)).split(" "):
         if out and len(out[-1]) + 1 + len(word) <= chars:
             out[-1] += " " + word
         else:

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from ...core.i18n import formatting_locale
+from ...core.text import one_line
 from . import charts
 
 LIST_LIMIT = 50
@@ -113,7 +114,7 @@ def md(text: str | None) -> str:
     """Escape people's text for Markdown, on one line: nothing they typed becomes markup."""
     if text is None:
         return ""
-    escaped = _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    escaped = _MD_SPECIAL.sub(r"\\\1", one_line(str(text)))
     return _MD_LEADING.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", escaped)
 
 
