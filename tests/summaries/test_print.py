@@ -4,7 +4,6 @@ numbers in the document's font, and a session dated by the day it was held."""
 from __future__ import annotations
 
 import ctypes
-import time
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -36,7 +35,7 @@ def test_no_page_holds_the_footer_alone_and_page_numbers_are_in_the_documents_fo
     page: wherever it ends, the footer is not left alone on a page of its own."""
     doc = build_event_synthesis(one_item.event)
     doc["follow_up"]["count"] = 0
-    counts, started = set(), time.monotonic()
+    counts = set()
     # Stepping by 3 questions (a line each) lands at least once in the footer's height (4 lines
     # and its margin) at the foot of a page, wherever the page breaks fall.
     for extra in range(0, 45, 3):
@@ -52,7 +51,6 @@ def test_no_page_holds_the_footer_alone_and_page_numbers_are_in_the_documents_fo
         fonts = _fonts(pdf[len(pdf) - 1])
         assert fonts and all(font.startswith("DejaVu-Sans") for font in fonts), fonts
     assert len(counts) > 1, "the questions never moved the end to another page"
-    assert time.monotonic() - started < 60
 
 
 def test_the_summary_of_a_session_held_on_another_day_says_both_days(
