@@ -6,7 +6,7 @@ import { showError as showErrorIn } from "./errors.js";
 import { announce, formattingLocale, lang, t, tn } from "./i18n.js";
 import { forgetStaff, rememberRole, staffToken } from "./staff.js";
 import { bindActions, loadRetention } from "./dashboard-actions.js";
-import { bindLogout } from "./manage-common.js";
+import { bindLogout, makeCaller } from "./manage-common.js";
 import { kindOf } from "./poll-kinds.js";
 
 const root = document.getElementById("dashboard");
@@ -274,7 +274,7 @@ async function main() {
   bindDownloads();
   bindPreviews();
   bindActions({ root, slug, token, lang: docLang, onError: handleError, showError });
-  bindLogout(root, (path, options = {}) => api(path, { ...options, token }));
+  bindLogout(root, makeCaller(root, staff));
   // The role of the login first, then the server's word on it (it may have changed since).
   const load = () => { loadSynthesis(); loadRetention(); };
   let role = staff.role;
