@@ -131,9 +131,8 @@ class SpeakerView {
 
   renderAgenda() {
     const mine = this.myItemIds();
+    // The item under way ("Now") is shell.js's to write, as on every live page.
     const index = this.agenda.findIndex((item) => item.id === this.currentId);
-    const current = index >= 0 && !this.ended ? this.agenda[index] : null;
-    root.querySelector("[data-current-item]").textContent = current ? current.title : "—";
     const next = this.ended ? [] : this.agenda.slice(index + 1);
     $("agenda").replaceChildren(...next.map((item) => el("li", {
       class: `agenda-item kind-${item.kind}${mine.has(item.id) ? " is-mine" : ""}`,
