@@ -67,7 +67,8 @@ def schedule_line(session: dict, *, tz: str, lang: str) -> str:
     def local(value, form):
         return when(value, form, tz=tz, lang=lang)
 
-    date = _capital(local(session["starts_at"], "date"))
+    planned = local(session["starts_at"], "date")
+    date = _capital(planned)
     hours = f"{local(session['starts_at'], 'time')}–{local(session['ends_at'], 'time')}"
     if not session["started_at"]:
         return f"{date}, {hours}"
@@ -76,7 +77,6 @@ def schedule_line(session: dict, *, tz: str, lang: str) -> str:
     if not held_another_day(session, tz):
         return f"{date}, {hours} · " + _("held from %(start)s to %(end)s", start=start, end=end)
     held = local(session["started_at"], "date")
-    planned = local(session["starts_at"], "date")
     return " · ".join(
         (
             _("Planned for %(date)s, %(hours)s", date=planned, hours=hours),
